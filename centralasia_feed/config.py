@@ -1,0 +1,88 @@
+"""FeedConfig: where the feeds live, what they say about themselves, and how ids are minted.
+
+Ids are tag URIs (RFC 4151) fixed once for the whole feed: ``tag:timesca.com,2025:article/<slug>``.
+They name neither the feed's host nor the build, so moving the output, rebuilding it, or reading the
+dumps in another order never changes an id. Links to the source site are best guesses built from
+WordPress's permalink rule and are never used as ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import urllib.parse
+import zoneinfo
+from dataclasses import dataclass
+
+from .errors import ConfigError
+
+_TAG_DATE = re.compile(r"\d{4}(-\d\d(-\d\d)?)?")
+_AUTHORITY = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
+
+
+def _absolute_folder_url(name: str, url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{name} must be an absolute http(s) URL, not {url!r}")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{name} must not have a query or fragment: {url!r}")
+    return url if url.endswith("/") else url + "/"
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """Everything a build needs besides the dumps. Invalid values raise ConfigError."""
+
+    feed_url: str = "http://127.0.0.1:8000/"
+    source_url: str = "https://timesca.com/"
+    title: str = "The Times of Central Asia"
+    description: str = "News from Central Asia, with the daily exchange rates of its currencies."
+    language: str = "en"
+    author: str = "The Times of Central Asia"
+    timezone: str = "UTC"
+    limit: int = 50
+    id_authority: str = "timesca.com"
+    id_date: str = "2025"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "feed_url", _absolute_folder_url("feed_url", self.feed_url))
+        object.__setattr__(self, "source_url", _absolute_folder_url("source_url", self.source_url))
+        self._check_zone()
+        self._check_ids()
+        if isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 1:
+            raise ConfigError(f"limit must be a whole number of at least 1, not {self.limit!r}")
+        for name in ("title", "description", "language", "author"):
+            if not str(getattr(self, name)).strip():
+                raise ConfigError(f"{name} must not be empty")
+
+    def _check_zone(self) -> None:
+        try:
+            zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+            raise ConfigError(f"unknown time zone {self.timezone!r}") from exc
+
+    def _check_ids(self) -> None:
+        if not _AUTHORITY.fullmatch(self.id_authority):
+            raise ConfigError(f"id_authority must be a lower-case domain name: {self.id_authority!r}")
+        if not _TAG_DATE.fullmatch(self.id_date):
+            raise ConfigError(f"id_date must be YYYY, YYYY-MM or YYYY-MM-DD: {self.id_date!r}")
+        try:
+            dt.date.fromisoformat(self.id_date + "-01-01"[len(self.id_date) - 4 :])
+        except ValueError as exc:
+            raise ConfigError(f"id_date is not a real date: {self.id_date!r}") from exc
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def url(self, path: str = "") -> str:
+        """The absolute URL of a published file, such as ``rss.xml``."""
+        return self.feed_url + path
+
+    def source_link(self, slug: str) -> str:
+        """The article's probable permalink on the source site (a best guess, never an id)."""
+        return f"{self.source_url}{slug}/"
+
+    def tag(self, *parts: str) -> str:
+        """A permanent id: ``tag:<authority>,<date>:<parts joined by />``."""
+        return f"tag:{self.id_authority},{self.id_date}:{'/'.join(parts)}"

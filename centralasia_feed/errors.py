@@ -1,0 +1,64 @@
+"""One exception tree, so a caller can catch everything this library raises with one clause.
+
+    CentralAsiaFeedError
+    ├── DumpError (ValueError)      a dump that cannot be used: .source, .line
+    ├── ConfigError (ValueError)    a FeedConfig or option value that cannot work
+    ├── ArchiveError                the SQLite archive cannot be opened, read or written: .path
+    ├── RenderError (ValueError)    a value the feed formats cannot carry
+    └── PublishError (OSError)      the output folder cannot be written: .path
+
+Foreign errors (sqlite3, feedgen's bare ValueError, OSError) are wrapped where they cross into
+this package and chained with ``raise ... from``.
+"""
+
+from __future__ import annotations
+
+
+class CentralAsiaFeedError(Exception):
+    """The root of every error this package raises on purpose."""
+
+
+class DumpError(CentralAsiaFeedError, ValueError):
+    """A dump that cannot be parsed at all, or a problem met in strict mode."""
+
+    def __init__(self, message: str, *, source: str = "<dump>", line: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.line = line
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.message}"
+
+
+class ConfigError(CentralAsiaFeedError, ValueError):
+    """A configuration value that cannot work (a relative URL, an unknown time zone...)."""
+
+
+class ArchiveError(CentralAsiaFeedError):
+    """The archive file is not an archive, is damaged, or cannot be written."""
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class RenderError(CentralAsiaFeedError, ValueError):
+    """A value that no feed format can carry; names our field, not feedgen's."""
+
+
+class PublishError(CentralAsiaFeedError, OSError):
+    """The output folder or one of its files cannot be written."""
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message

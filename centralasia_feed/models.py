@@ -1,0 +1,186 @@
+"""Frozen values: what a dump says (Article, Rate, Page, Dump, Problem) and what publishing adds (Entry).
+
+What the parser produces is kept apart from what the archive adds: an ``Article`` is the dump's text
+and where it stood on the listing; an ``Entry`` is an article as published, with the edition it first
+appeared in and the edition its current text first appeared in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Context, Decimal
+from typing import Literal
+
+Direction = Literal["up", "down", "flat"]
+
+CURRENCY_NAMES: dict[str, str] = {
+    "CNY": "Chinese yuan",
+    "EUR": "euro",
+    "KGS": "Kyrgyzstani som",
+    "KZT": "Kazakhstani tenge",
+    "RUB": "Russian ruble",
+    "TJS": "Tajikistani somoni",
+    "TMT": "Turkmenistani manat",
+    "USD": "US dollar",
+    "UZS": "Uzbekistani sum",
+}
+
+_SIX_DIGITS = Context(prec=6)
+
+
+def currency_name(code: str) -> str:
+    """The English name of an ISO 4217 code, or the code itself when we do not know it."""
+    return CURRENCY_NAMES.get(code, code)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A line of a dump that could not be used, or was used with a caveat."""
+
+    source: str
+    line: int
+    message: str
+    text: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image caption the site left as a ``[caption ...]...[/caption]`` shortcode."""
+
+    caption: str
+    attachment_id: int | None = None
+    width: int | None = None
+    align: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as the listing page shows it.
+
+    ``position`` is its rank on the edition's listing (0 is the top, the newest); with
+    ``date`` it orders articles and derives their times. ``source`` and ``line`` say where it
+    was read and take no part in equality.
+    """
+
+    title: str
+    summary: str
+    date: dt.date
+    slug: str
+    truncated: bool = False
+    figures: tuple[Figure, ...] = ()
+    position: int = 0
+    source: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """``1 base = value quote`` on ``date``, as the site's ticker quoted it.
+
+    ``direction`` is None where the dump gives no sign (``0.44%``); the archive may fill it
+    from history. ``change_percent`` keeps the sign and digits as written.
+    """
+
+    base: str
+    quote: str
+    value: Decimal
+    change_percent: Decimal
+    direction: Direction | None
+    date: dt.date
+    source: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
+
+    @property
+    def pair(self) -> str:
+        return f"{self.base}/{self.quote}"
+
+    @property
+    def inverse(self) -> Decimal:
+        """How much base one unit of quote buys, to six significant digits."""
+        return _SIX_DIGITS.divide(Decimal(1), self.value)
+
+    @property
+    def base_name(self) -> str:
+        return currency_name(self.base)
+
+    @property
+    def quote_name(self) -> str:
+        return currency_name(self.quote)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One listing page: its edition date, articles, ticker rates and results counter."""
+
+    date: dt.date | None
+    articles: tuple[Article, ...] = ()
+    rates: tuple[Rate, ...] = ()
+    first: int | None = None
+    last: int | None = None
+    total: int | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Dump:
+    """A parsed dump: its pages and every problem met reading it."""
+
+    source: str
+    pages: tuple[Page, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(article for page in self.pages for article in page.articles)
+
+    @property
+    def rates(self) -> tuple[Rate, ...]:
+        """One rate per pair and date; where pages repeat a pair, the first is kept."""
+        seen: dict[tuple[str, dt.date], Rate] = {}
+        for page in self.pages:
+            for rate in page.rates:
+                seen.setdefault((rate.pair, rate.date), rate)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Where an item stood: an edition date and a rank on that edition's listing.
+
+    Its time is the edition's midnight in the feed's zone, less one second per rank, so items of
+    one edition get distinct times in page order and no item is dated after its edition began.
+    """
+
+    date: dt.date
+    position: int = 0
+
+    def time(self, tz: dt.tzinfo) -> dt.datetime:
+        midnight = dt.datetime.combine(self.date, dt.time(), tz).astimezone(dt.UTC)
+        return (midnight - dt.timedelta(seconds=self.position)).astimezone(tz)
+
+    def key(self) -> tuple[dt.date, int]:
+        """Sorts ascending from oldest to newest."""
+        return (self.date, -self.position)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An article as published: its current text, when it first appeared, when its text last changed."""
+
+    article: Article
+    published: Stamp
+    updated: Stamp
+
+    @classmethod
+    def first_seen(cls, article: Article) -> Entry:
+        """An entry for an article with no history: published and updated where it stands."""
+        stamp = Stamp(article.date, article.position)
+        return cls(article, stamp, stamp)
+
+    @property
+    def slug(self) -> str:
+        return self.article.slug
