@@ -102,7 +102,8 @@ class Rate:
     def inverse(self) -> Decimal:
         """How much base one unit of quote buys, to six significant digits (never in E notation)."""
         inverse = _SIX_DIGITS.divide(Decimal(1), self.value)
-        return inverse.quantize(Decimal(1)) if inverse.as_tuple().exponent > 0 else inverse
+        exponent = inverse.as_tuple().exponent
+        return inverse.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else inverse
 
     @property
     def base_name(self) -> str:
