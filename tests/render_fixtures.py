@@ -63,9 +63,9 @@ _SEED = (
     (
         "Trump’s Bid for Ukraine-Russia Peace: Could Kazakhstan Be the Key Mediator?",
         "trumps-bid-for-ukraine-russia-peace-could-kazakhstan-be-the-key-mediator",
-        "One of the anticipated top priorities of Donald Trump’s presidency is ending Russia's war in Ukraine "
-        "while normalizing relations with Moscow. Kazakhstan’s diplomatic corps has actively pushed for "
-        "peace....",
+        "One of the anticipated top priorities of Donald Trump’s presidency is ending Russia's war in "
+        "Ukraine while normalizing relations with Moscow. Kazakhstan’s diplomatic corps has actively pushed "
+        "for peace....",
         True,
     ),
 )
@@ -106,7 +106,7 @@ def seed_rates(day: dt.date = DAY) -> tuple[Rate, ...]:
     )
 
 
-def article(title: str, slug: str = "hostile", *, truncated: bool = True, position: int = 0) -> Article:
+def make_article(title: str, slug: str = "hostile", *, truncated: bool = True, position: int = 0) -> Article:
     """An article with a given title (and the title again as its text), for hostile-input tests."""
     return Article(title, f"{title} text...", DAY, slug, truncated=truncated, position=position)
 
