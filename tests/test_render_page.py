@@ -39,14 +39,15 @@ def test_page_is_valid_html5_with_language_charset_and_viewport():
 
 def test_page_names_all_four_feeds_for_autodiscovery_with_absolute_urls():
     doc = parse_html(render_index(seed_articles(), seed_rates(), CONFIG))
-    found = {link.get("href"): link.get("type") for link in doc.iter("link") if link.get("rel") == "alternate"}
+    alternates = [link for link in doc.iter("link") if link.get("rel") == "alternate"]
+    found = {link.get("href"): link.get("type") for link in alternates}
     assert found == {
         "http://127.0.0.1:8000/rss.xml": "application/rss+xml",
         "http://127.0.0.1:8000/atom.xml": "application/atom+xml",
         "http://127.0.0.1:8000/feed.json": "application/feed+json",
         "http://127.0.0.1:8000/rates.json": "application/feed+json",
     }
-    assert all(link.get("title") for link in doc.iter("link") if link.get("rel") == "alternate")
+    assert all(link.get("title") for link in alternates)
     subscribe = {a.get("href") for a in doc.iter("a")}
     assert set(found) <= subscribe
 
