@@ -23,11 +23,18 @@ GENERATOR = "centralasia_feed"
 ELLIPSIS = "…"
 UNTITLED = "(untitled)"
 
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NONCHARACTERS = "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17))
+_C0 = "\x00-\x08\x0b\x0c\x0e-\x1f"  # all C0 controls but tab, newline and carriage return
+_OTHERS = "\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"  # DEL, C1, noncharacters, surrogates
+_FORBIDDEN = re.compile(f"[{_C0}{_OTHERS}{_NONCHARACTERS}]")
 
 
 def clean(text: str) -> str:
-    """``text`` without the characters XML 1.0 forbids (and lone surrogates, which UTF-8 cannot carry)."""
+    """``text`` without the characters XML 1.0 forbids or discourages, which HTML5 also rejects.
+
+    That is C0 controls but tab and newlines, DEL and C1 controls, noncharacters, and lone
+    surrogates (which UTF-8 cannot carry).
+    """
     return _FORBIDDEN.sub("", text)
 
 
