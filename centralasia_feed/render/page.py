@@ -22,10 +22,11 @@ h1{font-size:1.6rem;margin-bottom:0}h2{margin-top:2rem}h3{font-size:1.1rem;margi
 ol.articles{list-style:none;padding:0}ol.articles li{margin:0 0 1.2rem}
 .meta{color:#555;font-size:.9rem;margin:.2rem 0}
 .mark{border:1px solid #999;border-radius:.3rem;padding:0 .3rem}
-.scroll{overflow-x:auto}table{border-collapse:collapse}caption{text-align:left;font-size:.9rem;color:#555}
+.scroll{overflow-x:auto;margin-bottom:1.5rem}table{border-collapse:collapse}caption{text-align:left;font-size:.9rem;color:#555}
 th,td{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:right}
-th[scope=row],thead th{text-align:left}
-.charts{display:flex;flex-wrap:wrap;gap:1rem}.charts figure{margin:0;flex:1 1 18rem}
+th[scope=row],thead th,td:last-child{text-align:left}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:1rem}
+.charts figure{margin:0}figcaption{font-weight:bold}
 svg{width:100%;height:auto;font-size:11px}svg .axis{stroke:#bbb}
 """.strip()
 
@@ -51,10 +52,16 @@ def render_index(
     """The landing page; ``history`` maps a pair to its rates, oldest first, for the charts."""
     body = [_header(config), "<main>", _subscribe(config), _articles(text.entries(items), config)]
     body += [_rates(rates, history or {}), "</main>"]
-    body.append(f"<footer><p>Made by {text.GENERATOR} {text.escape(text.generator_version())}.</p></footer>")
+    body.append(_footer())
     lines = ["<!DOCTYPE html>", f'<html lang="{text.escape(config.language)}">', _head(config)]
     lines += ["<body>", *body, "</body>", "</html>", ""]
     return "\n".join(lines).encode("utf-8")
+
+
+def _footer() -> str:
+    version = text.escape(text.generator_version())
+    note = "Article links are the probable addresses of the articles on the source site."
+    return f"<footer>\n<p>{note} Made by {text.GENERATOR} {version}.</p>\n</footer>"
 
 
 def _head(config: FeedConfig) -> str:
