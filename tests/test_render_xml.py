@@ -189,3 +189,10 @@ def test_feedgen_value_errors_become_render_errors_naming_our_field(monkeypatch)
     monkeypatch.setattr(FeedGenerator, "rss_str", broken)
     with pytest.raises(RenderError, match="the RSS feed: Required fields not set"):
         render_rss(seed_articles(), CONFIG)
+
+
+def test_a_complete_feed_says_so_and_an_ordinary_one_declares_no_history_namespace():
+    data = render_atom(seed_articles(), CONFIG, links=ArchiveLinks("atom.xml", complete=True))
+    assert_atom_valid(data)
+    assert etree.fromstring(data).find(f"{FH}complete") is not None
+    assert b"purl.org/syndication/history" not in render_rss(seed_articles(), CONFIG)
