@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from centralasia_feed.archive import APPLICATION_ID, SCHEMA_VERSION, Archive
+from centralasia_feed.archive import APPLICATION_ID, SCHEMA_VERSION, Archive, _articles
 from centralasia_feed.archive._schema import V1_SCHEMA
 from centralasia_feed.errors import ArchiveError, ConfigError
 from centralasia_feed.models import Article, Direction, Dump, Figure, Page, Rate, Stamp
@@ -168,6 +168,15 @@ def test_entries_limit_offset_and_count() -> None:
     assert archive.entries(2) == everything[:2]
     assert archive.entries(2, offset=3) == everything[3:5]
     assert archive.entries(offset=5) == everything[5:]
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_a_page_of_entries_walks_the_published_index(newest_first: bool) -> None:
+    archive = built(day1())
+    query = "EXPLAIN QUERY PLAN " + _articles.entries_query(newest_first)
+    plan = [row[3] for row in archive._conn.execute(query, (50, 0))]
+    assert "SCAN a USING COVERING INDEX articles_by_published" in plan
+    assert not any(step.startswith("SCAN") for step in plan if "articles_by_published" not in step)
 
 
 def test_unsigned_changes_take_their_direction_from_history() -> None:

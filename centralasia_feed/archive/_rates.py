@@ -106,9 +106,12 @@ def rates_on(conn: sqlite3.Connection, dates: Iterable[dt.date]) -> tuple[Rate, 
 
 def rate_history(conn: sqlite3.Connection, last: int | None) -> dict[str, tuple[Rate, ...]]:
     """Each pair's history, oldest first, cut to its ``last`` archived dates when given."""
-    history: dict[str, list[Rate]] = {}
-    for rate in rates(conn, None):
-        history.setdefault(rate.pair, []).append(rate)
     if last is not None and last < 1:
         raise ValueError(f"last must be at least 1, not {last}")
-    return {pair: tuple(found if last is None else found[-last:]) for pair, found in history.items()}
+    pairs = conn.execute("SELECT DISTINCT base, quote FROM rates ORDER BY base, quote").fetchall()
+    query = f"{_RATES} WHERE r.base = ? AND r.quote = ? ORDER BY r.date DESC LIMIT ?"
+    history: dict[str, tuple[Rate, ...]] = {}
+    for base, quote in pairs:
+        rows = conn.execute(query, (base, quote, -1 if last is None else last)).fetchall()
+        history[f"{base}/{quote}"] = tuple(_rate(row) for row in reversed(rows))
+    return history
