@@ -9,12 +9,15 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from centralasia_feed.archive import APPLICATION_ID, SCHEMA_VERSION, Archive, _articles
 from centralasia_feed.archive._schema import V1_SCHEMA
@@ -253,23 +256,85 @@ def test_a_failed_transaction_leaves_the_archive_as_it_was(tmp_path: Path) -> No
         assert state(archive) == expected
 
 
-def test_changed_from_names_the_first_chunk_that_changed() -> None:
-    archive = built(day1(), day2())
-    assert archive.changed_from(2) == 1
-    with Archive(":memory:") as fresh:
-        assert fresh.changed_from(2) is None
-    archive._changed = None  # as if reopened after the day-2 build
-    archive.add(day3())  # FERRY is newest; ENERGY and GAS unchanged
-    assert archive.count() == 6 and archive.changed_from(2) == 3
-    assert archive.changed_from(4) == 2 and archive.changed_from(100) == 1
+def reopened(path: Path, *dumps: Dump) -> Archive:
+    """The archive at ``path`` after ``dumps``, opened again as the next build would."""
+    with Archive(path) as archive:
+        for one in dumps:
+            archive.add(one)
+    return Archive(path)
 
 
-def test_an_older_dump_arriving_late_changes_chunks_from_its_place() -> None:
-    archive = built(day2(), day3())
-    archive._changed = None
-    archive.add(day1())  # OIL and ENERGY move back to day 1, BORDER is new: all oldest
-    assert archive.changed_from(2) == 1
-    assert [e.slug for e in archive.chunk(1, 2)] == [slugify(BORDER), slugify(ENERGY)]
+def test_changed_from_names_the_first_chunk_that_changed(tmp_path: Path) -> None:
+    assert built(day1(), day2()).changed_from(2) == 1
+    with reopened(tmp_path / "a.sqlite", day1(), day2()) as archive:
+        assert archive.changed_from(2) is None
+        archive.add(day3())  # FERRY is new and newest; ENERGY and GAS seen again unchanged
+        assert archive.count() == 6 and archive.changed_from(2) == 3
+        assert archive.changed_from(4) == 2 and archive.changed_from(100) == 1
+
+
+def test_an_older_dump_arriving_late_changes_chunks_from_its_place(tmp_path: Path) -> None:
+    with reopened(tmp_path / "a.sqlite", day2(), day3()) as archive:
+        archive.add(day1())  # OIL and ENERGY move back to day 1, BORDER is new: all oldest
+        assert archive.changed_from(2) == 1
+        assert [e.slug for e in archive.chunk(1, 2)] == [slugify(BORDER), slugify(ENERGY)]
+
+
+TITLES = (OIL, BORDER, ENERGY, WATER, GAS)
+Listing = list[tuple[str, int]]
+
+
+@st.composite
+def editions(draw: st.DrawFn) -> dict[dt.date, Listing]:
+    """A few edition dates, each listing some of TITLES in some order, each in one of two texts."""
+    offsets = draw(st.sets(st.integers(0, 9), min_size=1, max_size=4))
+    listing = st.permutations(TITLES).flatmap(lambda titles: st.integers(0, 5).map(lambda n: titles[:n]))
+    return {
+        D1 + dt.timedelta(days=offset): [(title, draw(st.integers(0, 1))) for title in draw(listing)]
+        for offset in offsets
+    }
+
+
+def edition_dump(day: dt.date, listing: Listing) -> Dump:
+    articles = [article(title, day, n, f"Text {v} of {title}.") for n, (title, v) in enumerate(listing)]
+    return dump(f"{day}.txt", day, articles, [rate("KZT/USD", f"0.0019{day.day % 7}", "0.5", day)])
+
+
+def model(days: dict[dt.date, Listing]) -> dict[str, tuple[Stamp, Stamp, str]]:
+    """Published, updated and current text of each slug, computed the plain way."""
+    seen: dict[str, list[tuple[dt.date, int, int]]] = {}
+    for day, listing in sorted(days.items()):
+        for position, (title, variant) in enumerate(listing):
+            seen.setdefault(slugify(title), []).append((day, position, variant))
+    result = {}
+    for slug, sightings in seen.items():
+        start = len(sightings) - 1
+        while start and sightings[start - 1][2] == sightings[-1][2]:
+            start -= 1
+        (day, position, _), (since, where, current) = sightings[0], sightings[start]
+        result[slug] = (Stamp(day, position), Stamp(since, where), f"Text {current}")
+    return result
+
+
+@settings(max_examples=60, deadline=None)
+@given(days=editions(), data=st.data(), size=st.integers(1, 4))
+def test_any_history_in_any_order_matches_the_model(
+    days: dict[dt.date, Listing], data: st.DataObject, size: int
+) -> None:
+    dumps = [edition_dump(day, listing) for day, listing in days.items()]
+    order = data.draw(st.permutations(dumps))
+    split = data.draw(st.integers(0, len(order)))
+    with tempfile.TemporaryDirectory() as folder, reopened(Path(folder, "a"), *order[:split]) as archive:
+        before = [archive.chunk(index, size) for index in range(1, 8)]
+        for one in order[split:] + order[: data.draw(st.integers(0, len(order)))]:
+            assert archive.add(one) == ()
+        after = [archive.chunk(index, size) for index in range(1, 8)]
+        changed = [index for index in range(1, 8) if before[index - 1] != after[index - 1]]
+        assert archive.changed_from(size) == (changed[0] if changed else None)
+        assert state(archive) == state(built(*sorted(dumps, key=lambda d: d.source)))
+        entries = archive.entries()
+    found = {e.slug: (e.published, e.updated, e.article.summary.split(" of ")[0]) for e in entries}
+    assert found == model(days)
 
 
 def test_chunks_cut_oldest_first_and_read_newest_first() -> None:
@@ -460,6 +525,7 @@ def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
 
 KILLED_BUILD = """
 import sys
+import tempfile
 from centralasia_feed.archive import Archive
 from tests.test_archive import D2, article, day2, dump
 
