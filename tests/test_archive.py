@@ -240,6 +240,14 @@ def test_a_sign_given_later_is_kept_and_a_different_one_is_a_contradiction() -> 
     assert archive.rates("TJS/USD")[0].direction == "up"
 
 
+def test_agreeing_spellings_of_a_rate_merge_whatever_the_order() -> None:
+    short = dump("short.txt", D1, [], [rate("KGS/USD", "0.0115", "0.1", D1)])
+    long = dump("long.txt", D1, [], [rate("KGS/USD", "0.01150", "0.10", D1, "up")])
+    one, other = built(short, long).rates(), built(long, short).rates()
+    assert [(str(r.value), str(r.change_percent), r.direction) for r in one] == [("0.01150", "0.10", "up")]
+    assert [(str(r.value), str(r.change_percent), r.direction) for r in other] == [("0.01150", "0.10", "up")]
+
+
 def test_a_failed_transaction_leaves_the_archive_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "a.sqlite"
     with Archive(path) as archive:

@@ -26,6 +26,9 @@ class Archive:
     Every result depends only on the set of dumps added, not on their order (contradicting dumps
     aside: there the first archived wins, and a Problem names both sources). ``":memory:"`` gives a
     throwaway archive, so a build without a file runs the same code.
+
+    An entry's ``article`` is its current text, dated where that text first appeared
+    (``entry.updated``). One Archive belongs to one thread; open one per thread or process.
     """
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_PATH, *, timeout: float = 30.0) -> None:

@@ -28,8 +28,9 @@ _RATES = """
 def record(conn: sqlite3.Connection, rate: Rate, source: str) -> Problem | None:
     """Store one rate; a different value for a known (pair, date) is a contradiction.
 
-    The value archived first stays: readers have already seen it. A sign the first dump lacked
-    and a later one gives is kept, as it adds to what is known without contradicting it.
+    The value archived first stays: readers have already seen it. Agreeing dumps merge in an
+    order-free way: a sign the first lacked and a later one gives is kept, and of two spellings of
+    one number (``0.0115``, ``0.01150``) the one with more digits.
     """
     key = (rate.base, rate.quote, rate.date.isoformat())
     row = conn.execute(
@@ -52,11 +53,18 @@ def record(conn: sqlite3.Connection, rate: Rate, source: str) -> Problem | None:
             f"differs from {written} archived from {first_source}:{first_line}; the archived value is kept"
         )
         return Problem(source, rate.line, message)
-    if direction is None and rate.direction is not None:
+    merged = (_fuller(value, rate.value), _fuller(change, rate.change_percent), direction or rate.direction)
+    if merged != (value, change, direction):
         conn.execute(
-            "UPDATE rates SET direction = ? WHERE base = ? AND quote = ? AND date = ?", (rate.direction, *key)
+            "UPDATE rates SET value = ?, change = ?, direction = ? WHERE base = ? AND quote = ? AND date = ?",
+            (*merged, *key),
         )
     return None
+
+
+def _fuller(stored: str, written: Decimal) -> str:
+    """Of two spellings of one number, the longer (then the larger string): the same whatever came first."""
+    return max(stored, str(written), key=lambda text: (len(text), text))
 
 
 def _written(value: object, change: object, direction: str | None) -> str:
