@@ -33,6 +33,7 @@ from .render import (
 DEFAULT_ARCHIVE = "centralasia_feed.sqlite"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 FINGERPRINT = ".build-fingerprint"
+HISTORY_DAYS = 90  # points per pair in the landing page charts
 
 DumpSource = Dump | str | os.PathLike[str]
 
@@ -147,7 +148,7 @@ def _render(store: Archive, config: FeedConfig, out: Path) -> Rendered:
         "atom.xml": (render_atom(entries, config, links=_main_links("atom", previous)), len(entries)),
         "feed.json": (render_json_feed(entries, config), len(entries)),
         "rates.json": (render_rates_feed(rates, config), len(dates)),
-        "index.html": (render_index(entries, latest, config, history=store.rate_history()), len(entries)),
+        "index.html": (render_index(entries, latest, config, history=store.rate_history(HISTORY_DAYS)), len(entries)),
     }
     files.update(_archive_pages(store, config, out, full))
     return files

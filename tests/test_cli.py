@@ -12,7 +12,7 @@ import pytest
 
 from centralasia_feed.cli import main
 
-from .conftest import ROOT, SEED
+from paths import ROOT, SEED
 
 
 def test_parse_prints_a_summary(capsys: pytest.CaptureFixture[str]) -> None:

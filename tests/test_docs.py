@@ -6,7 +6,7 @@ import re
 
 from centralasia_feed.cli import _parser
 
-from .conftest import ROOT
+from paths import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -11,7 +11,7 @@ from lxml import etree
 from centralasia_feed import DumpError, FeedConfig, build, bundled_seeds, parse_dump
 from centralasia_feed.pipeline import read_dump
 
-from .conftest import SEED
+from paths import SEED
 
 FILES = ("rss.xml", "atom.xml", "feed.json", "rates.json", "index.html")
 ATOM = "{http://www.w3.org/2005/Atom}"
