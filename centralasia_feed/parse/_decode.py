@@ -33,8 +33,9 @@ def decode_lines(data: str | bytes, report: Report) -> list[str]:
         text = data.removeprefix("\ufeff")
     else:
         raise TypeError(f"a dump is str or bytes, not {type(data).__name__}")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     _refuse_binary(text, report.source)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = text.split("\n")
     if _FORBIDDEN.search(text):
         lines = [_remove_forbidden(number, line, report) for number, line in enumerate(lines, 1)]
     return lines

@@ -55,7 +55,7 @@ def _fold(char: str) -> str:
     if char in _FOLDED:
         return _FOLDED[char]
     base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    return base if base.isascii() and base.isalnum() else char
+    return base if base.isascii() and base.isalnum() else unicodedata.normalize("NFKC", char)
 
 
 def _cut(text: str) -> str:
@@ -80,8 +80,6 @@ def _slug_char(char: str) -> str:
     if char == "_" or char.isascii() and char.isalnum():
         return char.lower()
     category = unicodedata.category(char)[0]
-    if category == "L":
-        return _fold(char).lower()
-    if category == "N":
-        return _fold(char)
+    if category in "LN":
+        return "".join(c for c in _fold(char).lower() if c.isalnum() or unicodedata.category(c)[0] == "M")
     return char if category == "M" else ""
