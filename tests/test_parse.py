@@ -231,6 +231,15 @@ def test_multipage_dump() -> None:
     ]
 
 
+def test_concatenated_dumps_without_final_newline_split_the_glued_ticker(seed_bytes: bytes) -> None:
+    dump = parse_dump(seed_bytes * 2, source="cat")
+    assert [str(problem) for problem in dump.problems] == [
+        "cat:67: no line break before the ticker, split: '• KGS/USD = 0.01149 0%'"
+    ]
+    assert [len(page.articles) for page in dump.pages] == [6, 6] and len(dump.pages[1].rates) == 5
+    assert dump.pages[0].articles[-1].summary.endswith("pushed for peace....")
+
+
 def test_page_without_date_inherits_the_previous_date() -> None:
     text = "05 January 2025\n\nA\n\nA text.\n\n• KZT/USD = 0.00191 0%\n\nB\n\nB text.\n"
     dump = parse_dump(text)

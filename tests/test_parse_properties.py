@@ -40,6 +40,7 @@ FRAGMENTS = [
     "A cut paragraph...",
     "A wrapped",
     'Text [caption id="attachment_1" width="9"]Cap[/caption] …',
+    "A cut paragraph....• KGS/USD = 0.01149 0%",
     "[caption",
     "[/caption]",
     "[embed a=1]x[/embed]",

@@ -20,6 +20,7 @@ _BULLETED = re.compile(r"[•·∙●▪◦‣*]")
 # Without a bullet, only a short line that starts like ``KZT/USD =`` or ``KZT/USD 0.00191``.
 _UNBULLETED = re.compile(r"[A-Za-z]{1,8}[ \t]{0,3}/[ \t]{0,3}[A-Za-z]{1,8}\s{0,3}(?:[=\d+\-−.▲▼↑↓]|$)")
 _LONGEST_UNBULLETED = 60
+_GLUED = re.compile(r"•\s{0,3}[A-Z]{3}/[A-Z]{3}\s{0,3}=\s{0,3}\d{1,40}(?:\.\d{1,40})?\s{1,3}\S{1,20}")
 _PAIR = re.compile(r"([^\s/=]{1,20})\s*/\s*([^\s/=]{1,20})")
 _CODE = re.compile(r"[A-Z]{3}")
 _PLAIN_DECIMAL = re.compile(r"\d{1,40}(?:\.\d{1,40})?")
@@ -127,6 +128,15 @@ def classify(number: int, text: str, report: Report) -> Structural | None:
     if text[:15].casefold().startswith("viewing results"):
         return CounterLine(number, text, _read_counter(number, text, report))
     return _read_date(number, text, report)
+
+
+def glued_ticker(text: str) -> int:
+    """Where a ticker line starts at the end of a text line (``...peace....• KGS/USD = 0.01149 0%``,
+    what ``cat`` makes of dumps without a final newline), or -1."""
+    start = text.rfind("•")
+    if start <= 0 or len(text) - start > _LONGEST_UNBULLETED or not _GLUED.fullmatch(text, start):
+        return -1
+    return start
 
 
 def read_ticker(number: int, text: str, report: Report) -> Quote | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ._lines import CounterLine, DateLine, Structural, TickerLine, classify
+from ._lines import CounterLine, DateLine, Structural, TickerLine, classify, glued_ticker, read_ticker
 from ._report import Report, quote
 
 
@@ -59,11 +59,21 @@ def tokenize(lines: list[str], report: Report) -> list[Token]:
             if structural is not None:
                 tokens.append(structural)
             continue
+        glued = glued_ticker(text)
         if block is None:
             block = Block()
             tokens.append(block)
-        block.lines.append((number, text))
+        block.lines.append((number, text[:glued].rstrip() if glued > 0 else text))
+        if glued > 0:
+            block = None
+            tokens.append(_unglue(number, text[glued:], report))
     return tokens
+
+
+def _unglue(number: int, ticker: str, report: Report) -> Structural:
+    """The ticker line that lost its line break, reported and read as a line of its own."""
+    report.problem(number, f"no line break before the ticker, split: {quote(ticker)}", ticker)
+    return TickerLine(number, ticker, read_ticker(number, ticker, report))
 
 
 def paginate(tokens: list[Token], report: Report) -> list[Draft]:
