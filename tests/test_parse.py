@@ -441,3 +441,11 @@ def test_many_caption_openings_and_a_long_line_parse() -> None:
     assert article.summary.startswith("[caption [caption") and len(article.figures) == 1
     long = parse_dump("05 January 2025\n\nTitle\n\n" + "word " * 200_000 + "...\n").articles[0]
     assert long.truncated and len(long.summary) == 5 * 200_000 + 3
+
+
+def test_other_bullets_need_a_currency_pair_to_be_a_ticker() -> None:
+    text = "05 January 2025\n- KZT/USD = 0.00191 0%\n* KGS/USD = 0.01 0%\n\n• A list item as a title\n\n"
+    text += "• Its text.\n"
+    dump = parse_dump(text)
+    assert [rate.pair for rate in dump.rates] == ["KZT/USD", "KGS/USD"] and dump.problems == ()
+    assert [(a.title, a.summary) for a in dump.articles] == [("• A list item as a title", "• Its text.")]

@@ -15,11 +15,14 @@ from ..models import Direction
 from ._report import Report, quote
 
 _LONGEST_STRUCTURAL = 200
-_BULLETS = "•·∙●▪◦‣*"
-_BULLETED = re.compile(r"[•·∙●▪◦‣*]")
-# Without a bullet, only a short line that starts like ``KZT/USD =`` or ``KZT/USD 0.00191``.
-_UNBULLETED = re.compile(r"[A-Za-z]{1,8}[ \t]{0,3}/[ \t]{0,3}[A-Za-z]{1,8}\s{0,3}(?:[=\d+\-−.▲▼↑↓]|$)")
-_LONGEST_UNBULLETED = 60
+_BULLETS = "•·∙●▪◦‣*-–"
+# A short line that starts like ``• KZT/USD =`` or ``KZT/USD 0.00191`` (bullet optional); a bulleted
+# line without a currency pair (a flattened list in an article) stays text.
+_TICKERISH = re.compile(
+    r"(?:[•·∙●▪◦‣*\-–][ \t]{0,3})?[A-Za-z]{1,8}[ \t]{0,3}/[ \t]{0,3}[A-Za-z]{1,8}"
+    r"\s{0,3}(?:[=:\d+\-−.▲▼↑↓⬆⬇]|$)"
+)
+_LONGEST_TICKER = 100
 _GLUED = re.compile(r"•\s{0,3}[A-Z]{3}/[A-Z]{3}\s{0,3}=\s{0,3}\d{1,40}(?:\.\d{1,40})?\s{1,3}\S{1,20}")
 _PAIR = re.compile(r"([^\s/=]{1,20})\s*/\s*([^\s/=]{1,20})")
 _CODE = re.compile(r"[A-Z]{3}")
@@ -121,7 +124,7 @@ Structural = TickerLine | DateLine | CounterLine
 
 def classify(number: int, text: str, report: Report) -> Structural | None:
     """The structural meaning of a stripped, non-blank line, or None for text (titles, paragraphs)."""
-    if _BULLETED.match(text) or (len(text) <= _LONGEST_UNBULLETED and _UNBULLETED.match(text)):
+    if len(text) <= _LONGEST_TICKER and _TICKERISH.match(text):
         return TickerLine(number, text, read_ticker(number, text, report))
     if len(text) > _LONGEST_STRUCTURAL:
         return None
@@ -134,7 +137,7 @@ def glued_ticker(text: str) -> int:
     """Where a ticker line starts at the end of a text line (``...peace....• KGS/USD = 0.01149 0%``,
     what ``cat`` makes of dumps without a final newline), or -1."""
     start = text.rfind("•")
-    if start <= 0 or len(text) - start > _LONGEST_UNBULLETED or not _GLUED.fullmatch(text, start):
+    if start <= 0 or len(text) - start > _LONGEST_TICKER or not _GLUED.fullmatch(text, start):
         return -1
     return start
 
