@@ -135,7 +135,7 @@ def test_strict_raises_at_the_first_problem(text: str) -> None:
 @PROPERTIES
 @given(DUMP_LIKE.filter(lambda text: "\ud800" not in text and "\r" not in text and text[:1] != "\ufeff"))
 def test_bytes_bom_and_line_ends_do_not_change_values(text: str) -> None:
-    variants = [
+    variants: list[str | bytes] = [
         text.encode("utf-8"),
         codecs.BOM_UTF8 + text.replace("\n", "\r\n").encode("utf-8"),
         text.replace("\n", "\r"),
