@@ -138,6 +138,7 @@ class Handler(BaseHTTPRequestHandler):
 
     server: FeedServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
     server_version = "centralasia-feed"
 
     def version_string(self) -> str:
@@ -149,13 +150,18 @@ class Handler(BaseHTTPRequestHandler):
 
     def handle_one_request(self) -> None:
         self._status: int | None = None
-        self._sent, self._note = 0, ""
+        self._logged, self._note = False, ""
         super().handle_one_request()
-        if self._status is not None:
-            line = f"{self.command or '-'} {_printable(getattr(self, 'path', '') or '-')}"
-            self.server.log(f"{self.client_address[0]} {line} {self._status} {self._sent}")
-        elif self._note:
+        if not self._logged and self._status is not None:  # an error http.server answered itself
+            self._log_line(self._status, "-")
+        elif not self._logged and self._note:  # no request at all, such as a timeout
             self.server.log(f"{self.client_address[0]} {self._note}")
+
+    def _log_line(self, status: int, size: int | str) -> None:
+        """Logged before the response goes out, so a client that has its answer finds the line written."""
+        target = _printable(getattr(self, "path", "") or "-")
+        self.server.log(f"{self.client_address[0]} {self.command or '-'} {target} {status} {size}")
+        self._logged = True
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         self._status = int(code)
@@ -201,7 +207,9 @@ class Handler(BaseHTTPRequestHandler):
         if self._not_modified(variant.etag, mtime):
             self._reply(HTTPStatus.NOT_MODIFIED, headers, b"")
             return
-        headers["Content-Type"] = resource.content_type
+        # lower case (field names are case-insensitive): reader hands requests' headers to feedparser
+        # as a plain dict, where "Content-Type" would not be found and the feed flagged as untyped
+        headers["content-type"] = resource.content_type
         if variant.encoding:
             headers["Content-Encoding"] = variant.encoding
         self._reply(HTTPStatus.OK, headers, variant.body)
@@ -225,10 +233,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         if status != HTTPStatus.NOT_MODIFIED:
             self.send_header("Content-Length", str(len(body)))
+        sent = b"" if self.command == "HEAD" or status == HTTPStatus.NOT_MODIFIED else body
+        self._log_line(status, len(sent))
         self.end_headers()
-        if self.command != "HEAD" and status != HTTPStatus.NOT_MODIFIED:
-            self.wfile.write(body)
-            self._sent = len(body)
+        self.wfile.write(sent)
 
 
 def _printable(text: str, limit: int = 200) -> str:
@@ -264,8 +272,8 @@ class FeedServer(ThreadingHTTPServer):
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A client that vanished mid-response costs one log line, not a traceback."""
-        error = sys.exc_info()[1]
-        self.log(f"{_printable(str(client_address))} connection error: {error!r}")
+        host = client_address[0] if isinstance(client_address, tuple) else client_address
+        self.log(f"{_printable(str(host))} connection error: {sys.exc_info()[1]!r}")
 
     def lookup(self, target: str) -> Resource | str | None:
         """The file a request target names; a str is the URL a directory asked without its slash."""
