@@ -35,7 +35,7 @@ TIMEOUT = 10.0
 ALLOW = "GET, HEAD"
 _TEXT_TYPES = {"application/rss+xml", "application/atom+xml", "application/feed+json", "text/html",
                "image/svg+xml", "text/plain"}  # fmt: skip
-_ENTITY_TAG = re.compile(r'\s*(\*|(?:W/)?"[^"]*")\s*(?:,|$)')
+_ENTITY_TAG = re.compile(r'\s*(?:(\*|(?:W/)?"[^"]*")\s*)?(?:,|$)')  # list elements may be empty
 _CODING = re.compile(r"\s*([^\s;,]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*")
 
 Log = Callable[[str], None]
@@ -112,12 +112,12 @@ def accepts_gzip(header: str | None) -> bool:
 
 def none_match(header: str, etag: str) -> bool:
     """RFC 9110 If-None-Match: ``*`` or any listed entity-tag equal to ``etag`` by weak comparison."""
-    tags = []
+    tags: list[str] = []
     while header.strip():
         match = _ENTITY_TAG.match(header)
         if not match:
             return False
-        tags.append(match.group(1))
+        tags += [match.group(1)] if match.group(1) else []
         header = header[match.end() :]
     return any(tag == "*" or tag.removeprefix("W/") == etag for tag in tags)
 
@@ -175,10 +175,13 @@ class Handler(BaseHTTPRequestHandler):
     def parse_request(self) -> bool:
         if not super().parse_request():
             return False
+        if self.command not in ("GET", "HEAD") or "Transfer-Encoding" in self.headers or (
+            self.headers.get("Content-Length", "0").strip() != "0"
+        ):
+            self.close_connection = True  # a request body we do not read must not become the next request
         if self.command in ("GET", "HEAD"):
             return True
-        # close: an unread request body must not be taken for the next request
-        self._reply_plain(HTTPStatus.METHOD_NOT_ALLOWED, {"Allow": ALLOW, "Connection": "close"})
+        self._reply_plain(HTTPStatus.METHOD_NOT_ALLOWED, {"Allow": ALLOW})
         return False
 
     def do_GET(self) -> None:
@@ -197,8 +200,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send(found)
 
     def _send(self, resource: Resource) -> None:
-        gzipped = resource.gzipped and accepts_gzip(self.headers.get("Accept-Encoding"))
-        variant = resource.gzipped if gzipped and resource.gzipped else resource.identity
+        variant = resource.identity
+        if resource.gzipped and accepts_gzip(self.headers.get("Accept-Encoding")):
+            variant = resource.gzipped
         mtime = min(resource.mtime, int(time.time()))  # never claim a change in the future
         headers = {"ETag": variant.etag, "Last-Modified": email.utils.formatdate(mtime, usegmt=True),
                    "Cache-Control": f"max-age={MAX_AGE}"}  # fmt: skip
@@ -233,6 +237,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         if status != HTTPStatus.NOT_MODIFIED:
             self.send_header("Content-Length", str(len(body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         sent = b"" if self.command == "HEAD" or status == HTTPStatus.NOT_MODIFIED else body
         self._log_line(status, len(sent))
         self.end_headers()
@@ -278,15 +284,12 @@ class FeedServer(ThreadingHTTPServer):
     def lookup(self, target: str) -> Resource | str | None:
         """The file a request target names; a str is the URL a directory asked without its slash."""
         parts = request_path(target)
-        folder = None if parts is None else self._inside(self.root.joinpath(*parts))
-        if folder is None or not folder.is_dir():
-            return None if folder is None else self._read(folder)
-        index = self._inside(folder / "index.html")
-        if index is None:
-            return None
-        if not target.split("?", 1)[0].endswith("/"):
-            return "/" + "".join(urllib.parse.quote(part) + "/" for part in parts or ())
-        return self._read(index)
+        found = None if parts is None else self._inside(self.root.joinpath(*parts))
+        if found is not None and found.is_dir():
+            found = self._inside(found / "index.html")
+            if found is not None and not target.split("?", 1)[0].endswith("/"):
+                return "/" + "".join(urllib.parse.quote(part) + "/" for part in parts or ())
+        return None if found is None else self._read(found)
 
     def _inside(self, path: Path) -> Path | None:
         """``path`` with every symlink resolved, or None when it is missing, hidden or outside root."""

@@ -247,11 +247,13 @@ def test_other_methods_are_not_allowed(served: Served, method: str) -> None:
     assert (served.root / "rss.xml").read_bytes() == (SERVE_DATA / "rss.xml").read_bytes()
 
 
-def test_a_post_body_is_not_taken_for_a_request(served: Served) -> None:
+@pytest.mark.parametrize(("method", "status"), [("POST", 405), ("GET", 200)])
+def test_a_request_body_is_not_taken_for_a_request(served: Served, method: str, status: int) -> None:
     smuggled = b"GET /rss.xml HTTP/1.1\r\nHost: x\r\n\r\n"
-    head = f"POST /rss.xml HTTP/1.1\r\nHost: x\r\nContent-Length: {len(smuggled)}\r\n\r\n".encode()
+    head = f"{method} /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length: {len(smuggled)}\r\n\r\n".encode()
     response = raw(served, head + smuggled)
-    assert response.count(b"HTTP/1.1 ") == 1 and status_of(response) == 405
+    assert response.count(b"HTTP/1.1 ") == 1 and status_of(response) == status
+    assert b"\r\nConnection: close\r\n" in response
 
 
 @pytest.mark.parametrize("name", [*FEEDS, "rates.json", "index.html"])
@@ -292,6 +294,8 @@ def test_accepts_gzip(header: str | None, expected: bool) -> None:
 def test_none_match_rules() -> None:
     assert none_match('"a", W/"b"', '"b"')
     assert none_match("*", '"b"')
+    assert none_match(' , "a",, "b" ,', '"b"')  # empty list elements are allowed
+    assert not none_match('"a" "b"', '"b"')
     assert not none_match('"ab"', '"b"')
     assert not none_match('b', '"b"')  # an unquoted tag is malformed, not a match
 
