@@ -18,7 +18,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import Served
+from serving import Served
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync")  # fmt: skip

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import SERVE_DATA, Served, start, stop
+from serving import SERVE_DATA, Served, start, stop
 
 from centralasia_feed.errors import ConfigError
 from centralasia_feed.publish import write_atomic
