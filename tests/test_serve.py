@@ -130,7 +130,8 @@ def test_if_none_match_takes_precedence_over_if_modified_since(served: Served) -
 @pytest.mark.parametrize("name", ["rss.xml", "atom.xml"])
 def test_feedparser_gets_304_on_its_second_poll(served: Served, name: str) -> None:
     first = feedparser.parse(served.url + name)
-    assert (first.status, first.bozo, len(first.entries)) == (200, False, 3)
+    assert (first.status, first.bozo) == (200, False)
+    assert len(first.entries) == len(feedparser.parse((served.root / name).read_bytes()).entries) > 0
     second = feedparser.parse(served.url + name, etag=first.etag, modified=first.modified)
     assert second.status == 304
     assert not second.entries
