@@ -24,7 +24,7 @@ from paths import DATA, ROOT, SEED
 from render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed
 
 from centralasia_feed import FeedConfig, build
-from centralasia_feed.archive import APPLICATION_ID, Archive
+from centralasia_feed.archive import APPLICATION_ID, SCHEMA_VERSION, Archive
 from centralasia_feed.archive._schema import V1_SCHEMA
 from centralasia_feed.cli import main
 
@@ -330,7 +330,7 @@ def test_a_version_1_archive_is_migrated_by_the_next_build(tmp_path: Path) -> No
     argv = ["build", str(DAYS[1]), "--limit", "2"]
     assert main([*argv, "--out", str(tmp_path / "migrated"), "--archive", str(old)]) == 0
     conn = sqlite3.connect(old)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
     fresh = tmp_path / "fresh"
     daily(ALL[:3], fresh, tmp_path / "fresh.sqlite", SMALL)
