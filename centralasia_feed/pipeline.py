@@ -7,16 +7,17 @@ old one or the new one (publish renames complete files into place).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import importlib.resources
+import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from ._version import __version__
-from .archive import Archive, ArchivePage, archive_pages, newest_page
+from .archive import Archive, ArchivePage, archive_page, archived, newest_page, page_count, page_of
 from .config import FeedConfig
 from .errors import DumpError, PublishError
 from .models import Dump, Entry, Problem
@@ -33,7 +34,7 @@ from .render import (
 
 DEFAULT_ARCHIVE = "centralasia_feed.sqlite"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
-MANIFEST = ".build-manifest"  # digests of the archive pages in the folder
+MANIFEST = ".build-manifest"  # what the archive pages in the folder show (see _Manifest)
 HISTORY_DAYS = 90  # points per pair in the landing page charts
 
 DumpSource = Dump | str | os.PathLike[str]
@@ -144,14 +145,13 @@ def _render(store: Archive, config: FeedConfig, out: Path) -> Rendered:
     not written yet; the manifest comes last, so a build killed while publishing renders again
     whatever it may not have finished.
     """
-    everything = store.entries()
-    entries = everything[: config.limit]
-    pages = archive_pages(everything, config.limit)
-    newest = newest_page(pages)
+    total = store.count()
+    entries = store.entries(config.limit)
+    newest = newest_page(total, config.limit)
     dates = store.rate_dates(config.limit)
     rates = store.rates_on(dates)
     latest = tuple(rate for rate in rates if dates and rate.date == dates[0])
-    files, manifest = _archive_files(pages, config, out)
+    files, manifest = _archive_files(store, total, config, out)
     files["rss.xml"] = (render_rss(entries, config, links=_main_links("rss", newest)), len(entries))
     files["atom.xml"] = (render_atom(entries, config, links=_main_links("atom", newest)), len(entries))
     files["feed.json"] = (render_json_feed(entries, config), len(entries))
@@ -166,8 +166,8 @@ def _page_name(kind: str, index: int) -> str:
     return f"archive/{kind}-{index}.xml"
 
 
-def _main_links(kind: str, newest: ArchivePage | None) -> ArchiveLinks:
-    previous = _page_name(kind, newest.index) if newest else None
+def _main_links(kind: str, newest: int | None) -> ArchiveLinks:
+    previous = _page_name(kind, newest) if newest else None
     return ArchiveLinks(self_path=f"{kind}.xml", prev_archive=previous)
 
 
@@ -185,44 +185,120 @@ def _page_links(kind: str, page: ArchivePage) -> ArchiveLinks:
     )
 
 
-def _archive_files(pages: Sequence[ArchivePage], config: FeedConfig, out: Path) -> tuple[Rendered, bytes]:
-    """RFC 5005 archive documents that differ from what ``out`` holds, and the new manifest.
+@dataclass(frozen=True)
+class _Manifest:
+    """What the archive pages in a folder show: the program and config that rendered them
+    (``salt``), the page size, the archive entries' fingerprint and how many were archived.
 
-    The manifest keeps, per page file, a digest of all its bytes depend on (entries, links, program
-    version, config): a page with the same digest and a file in place is not rendered again, so a
-    build costs one read of the archive rather than a render of every page. Comparing with the
-    folder, not with the last build, keeps this right whichever archive or dumps built it before.
+    All of it follows from the entries and the config, so equal builds leave equal manifests
+    whichever archive, order of dumps or number of builds made them.
     """
-    known = _read_manifest(out / MANIFEST)
-    salt = _fingerprint(config)
+
+    salt: str
+    size: int
+    fingerprint: str
+    archived: int
+
+    HEADER: ClassVar[str] = "centralasia_feed archive pages 2"
+
+    def encode(self) -> bytes:
+        fields = (self.HEADER, self.salt, self.size, self.fingerprint, self.archived)
+        return "".join(f"{field}\n" for field in fields).encode()
+
+    @classmethod
+    def read(cls, path: Path) -> _Manifest | None:
+        """The manifest in ``path``; None when it is missing, unreadable or of another format."""
+        lines = (_read_text(path) or "").splitlines()
+        if len(lines) != 5 or lines[0] != cls.HEADER or not (lines[2].isdigit() and lines[4].isdigit()):
+            return None
+        return cls(lines[1], int(lines[2]), lines[3], int(lines[4]))
+
+
+def _archive_files(store: Archive, total: int, config: FeedConfig, out: Path) -> tuple[Rendered, bytes]:
+    """The RFC 5005 archive documents this build must write, oldest first, and the new manifest.
+
+    A build reads and renders only the pages that changed since the folder was last built (see
+    ``_first_stale``) and those whose file has gone, so its cost follows what changed, not the
+    size of the history.
+    """
+    size = config.limit
+    now = _Manifest(_salt(config), size, store.fingerprint, archived(total, size))
+    start = _first_stale(store, _Manifest.read(out / MANIFEST), now)
+    last = page_count(total, size)
+    below = last + 1 if start is None else min(start, last + 1)
     files: Rendered = {}
-    lines = []
-    for page in pages:
-        for kind, render in (("rss", render_rss), ("atom", render_atom)):
-            links = _page_links(kind, page)
-            digest = _digest(salt, links, page.entries)
-            lines.append(f"{digest} {links.self_path}\n")
-            if known.get(links.self_path) != digest or not (out / links.self_path).is_file():
-                files[links.self_path] = (render(page.entries, config, links=links), len(page.entries))
-    return files, "".join(lines).encode()
+    for index in _missing(out, below):
+        page = archive_page(index, total, size)
+        files.update(_page_files(page, store.entries(page.count, page.offset), config))
+    stale = [_page_files(page, chunk, config) for page, chunk in _pages_from(store, below, total, size)]
+    for rendered in reversed(stale):  # read newest first, written oldest first
+        files.update(rendered)
+    return files, now.encode()
 
 
-def _digest(salt: str, links: ArchiveLinks, entries: Sequence[Entry]) -> str:
-    """What a page's bytes depend on; where an entry was read (source, line) takes no part."""
-    shown = [dataclasses.replace(entry, article=dataclasses.replace(entry.article, source="", line=0))
-             for entry in entries]  # fmt: skip
-    return hashlib.sha256(f"{salt}\n{links!r}\n{shown!r}".encode()).hexdigest()
+def _first_stale(store: Archive, old: _Manifest | None, now: _Manifest) -> int | None:
+    """The first archive page that may differ from the folder's; every page after it may too.
+
+    The folder's manifest names the entries it shows by fingerprint. Found among this archive's
+    revisions, only entries changed since that revision are new to the folder: pages below the
+    oldest of them are unchanged, and so are full pages below the old open page, which is the
+    only one that can have filled. Anything else (no manifest, another config or page size, a
+    folder built from entries this archive never held) makes every page stale.
+    """
+    if old is None or (old.salt, old.size) != (now.salt, now.size):
+        return 1
+    changed = None
+    if old.fingerprint != now.fingerprint:
+        since = store.revision_of(old.fingerprint)
+        if since is None or old.archived > now.archived:
+            return 1
+        changed = store.first_changed_ordinal(since)
+    bounds = [page_of(changed, now.size)] if changed is not None else []
+    bounds += [page_of(old.archived, now.size)] if old.archived != now.archived else []
+    return min(bounds, default=None)
 
 
-def _fingerprint(config: FeedConfig) -> str:
+def _missing(out: Path, below: int) -> list[int]:
+    """Pages before ``below`` with a file gone from the folder: one listing of it, no reads."""
+    if below <= 1:
+        return []
+    try:
+        names = {entry.name for entry in os.scandir(out / "archive")}
+    except OSError:
+        names = set()
+    wanted = ((index, f"{kind}-{index}.xml") for index in range(1, below) for kind in ("rss", "atom"))
+    return sorted({index for index, name in wanted if name not in names})
+
+
+def _pages_from(
+    store: Archive, start: int, total: int, size: int
+) -> Iterator[tuple[ArchivePage, tuple[Entry, ...]]]:
+    """Pages ``start`` to the newest with their entries, newest page first, from one index walk.
+
+    The walk starts at the feed's boundary (offset ``size``) and reads only these pages' entries.
+    """
+    last = page_count(total, size)
+    if start > last:
+        return
+    first = archive_page(start, total, size)
+    entries = store.iter_entries(first.offset + first.count - size, offset=size)
+    for index in range(last, start - 1, -1):
+        page = archive_page(index, total, size)
+        yield page, tuple(itertools.islice(entries, page.count))
+
+
+def _page_files(page: ArchivePage, entries: Sequence[Entry], config: FeedConfig) -> Rendered:
+    """The RSS and Atom documents of one archive page."""
+    files: Rendered = {}
+    for kind, render in (("rss", render_rss), ("atom", render_atom)):
+        links = _page_links(kind, page)
+        files[links.self_path] = (render(entries, config, links=links), len(entries))
+    return files
+
+
+def _salt(config: FeedConfig) -> str:
     """Changes whenever pages would render differently for the same entries."""
     return hashlib.sha256(f"{__version__}\n{config!r}".encode()).hexdigest()
-
-
-def _read_manifest(path: Path) -> dict[str, str]:
-    """The manifest's page digests by file name; nothing when it is missing or unreadable."""
-    lines = (_read_text(path) or "").splitlines()
-    return {name: digest for digest, _, name in (line.partition(" ") for line in lines) if name}
 
 
 def _read_text(path: Path) -> str | None:

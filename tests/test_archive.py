@@ -19,7 +19,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from centralasia_feed.archive import APPLICATION_ID, SCHEMA_VERSION, Archive, _articles
+from centralasia_feed.archive import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    Archive,
+    ArchivePage,
+    _articles,
+    _rates,
+    _revisions,
+    _schema,
+    archive_page,
+    newest_page,
+    page_count,
+    page_of,
+)
 from centralasia_feed.archive._schema import V1_SCHEMA
 from centralasia_feed.errors import ArchiveError, ConfigError
 from centralasia_feed.models import Article, Direction, Dump, Figure, Page, Rate, Stamp
@@ -85,8 +98,15 @@ DAYS = (day1, day2, day3)
 
 
 def state(archive: Archive) -> tuple[object, ...]:
-    chunks = tuple(archive.chunk(index, 2) for index in range(1, archive.full_chunks(2) + 2))
-    return archive.entries(), archive.rates(), chunks, archive.rate_history(), archive.latest_rates(10)
+    streamed = tuple(archive.iter_entries())
+    return (
+        archive.entries(),
+        archive.rates(),
+        streamed,
+        archive.rate_history(),
+        archive.latest_rates(10),
+        archive.fingerprint,
+    )
 
 
 def built(*dumps: Dump) -> Archive:
@@ -137,8 +157,9 @@ def test_adding_a_dump_again_changes_nothing(tmp_path: Path) -> None:
         archive.add(day2())
         expected = state(archive)
     with Archive(path) as archive:
+        revision = archive.revision
         assert archive.add(day2()) == archive.add(day1()) == ()
-        assert archive.changed_from(2) is None
+        assert archive.revision == revision and archive.first_changed_ordinal(revision) is None
         assert state(archive) == expected
 
 
@@ -173,10 +194,9 @@ def test_entries_limit_offset_and_count() -> None:
     assert archive.entries(offset=5) == everything[5:]
 
 
-@pytest.mark.parametrize("newest_first", [True, False])
-def test_a_page_of_entries_walks_the_published_index(newest_first: bool) -> None:
+def test_a_page_of_entries_walks_the_published_index() -> None:
     archive = built(day1())
-    query = "EXPLAIN QUERY PLAN " + _articles.entries_query(newest_first)
+    query = "EXPLAIN QUERY PLAN " + _articles.ENTRIES_QUERY
     plan = [row[3] for row in archive._conn.execute(query, (50, 0))]
     assert "SCAN a USING COVERING INDEX articles_by_published" in plan
     assert not any(step.startswith("SCAN") for step in plan if "articles_by_published" not in step)
@@ -258,7 +278,7 @@ def test_a_failed_transaction_leaves_the_archive_as_it_was(tmp_path: Path) -> No
             assert archive.count() == 5
             raise RuntimeError("render failed")
         assert state(archive) == expected
-        assert archive.changed_from(2) == 1  # day 1 itself, not the rolled-back day 2
+        assert archive.revision == 1  # day 1 itself, not the rolled-back day 2
     assert path.read_bytes() == bytes_before
     with Archive(path) as archive:
         assert state(archive) == expected
@@ -272,20 +292,80 @@ def reopened(path: Path, *dumps: Dump) -> Archive:
     return Archive(path)
 
 
-def test_changed_from_names_the_first_chunk_that_changed(tmp_path: Path) -> None:
-    assert built(day1(), day2()).changed_from(2) == 1
+def test_first_changed_ordinal_ranks_the_oldest_entry_changed_since(tmp_path: Path) -> None:
     with reopened(tmp_path / "a.sqlite", day1(), day2()) as archive:
-        assert archive.changed_from(2) is None
+        assert archive.revision == 2 and archive.first_changed_ordinal(2) is None
+        assert archive.first_changed_ordinal(1) == 0  # day 2 moved ENERGY's text, the oldest
         archive.add(day3())  # FERRY is new and newest; ENERGY and GAS seen again unchanged
-        assert archive.count() == 6 and archive.changed_from(2) == 3
-        assert archive.changed_from(4) == 2 and archive.changed_from(100) == 1
+        assert archive.count() == 6 and archive.first_changed_ordinal(2) == 5
+        assert archive.revision == 3 and archive.first_changed_ordinal(3) is None
+        assert archive.first_changed_ordinal(0) == 0
 
 
-def test_an_older_dump_arriving_late_changes_chunks_from_its_place(tmp_path: Path) -> None:
+def test_an_older_dump_arriving_late_changes_entries_from_its_place(tmp_path: Path) -> None:
     with reopened(tmp_path / "a.sqlite", day2(), day3()) as archive:
         archive.add(day1())  # OIL and ENERGY move back to day 1, BORDER is new: all oldest
-        assert archive.changed_from(2) == 1
-        assert [e.slug for e in archive.chunk(1, 2)] == [slugify(BORDER), slugify(ENERGY)]
+        assert archive.first_changed_ordinal(2) == 0
+        assert [e.slug for e in archive.entries()[-2:]] == [slugify(BORDER), slugify(ENERGY)]
+
+
+def test_the_revision_moves_once_per_transaction_that_changes_something(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite"
+    with Archive(path) as archive:
+        assert archive.revision == 0
+        with archive.transaction():
+            archive.add(day1())
+            archive.add(day2())
+        assert archive.revision == 1
+        with archive.transaction():
+            archive.add(day2())
+            archive.add(day1())
+        assert archive.revision == 1  # nothing new
+        archive.add(dump("late.txt", D3, [], [rate("KGS/USD", "0.01148", "0.17", D3)]))
+        assert archive.revision == 2  # a rate is a change, though no entry moved
+        assert archive.first_changed_ordinal(1) is None
+    with Archive(path) as archive:
+        assert archive.revision == 2
+
+
+def test_a_failed_add_inside_a_transaction_leaves_no_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with reopened(tmp_path / "a.sqlite", day1()) as archive:
+        fingerprint = archive.fingerprint
+
+        def broken(*args: object) -> None:
+            raise RuntimeError("disk on fire")
+
+        with archive.transaction():
+            monkeypatch.setattr(_rates, "record", broken)
+            with pytest.raises(RuntimeError):
+                archive.add(day2())  # its articles were recorded, then rolled back to the savepoint
+            monkeypatch.undo()
+            assert archive.fingerprint == fingerprint
+        assert archive.revision == 1 and archive.fingerprint == fingerprint
+        assert archive.count() == 3
+
+
+def test_the_fingerprint_follows_the_entries_not_the_archive(tmp_path: Path) -> None:
+    one = reopened(tmp_path / "one.sqlite", day1(), day2(), day3())
+    other = built(day3(), day1(), day2())
+    with one, other:
+        assert one.fingerprint == other.fingerprint != built().fingerprint
+        assert one.fingerprint == Archive(tmp_path / "one.sqlite").fingerprint  # stable when reopened
+        assert one.revision_of(one.fingerprint) == 3
+        assert one.revision_of(built(day1()).fingerprint) == 1
+        assert one.revision_of(other.fingerprint) == 3  # the same entries, found by content
+        assert other.revision_of(built(day1()).fingerprint) is None  # the other never held day 1 alone
+        with one.transaction():
+            one.add(dump("new.txt", D3, [article(OIL + " Again", D3, 9)]))
+            assert one.fingerprint != other.fingerprint  # the open transaction's changes count
+
+
+def test_source_and_line_take_no_part_in_the_fingerprint() -> None:
+    moved = Dump("elsewhere.txt", day1().pages)
+    assert built(moved).fingerprint == built(day1()).fingerprint
+    assert {e.article.source for e in built(moved).entries()} == {"elsewhere.txt"}
 
 
 TITLES = (OIL, BORDER, ENERGY, WATER, GAS)
@@ -333,30 +413,66 @@ def test_any_history_in_any_order_matches_the_model(
     order = data.draw(st.permutations(dumps))
     split = data.draw(st.integers(0, len(order)))
     with tempfile.TemporaryDirectory() as folder, reopened(Path(folder, "a"), *order[:split]) as archive:
-        before = [archive.chunk(index, size) for index in range(1, 8)]
+        before, revision = archive.entries()[::-1], archive.revision  # oldest first
         for one in order[split:] + order[: data.draw(st.integers(0, len(order)))]:
             assert archive.add(one) == ()
-        after = [archive.chunk(index, size) for index in range(1, 8)]
-        changed = [index for index in range(1, 8) if before[index - 1] != after[index - 1]]
-        assert archive.changed_from(size) == (changed[0] if changed else None)
+        after = archive.entries()[::-1]
+        same = next(
+            (rank for rank, pair in enumerate(zip(before, after, strict=False)) if pair[0] != pair[1]), None
+        )
+        first = min(len(before), len(after)) if same is None and len(before) != len(after) else same
+        assert archive.first_changed_ordinal(revision) == first
         assert state(archive) == state(built(*sorted(dumps, key=lambda d: d.source)))
         entries = archive.entries()
     found = {e.slug: (e.published, e.updated, e.article.summary.split(" of ")[0]) for e in entries}
     assert found == model(days)
 
 
-def test_chunks_cut_oldest_first_and_read_newest_first() -> None:
+def test_iter_entries_streams_what_entries_returns() -> None:
     archive = built(day1(), day2(), day3())
-    everything = archive.entries()
-    assert archive.full_chunks(4) == 1 and archive.full_chunks(2) == 3
-    assert archive.chunk(1, 4) == everything[2:]
-    assert archive.chunk(2, 4) == everything[:2]
-    assert archive.chunk(3, 4) == ()
-    assert sum((archive.chunk(i, 1) for i in range(6, 0, -1)), ()) == everything
-    with pytest.raises(ValueError):
-        archive.chunk(0, 2)
-    with pytest.raises(ValueError):
-        archive.full_chunks(0)
+    assert tuple(archive.iter_entries()) == archive.entries()
+    assert tuple(archive.iter_entries(3, offset=2)) == archive.entries(3, offset=2)
+    assert tuple(archive.iter_entries(offset=6)) == ()
+
+
+def test_streamed_entries_follow_the_index_without_a_sort() -> None:
+    archive = built(day1())
+    plan = [row[3] for row in archive._conn.execute("EXPLAIN QUERY PLAN " + _articles.STREAM_QUERY, (50, 0))]
+    assert "SCAN a USING INDEX articles_by_published" in plan
+    assert not any("TEMP B-TREE" in step for step in plan)
+
+
+def test_changed_entries_are_found_through_their_own_index() -> None:
+    archive = built(day1())
+    archive._conn.set_trace_callback(None)
+    query = "EXPLAIN QUERY PLAN SELECT 1 FROM articles INDEXED BY articles_by_revision WHERE revision > 5"
+    plan = [row[3] for row in archive._conn.execute(query)]
+    assert plan == ["SEARCH articles USING COVERING INDEX articles_by_revision (revision>?)"]
+    assert _revisions.oldest_changed(archive._conn, 0) == (D1, 2, slugify(ENERGY))
+    assert _revisions.oldest_changed(archive._conn, 1) is None
+
+
+def test_archive_pages_are_cut_oldest_first_from_counts() -> None:
+    assert [page_count(total, 2) for total in (0, 2, 3, 4, 5, 6)] == [0, 0, 1, 2, 2, 3]
+    assert archive_page(1, 6, 2) == ArchivePage(1, 4, 2, True)  # the two oldest of six
+    assert archive_page(3, 6, 2) == ArchivePage(3, 2, 0, False)  # open and empty, just past the feed
+    assert archive_page(2, 5, 2) == ArchivePage(2, 2, 1, False)
+    assert [newest_page(total, 2) for total in (2, 3, 4, 5, 6)] == [None, 1, 1, 2, 2]
+    assert [page_of(rank, 2) for rank in (0, 1, 2, 5)] == [1, 1, 2, 3]
+    assert (archive_page(2, 6, 2).previous, archive_page(2, 6, 2).next) == (1, 3)
+    assert (archive_page(3, 6, 2).previous, archive_page(3, 6, 2).next) == (2, None)
+    for index, size in ((0, 2), (4, 2), (1, 0)):
+        with pytest.raises(ValueError):
+            archive_page(index, 6, size)
+
+
+def test_pages_of_the_archive_hold_every_archived_entry_once() -> None:
+    archive = built(day1(), day2(), day3())
+    for size in (1, 2, 4, 5):
+        pages = [archive_page(i, 6, size) for i in range(1, page_count(6, size) + 1)]
+        cut = [archive.entries(page.count, page.offset) for page in reversed(pages)]
+        assert sum(cut, ()) == archive.entries()[size:]
+        assert all(page.full == (page.count == size) for page in pages)
 
 
 def test_the_archive_persists_and_is_marked_as_ours(tmp_path: Path) -> None:
@@ -401,9 +517,33 @@ def test_a_version_1_archive_opens_after_migration(tmp_path: Path) -> None:
         directions = {(r.pair, r.date): r.direction for r in archive.rates()}
         assert directions[("TMT/USD", D2)] is None  # v1 lost the written sign; no history either
         assert directions[("KGS/USD", D2)] == "up"
+        assert (archive.revision, archive.fingerprint) == (0, expected.fingerprint)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     conn.close()
+
+
+def v2_archive(path: Path) -> None:
+    """An archive as version 2 wrote it: no revisions."""
+    v1_archive(path)
+    conn = sqlite3.connect(path)
+    _schema.MIGRATIONS[1](conn)
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+
+
+def test_a_version_2_archive_gets_revisions(tmp_path: Path) -> None:
+    path = tmp_path / "v2.sqlite"
+    v2_archive(path)
+    with Archive(path) as archive:
+        expected = built(day1(), day2())
+        assert archive.entries() == expected.entries()
+        assert (archive.revision, archive.fingerprint) == (0, expected.fingerprint)
+        assert archive.revision_of(expected.fingerprint) == 0 and archive.first_changed_ordinal(0) is None
+        archive.add(day3())
+        assert archive.revision == 1 and archive.first_changed_ordinal(0) == 5  # FERRY alone
+        assert archive.fingerprint == built(day1(), day2(), day3()).fingerprint
 
 
 def foreign_database(path: Path) -> None:
@@ -434,7 +574,7 @@ def newer_archive(path: Path) -> None:
     with Archive(path):
         pass
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
 
 

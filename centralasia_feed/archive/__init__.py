@@ -18,7 +18,7 @@ file systems. A killed build leaves a ``-journal`` that the next open rolls back
 """
 
 from ._archive import DEFAULT_PATH, MEMORY, Archive
-from ._pages import ArchivePage, archive_pages, newest_page
+from ._pages import ArchivePage, archive_page, archived, newest_page, page_count, page_of
 from ._schema import APPLICATION_ID, SCHEMA_VERSION
 
 __all__ = [
@@ -28,6 +28,9 @@ __all__ = [
     "SCHEMA_VERSION",
     "Archive",
     "ArchivePage",
-    "archive_pages",
+    "archive_page",
+    "archived",
     "newest_page",
+    "page_count",
+    "page_of",
 ]

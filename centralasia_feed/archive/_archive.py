@@ -11,8 +11,7 @@ from types import TracebackType
 
 from ..errors import ArchiveError
 from ..models import Dump, Entry, Problem, Rate
-from . import _articles, _rates
-from ._derive import older
+from . import _articles, _rates, _revisions
 from ._schema import check_file, prepare
 
 DEFAULT_PATH = "centralasia_feed.sqlite"
@@ -22,7 +21,7 @@ MEMORY = ":memory:"
 class Archive:
     """What every build saw: articles by slug with their stamps, and every (pair, date) rate.
 
-    Open it, ``add`` dumps inside ``transaction()``, then read ``entries``, ``chunk`` and ``rates``.
+    Open it, ``add`` dumps inside ``transaction()``, then read ``entries`` and ``rates``.
     Every result depends only on the set of dumps added, not on their order (contradicting dumps
     aside: there the first archived wins, and a Problem names both sources). ``":memory:"`` gives a
     throwaway archive, so a build without a file runs the same code.
@@ -33,9 +32,7 @@ class Archive:
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_PATH, *, timeout: float = 30.0) -> None:
         self.path = os.fspath(path)
-        self._changed: _articles.Key | None = None  # the oldest entry changed since opening
-        self._pending: _articles.Key | None = None  # the same, within the open transaction
-        self._in_transaction = False
+        self._work: _Work | None = None  # the open transaction's, if any
         if self.path != MEMORY:
             check_file(self.path)
         with self._errors():
@@ -72,26 +69,25 @@ class Archive:
         """One IMMEDIATE transaction: all of it is kept, or on any exception none of it.
 
         Another process holding the archive is waited for (up to ``timeout`` seconds). Nested
-        calls join the outer transaction.
+        calls join the outer transaction. One that changed anything commits as the next revision.
         """
-        if self._in_transaction:
+        if self._work is not None:
             yield self
             return
         with self._errors():
             self._conn.execute("BEGIN IMMEDIATE")
-        self._in_transaction = True
+            self._work = _Work(*_revisions.latest(self._conn), self._conn.total_changes)
         try:
             yield self
             with self._errors():
+                self._work.commit(self._conn)
                 self._conn.execute("COMMIT")
         except BaseException:
             with suppress(sqlite3.Error):  # the error that got us here matters more
                 self._conn.execute("ROLLBACK")
-            self._pending = None
             raise
         finally:
-            self._in_transaction = False
-        self._changed, self._pending = self._oldest(self._changed, self._pending), None
+            self._work = None
 
     def add(self, dump: Dump) -> tuple[Problem, ...]:
         """Record a dump's articles and rates; the contradictions it brought, as Problems.
@@ -99,40 +95,49 @@ class Archive:
         All or nothing, even inside a larger transaction (a savepoint); outside one it makes its own.
         """
         with self.transaction(), self._errors():
-            before = self._pending
+            work = self._work
+            assert work is not None  # the transaction made it
+            fingerprint, changes = work.fingerprint, self._conn.total_changes
             self._conn.execute("SAVEPOINT add_dump")
             try:
-                problems = self._record(dump)
+                problems = self._record(dump, work)
             except BaseException:
                 self._conn.execute("ROLLBACK TO add_dump")
-                self._pending = before
+                work.forget(fingerprint, self._conn.total_changes - changes)
                 raise
             finally:
                 self._conn.execute("RELEASE add_dump")
         return problems
 
-    def _record(self, dump: Dump) -> tuple[Problem, ...]:
+    def _record(self, dump: Dump, work: _Work) -> tuple[Problem, ...]:
         problems: list[Problem] = []
         for article in dump.articles:
             problem, dirty = _articles.record(self._conn, article, dump.source)
             problems.extend([problem] if problem else [])
-            key = _articles.refresh(self._conn, article.slug) if dirty else None
-            self._pending = self._oldest(self._pending, key)
+            change = _articles.refresh(self._conn, article.slug, work.revision + 1) if dirty else None
+            if change:
+                work.fingerprint = _revisions.shift(work.fingerprint, article.slug, *change)
         for rate in dump.rates:
             problem = _rates.record(self._conn, rate, dump.source)
             problems.extend([problem] if problem else [])
         return tuple(problems)
 
-    @staticmethod
-    def _oldest(a: _articles.Key | None, b: _articles.Key | None) -> _articles.Key | None:
-        if a is None or b is None:
-            return b if a is None else a
-        return a if older(a, b) else b
-
     def entries(self, limit: int | None = None, offset: int = 0) -> tuple[Entry, ...]:
-        """Entries newest first: published date descending, position ascending, slug ascending."""
+        """Entries newest first: published date descending, position ascending, slug ascending.
+
+        Meant for pages (the offset is skipped in the index); for long runs, ``iter_entries``.
+        """
         with self._errors():
             return _articles.entries(self._conn, limit, offset)
+
+    def iter_entries(self, limit: int | None = None, offset: int = 0) -> Iterator[Entry]:
+        """The same entries one at a time, in constant memory, for a run of any length.
+
+        Skipped entries are read, so keep ``offset`` small. Do not change the archive while
+        the iterator is alive.
+        """
+        with self._errors():
+            yield from _articles.stream(self._conn, limit, offset)
 
     def entry(self, slug: str) -> Entry | None:
         with self._errors():
@@ -142,39 +147,40 @@ class Archive:
         with self._errors():
             return _articles.count(self._conn)
 
-    def full_chunks(self, size: int) -> int:
-        """How many archive pages of ``size`` entries are full (RFC 5005: those never change)."""
-        return self.count() // _positive(size)
-
-    def chunk(self, index: int, size: int) -> tuple[Entry, ...]:
-        """Archive page ``index`` (1 is the oldest) of entries cut oldest first into ``size``s.
-
-        Returned newest first, for rendering. The index is walked from the nearer end, so
-        the newest pages cost what they hold, not the whole history.
-        """
-        if index < 1:
-            raise ValueError(f"chunk index starts at 1, not {index}")
-        start, total = (index - 1) * _positive(size), self.count()
-        stop = min(total, start + size)
-        if start >= stop:
-            return ()
+    @property
+    def revision(self) -> int:
+        """The last committed revision: 0 for a new archive, one more per transaction that changed it."""
         with self._errors():
-            if total - stop <= start:
-                return _articles.entries(self._conn, stop - start, total - stop)
-            oldest_first = _articles.entries(self._conn, stop - start, start, newest_first=False)
-        return oldest_first[::-1]
+            return _revisions.latest(self._conn)[0]
 
-    def changed_from(self, size: int) -> int | None:
-        """The lowest chunk index whose entries changed since this Archive was opened, or None.
+    @property
+    def fingerprint(self) -> str:
+        """A digest of every entry as readers see it, the open transaction's changes included.
 
-        Counts committed changes and those of the open transaction; a rolled-back one is forgotten.
+        Equal for two archives holding the same entries, whatever their history or order of dumps.
         """
-        key = self._oldest(self._changed, self._pending)
-        if key is None:
-            return None
+        if self._work is not None:
+            return _revisions.to_text(self._work.fingerprint)
         with self._errors():
-            rank = self.count() - 1 - _articles.count_newer(self._conn, key)
-        return rank // _positive(size) + 1
+            return _revisions.to_text(_revisions.latest(self._conn)[1])
+
+    def revision_of(self, fingerprint: str) -> int | None:
+        """The last committed revision whose entries had this ``fingerprint``; None if none had."""
+        with self._errors():
+            return _revisions.revision_of(self._conn, fingerprint)
+
+    def first_changed_ordinal(self, since_revision: int) -> int | None:
+        """The oldest-first rank (0 is the oldest entry) of the oldest entry changed after
+        ``since_revision``, the open transaction included; None when none changed.
+
+        Entries ranked below it are exactly as they were at that revision. Costs the changed rows
+        plus an index count of the entries newer than that one.
+        """
+        with self._errors():
+            key = _revisions.oldest_changed(self._conn, since_revision)
+            if key is None:
+                return None
+            return _articles.count(self._conn) - 1 - _articles.count_newer(self._conn, key)
 
     def rates(self, pair: str | None = None) -> tuple[Rate, ...]:
         """Every archived rate (of one ``BASE/QUOTE`` pair if given), oldest first, pairs sorted.
@@ -205,7 +211,18 @@ class Archive:
             return _rates.rate_history(self._conn, last)
 
 
-def _positive(size: int) -> int:
-    if size < 1:
-        raise ValueError(f"a chunk size is at least 1, not {size}")
-    return size
+class _Work:
+    """The open transaction's bookkeeping: the revision it started from, the live fingerprint, and
+    the change count that says whether it changed anything (rolled-back savepoints excluded).
+    """
+
+    def __init__(self, revision: int, fingerprint: int, changes: int) -> None:
+        self.revision, self.fingerprint, self._baseline = revision, fingerprint, changes
+
+    def forget(self, fingerprint: int, changes: int) -> None:
+        """A savepoint was rolled back: its changes are gone, and so is their fingerprint."""
+        self.fingerprint, self._baseline = fingerprint, self._baseline + changes
+
+    def commit(self, conn: sqlite3.Connection) -> None:
+        if conn.total_changes > self._baseline:
+            _revisions.commit(conn, self.revision + 1, self.fingerprint)

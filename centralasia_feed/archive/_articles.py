@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 
 from ..models import Article, Entry, Problem, Stamp
 from ._derive import Sighting, article_from_body, derive, text_body, text_hash
@@ -15,7 +16,6 @@ Key = tuple[dt.date, int, str]
 """An article's place in the published order: (published date, published position, slug)."""
 
 _NEWEST_FIRST = "a.published_date DESC, a.published_position, a.slug"
-_OLDEST_FIRST = "a.published_date, a.published_position DESC, a.slug DESC"
 _ENTRIES = """
     SELECT a.slug, a.published_date, a.published_position, a.updated_date, a.updated_position,
            a.source, a.line, t.body
@@ -63,22 +63,35 @@ def record(conn: sqlite3.Connection, article: Article, source: str) -> tuple[Pro
     return None, True
 
 
-def refresh(conn: sqlite3.Connection, slug: str) -> Key | None:
-    """Recompute a slug's entry from all its sightings; its new key if the entry changed, else None."""
+Row = tuple[str, int, str, int, str, str, int]
+"""A slug's derived row: published date and position, updated date and position, text hash, source, line."""
+
+
+def derived(conn: sqlite3.Connection, slug: str) -> Row:
+    """A slug's entry as all its sightings decide it."""
     rows = conn.execute(
         "SELECT date, position, hash, source, line FROM sightings WHERE slug = ?", (slug,)
     ).fetchall()
-    derived = derive([Sighting(dt.date.fromisoformat(d), p, h) for d, p, h, _, _ in rows])
-    where = {d: (s, n) for d, _, _, s, n in rows}[derived.updated.date.isoformat()]
-    published, updated = derived.published, derived.updated
-    new = (
+    result = derive([Sighting(dt.date.fromisoformat(d), p, h) for d, p, h, _, _ in rows])
+    source, line = {d: (s, n) for d, _, _, s, n in rows}[result.updated.date.isoformat()]
+    published, updated = result.published, result.updated
+    return (
         published.date.isoformat(),
         published.position,
         updated.date.isoformat(),
         updated.position,
-        derived.hash,
-        *where,
+        result.hash,
+        source,
+        line,
     )
+
+
+def refresh(conn: sqlite3.Connection, slug: str, revision: int) -> tuple[Row | None, Row] | None:
+    """Recompute a slug's entry; (old row or None if new, new row) if it changed, else None.
+
+    A changed row is marked with ``revision``, the transaction's, so readers can find it later.
+    """
+    new = derived(conn, slug)
     old = conn.execute(
         """SELECT published_date, published_position, updated_date, updated_position, hash, source, line
         FROM articles WHERE slug = ?""",
@@ -86,8 +99,12 @@ def refresh(conn: sqlite3.Connection, slug: str) -> Key | None:
     ).fetchone()
     if old == new:
         return None
-    conn.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (slug, *new))
-    return (published.date, published.position, slug)
+    conn.execute(
+        """INSERT OR REPLACE INTO articles (slug, published_date, published_position, updated_date,
+        updated_position, hash, source, line, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (slug, *new, revision),
+    )
+    return old, new
 
 
 def _entry(row: tuple[str, str, int, str, int, str, int, str]) -> Entry:
@@ -97,21 +114,28 @@ def _entry(row: tuple[str, str, int, str, int, str, int, str]) -> Entry:
     return Entry(article, Stamp(dt.date.fromisoformat(published_date), published_position), updated)
 
 
-def entries(
-    conn: sqlite3.Connection, limit: int | None, offset: int, *, newest_first: bool = True
-) -> tuple[Entry, ...]:
-    """Entries in published order, walking the index from either end.
+def entries(conn: sqlite3.Connection, limit: int | None, offset: int) -> tuple[Entry, ...]:
+    """A page of entries, newest first, anywhere in the history.
 
-    The offset is skipped inside the index alone (the inner query), so skipped rows cost no join.
+    The offset is skipped inside the index alone (the inner query), so skipped rows cost no join;
+    the page is then sorted again, so this is for pages, not for long runs (see ``stream``).
     """
-    rows = conn.execute(entries_query(newest_first), (-1 if limit is None else limit, offset)).fetchall()
+    rows = conn.execute(ENTRIES_QUERY, (-1 if limit is None else limit, offset)).fetchall()
     return tuple(_entry(row) for row in rows)
 
 
-def entries_query(newest_first: bool) -> str:
-    order = _NEWEST_FIRST if newest_first else _OLDEST_FIRST
-    page = f"SELECT a.slug FROM articles AS a ORDER BY {order} LIMIT ? OFFSET ?"
-    return f"{_ENTRIES} WHERE a.slug IN ({page}) ORDER BY {order}"
+def stream(conn: sqlite3.Connection, limit: int | None, offset: int) -> Iterator[Entry]:
+    """Entries newest first, read one row at a time in index order: no sort, so any run is cheap
+    in memory; skipped rows are joined before being dropped, so keep ``offset`` small.
+    """
+    cursor = conn.execute(STREAM_QUERY, (-1 if limit is None else limit, offset))
+    for row in cursor:
+        yield _entry(row)
+
+
+_PAGE = f"SELECT a.slug FROM articles AS a ORDER BY {_NEWEST_FIRST} LIMIT ? OFFSET ?"
+ENTRIES_QUERY = f"{_ENTRIES} WHERE a.slug IN ({_PAGE}) ORDER BY {_NEWEST_FIRST}"
+STREAM_QUERY = f"{_ENTRIES} ORDER BY {_NEWEST_FIRST} LIMIT ? OFFSET ?"
 
 
 def entry(conn: sqlite3.Connection, slug: str) -> Entry | None:

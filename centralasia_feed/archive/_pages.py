@@ -1,4 +1,4 @@
-"""RFC 5005 archive pages: which archived entries go on which page, cut so full pages never change.
+"""RFC 5005 archive pages: where each page sits in the history, from counts alone.
 
 The subscription feed holds the newest ``size`` entries; every older entry is on exactly one archive
 page. Those are cut oldest first into pages of ``size`` (page 1 holds the oldest), so entries that
@@ -6,22 +6,25 @@ fall out of the feed only ever join the newest page: a full page keeps its entri
 a re-cut text of one of them, or a late older dump, changes it). The newest page is open: it holds
 what is left over, possibly nothing, and fills as entries fall out of the feed. It exists even when
 empty so that every full page can name the page after it (``next-archive``) from the start.
+
+Nothing here reads entries: a page is a slice of the newest-first order (``offset``, ``count``),
+computed from how many entries there are, so a build reads only the pages it writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-
-from ..models import Entry
 
 
 @dataclass(frozen=True)
 class ArchivePage:
-    """One archive document: its number (1 is the oldest), its entries newest first, and whether full."""
+    """One archive document: its number (1 is the oldest), its slice of the newest-first entries,
+    and whether it is full.
+    """
 
     index: int
-    entries: tuple[Entry, ...]
+    offset: int
+    count: int
     full: bool
 
     @property
@@ -34,22 +37,40 @@ class ArchivePage:
         return self.index + 1 if self.full else None
 
 
-def archive_pages(entries: Sequence[Entry], size: int) -> tuple[ArchivePage, ...]:
-    """The archive pages of ``entries`` (all of them, newest first), oldest page first.
+def archived(total: int, size: int) -> int:
+    """How many of ``total`` entries are on archive pages rather than in the feed."""
+    return max(0, total - _positive(size))
 
-    No pages when everything fits in the feed; otherwise full pages and one open page last.
-    """
+
+def page_count(total: int, size: int) -> int:
+    """Full pages and the open one; none while everything fits in the feed."""
+    older = archived(total, size)
+    return older // size + 1 if older else 0
+
+
+def archive_page(index: int, total: int, size: int) -> ArchivePage:
+    """Page ``index`` of ``total`` entries cut into pages of ``size``."""
+    if not 1 <= index <= page_count(total, size):
+        raise ValueError(f"no archive page {index} for {total} entries in pages of {size}")
+    older = archived(total, size)
+    start, stop = (index - 1) * size, min(index * size, older)  # oldest-first ranks
+    return ArchivePage(index, total - stop, stop - start, stop - start == size)
+
+
+def page_of(rank: int, size: int) -> int:
+    """The page holding the entry of oldest-first ``rank`` (0 is the oldest), if it is archived."""
+    return rank // _positive(size) + 1
+
+
+def newest_page(total: int, size: int) -> int | None:
+    """The page the subscription feed links as ``prev-archive``: the newest one holding entries."""
+    last = page_count(total, size)
+    if last and archived(total, size) % size == 0:
+        return last - 1
+    return last or None
+
+
+def _positive(size: int) -> int:
     if size < 1:
         raise ValueError(f"a page holds at least 1 entry, not {size}")
-    archived = tuple(entries[size:])[::-1]  # oldest first
-    if not archived:
-        return ()
-    return tuple(
-        ArchivePage(start // size + 1, archived[start : start + size][::-1], start + size <= len(archived))
-        for start in range(0, len(archived) + 1, size)
-    )
-
-
-def newest_page(pages: Sequence[ArchivePage]) -> ArchivePage | None:
-    """The page the subscription feed links as ``prev-archive``: the newest one holding entries."""
-    return next((page for page in reversed(pages) if page.entries), None)
+    return size

@@ -12,6 +12,9 @@ every archive, old or new, goes through the same steps:
    entries were derived from the sightings on every query.
 2. rates keep the direction the dump wrote (existing rows: none, history fills it); a derived
    ``articles`` table with an index by published stamp, so the newest entries need no full scan.
+3. revisions (see ``_revisions``): every ``articles`` row names the revision that last changed it
+   (existing rows: 0), indexed with its published key; a ``revisions`` table holds each committed
+   revision's fingerprint, starting with revision 0, the entries as migrated.
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ import sqlite3
 from collections.abc import Callable
 
 from ..errors import ArchiveError
-from ._articles import refresh
+from ._articles import derived
+from ._revisions import commit, of_rows
 
 APPLICATION_ID = 0x43414644  # "CAFD": centralasia_feed, stored big-endian at header offset 68
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _MAGIC = b"SQLite format 3\x00"
 
 V1_SCHEMA = (
@@ -50,17 +54,31 @@ V2_CHANGES = (
     "CREATE INDEX articles_by_published ON articles (published_date DESC, published_position, slug)",
 )
 
-TABLES = {1: {"texts", "sightings", "rates"}, 2: {"texts", "sightings", "rates", "articles"}}
+V3_CHANGES = (
+    "ALTER TABLE articles ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX articles_by_revision ON articles (revision, published_date, published_position)",
+    "CREATE TABLE revisions (revision INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL)",
+    "CREATE INDEX revisions_by_fingerprint ON revisions (fingerprint)",
+)
+
+_V1 = {"texts", "sightings", "rates"}
+TABLES = {1: _V1, 2: _V1 | {"articles"}, 3: _V1 | {"articles", "revisions"}}
 
 
 def _to_v2(conn: sqlite3.Connection) -> None:
     for statement in V2_CHANGES:
         conn.execute(statement)
     for (slug,) in conn.execute("SELECT DISTINCT slug FROM sightings").fetchall():
-        refresh(conn, slug)
+        conn.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (slug, *derived(conn, slug)))
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2}
+def _to_v3(conn: sqlite3.Connection) -> None:
+    for statement in V3_CHANGES:
+        conn.execute(statement)
+    commit(conn, 0, of_rows(conn))
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2, 2: _to_v3}
 
 
 def check_file(path: str) -> None:
