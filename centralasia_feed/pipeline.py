@@ -11,13 +11,14 @@ import hashlib
 import importlib.resources
 import itertools
 import os
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from ._version import __version__
-from .archive import Archive, ArchivePage, archive_page, archived, newest_page, page_count, page_of
+from .archive import Archive, ArchivePage, Changes, archive_page, archived, newest_page, page_count, page_of
 from .config import FeedConfig
 from .errors import DumpError, PublishError
 from .models import Dump, Entry, Problem
@@ -218,56 +219,56 @@ def _archive_files(store: Archive, total: int, config: FeedConfig, out: Path) ->
     """The RFC 5005 archive documents this build must write, oldest first, and the new manifest.
 
     A build reads and renders only the pages that changed since the folder was last built (see
-    ``_first_stale``) and those whose file has gone, so its cost follows what changed, not the
-    size of the history.
+    ``_stale``) and those whose file has gone, so its cost follows what changed, not the size of
+    the history.
     """
     size = config.limit
     now = _Manifest(_salt(config), size, store.fingerprint, archived(total, size))
-    start = _first_stale(store, _Manifest.read(out / MANIFEST), now)
-    last = page_count(total, size)
-    below = last + 1 if start is None else min(start, last + 1)
+    edited, start = _stale(store, _Manifest.read(out / MANIFEST), now)
+    below = min(start, page_count(total, size) + 1)
     files: Rendered = {}
-    for index in _missing(out, below):
-        page = archive_page(index, total, size)
-        files.update(_page_files(page, store.entries(page.count, page.offset), config))
-    stale = [_page_files(page, chunk, config) for page, chunk in _pages_from(store, below, total, size)]
-    for rendered in reversed(stale):  # read newest first, written oldest first
+    for index in sorted(edited.union(_missing(out, below))):
+        if index < below:
+            page = archive_page(index, total, size)
+            files.update(_page_files(page, store.entries(page.count, page.offset), config))
+    walked = [_page_files(page, chunk, config) for page, chunk in _pages_from(store, below, total, size)]
+    for rendered in reversed(walked):  # read newest first, written oldest first
         files.update(rendered)
     return files, now.encode()
 
 
-def _first_stale(store: Archive, old: _Manifest | None, now: _Manifest) -> int | None:
-    """The first archive page that may differ from the folder's; every page after it may too.
+def _stale(store: Archive, old: _Manifest | None, now: _Manifest) -> tuple[set[int], int]:
+    """The archive pages that may differ from the folder's: some pages, then all from a page on.
 
     The folder's manifest names the entries it shows by fingerprint. Found among this archive's
-    revisions, only entries changed since that revision are new to the folder: pages below the
-    oldest of them are unchanged, and so are full pages below the old open page, which is the
-    only one that can have filled. Anything else (no manifest, another config or page size, a
-    folder built from entries this archive never held) makes every page stale.
+    revisions, only entries changed since that revision are new to the folder: pages holding an
+    entry edited in place, every page from the oldest entry new or moved (those above it shift),
+    and every page from the old open page, the only one that can have filled. Anything else (no
+    manifest, another config or page size, entries this archive never held) makes all stale.
     """
     if old is None or (old.salt, old.size) != (now.salt, now.size):
-        return 1
-    changed = None
+        return set(), 1
+    changes = Changes(None)
     if old.fingerprint != now.fingerprint:
         since = store.revision_of(old.fingerprint)
         if since is None or old.archived > now.archived:
-            return 1
-        changed = store.first_changed_ordinal(since)
-    bounds = [page_of(changed, now.size)] if changed is not None else []
-    bounds += [page_of(old.archived, now.size)] if old.archived != now.archived else []
-    return min(bounds, default=None)
+            return set(), 1
+        changes = store.changes_since(since)
+    starts = [page_of(changes.moved, now.size)] if changes.moved is not None else []
+    starts += [page_of(old.archived, now.size)] if old.archived != now.archived else []
+    return {page_of(rank, now.size) for rank in changes.edited}, min(starts, default=sys.maxsize)
 
 
-def _missing(out: Path, below: int) -> list[int]:
+def _missing(out: Path, below: int) -> set[int]:
     """Pages before ``below`` with a file gone from the folder: one listing of it, no reads."""
     if below <= 1:
-        return []
+        return set()
     try:
         names = {entry.name for entry in os.scandir(out / "archive")}
     except OSError:
         names = set()
     wanted = ((index, f"{kind}-{index}.xml") for index in range(1, below) for kind in ("rss", "atom"))
-    return sorted({index for index, name in wanted if name not in names})
+    return {index for index, name in wanted if name not in names}
 
 
 def _pages_from(

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from centralasia_feed.archive import (
     SCHEMA_VERSION,
     Archive,
     ArchivePage,
+    Changes,
     _articles,
     _rates,
     _revisions,
@@ -35,7 +36,7 @@ from centralasia_feed.archive import (
 )
 from centralasia_feed.archive._schema import V1_SCHEMA
 from centralasia_feed.errors import ArchiveError, ConfigError
-from centralasia_feed.models import Article, Direction, Dump, Figure, Page, Rate, Stamp
+from centralasia_feed.models import Article, Direction, Dump, Entry, Figure, Page, Rate, Stamp
 
 D1, D2, D3 = dt.date(2025, 1, 5), dt.date(2025, 1, 6), dt.date(2025, 1, 7)
 
@@ -159,7 +160,7 @@ def test_adding_a_dump_again_changes_nothing(tmp_path: Path) -> None:
     with Archive(path) as archive:
         revision = archive.revision
         assert archive.add(day2()) == archive.add(day1()) == ()
-        assert archive.revision == revision and archive.first_changed_ordinal(revision) is None
+        assert archive.revision == revision and archive.changes_since(revision) == Changes(None)
         assert state(archive) == expected
 
 
@@ -292,20 +293,22 @@ def reopened(path: Path, *dumps: Dump) -> Archive:
     return Archive(path)
 
 
-def test_first_changed_ordinal_ranks_the_oldest_entry_changed_since(tmp_path: Path) -> None:
+def test_changes_since_rank_new_and_edited_entries(tmp_path: Path) -> None:
     with reopened(tmp_path / "a.sqlite", day1(), day2()) as archive:
-        assert archive.revision == 2 and archive.first_changed_ordinal(2) is None
-        assert archive.first_changed_ordinal(1) == 0  # day 2 moved ENERGY's text, the oldest
+        assert archive.revision == 2 and archive.changes_since(2) == Changes(None)
+        # oldest first: ENERGY, BORDER, OIL of day 1, then GAS, WATER; day 2 re-cut ENERGY in place
+        assert archive.changes_since(1) == Changes(3, (0,))
         archive.add(day3())  # FERRY is new and newest; ENERGY and GAS seen again unchanged
-        assert archive.count() == 6 and archive.first_changed_ordinal(2) == 5
-        assert archive.revision == 3 and archive.first_changed_ordinal(3) is None
-        assert archive.first_changed_ordinal(0) == 0
+        assert archive.count() == 6 and archive.changes_since(2) == Changes(5)
+        assert archive.revision == 3 and archive.changes_since(3) == Changes(None)
+        assert archive.changes_since(0) == Changes(0)
+        assert archive.changes_since(1, most=0) == Changes(0)  # too many edits: moved from the oldest
 
 
 def test_an_older_dump_arriving_late_changes_entries_from_its_place(tmp_path: Path) -> None:
     with reopened(tmp_path / "a.sqlite", day2(), day3()) as archive:
         archive.add(day1())  # OIL and ENERGY move back to day 1, BORDER is new: all oldest
-        assert archive.first_changed_ordinal(2) == 0
+        assert archive.changes_since(2) == Changes(0)
         assert [e.slug for e in archive.entries()[-2:]] == [slugify(BORDER), slugify(ENERGY)]
 
 
@@ -323,7 +326,7 @@ def test_the_revision_moves_once_per_transaction_that_changes_something(tmp_path
         assert archive.revision == 1  # nothing new
         archive.add(dump("late.txt", D3, [], [rate("KGS/USD", "0.01148", "0.17", D3)]))
         assert archive.revision == 2  # a rate is a change, though no entry moved
-        assert archive.first_changed_ordinal(1) is None
+        assert archive.changes_since(1) == Changes(None)
     with Archive(path) as archive:
         assert archive.revision == 2
 
@@ -404,6 +407,20 @@ def model(days: dict[dt.date, Listing]) -> dict[str, tuple[Stamp, Stamp, str]]:
     return result
 
 
+def first_moved(before: Sequence[Entry], after: Sequence[Entry]) -> int | None:
+    """The oldest-first rank of the oldest entry that is new or stands elsewhere, the plain way."""
+    placed = {entry.slug: entry.published for entry in before}
+    moved = [rank for rank, entry in enumerate(after) if placed.get(entry.slug) != entry.published]
+    return moved[0] if moved else None
+
+
+def edited_below(before: Sequence[Entry], after: Sequence[Entry], moved: int | None) -> tuple[int, ...]:
+    """Ranks below ``moved`` where the entry differs: the same slug there, changed in place."""
+    below = range(len(after) if moved is None else moved)
+    assert all(before[rank].slug == after[rank].slug for rank in below)
+    return tuple(rank for rank in below if before[rank] != after[rank])
+
+
 @settings(max_examples=60, deadline=None)
 @given(days=editions(), data=st.data(), size=st.integers(1, 4))
 def test_any_history_in_any_order_matches_the_model(
@@ -417,11 +434,8 @@ def test_any_history_in_any_order_matches_the_model(
         for one in order[split:] + order[: data.draw(st.integers(0, len(order)))]:
             assert archive.add(one) == ()
         after = archive.entries()[::-1]
-        same = next(
-            (rank for rank, pair in enumerate(zip(before, after, strict=False)) if pair[0] != pair[1]), None
-        )
-        first = min(len(before), len(after)) if same is None and len(before) != len(after) else same
-        assert archive.first_changed_ordinal(revision) == first
+        changes = archive.changes_since(revision)
+        assert changes == Changes(first_moved(before, after), edited_below(before, after, changes.moved))
         assert state(archive) == state(built(*sorted(dumps, key=lambda d: d.source)))
         entries = archive.entries()
     found = {e.slug: (e.published, e.updated, e.article.summary.split(" of ")[0]) for e in entries}
@@ -445,11 +459,12 @@ def test_streamed_entries_follow_the_index_without_a_sort() -> None:
 def test_changed_entries_are_found_through_their_own_index() -> None:
     archive = built(day1())
     archive._conn.set_trace_callback(None)
-    query = "EXPLAIN QUERY PLAN SELECT 1 FROM articles INDEXED BY articles_by_revision WHERE revision > 5"
+    query = "EXPLAIN QUERY PLAN SELECT placed, published_date, published_position, slug FROM articles"
+    query += " INDEXED BY articles_by_revision WHERE revision > 5"
     plan = [row[3] for row in archive._conn.execute(query)]
     assert plan == ["SEARCH articles USING COVERING INDEX articles_by_revision (revision>?)"]
-    assert _revisions.oldest_changed(archive._conn, 0) == (D1, 2, slugify(ENERGY))
-    assert _revisions.oldest_changed(archive._conn, 1) is None
+    assert _revisions.changed_since(archive._conn, 0, 64) == ((D1, 2, slugify(ENERGY)), ())
+    assert _revisions.changed_since(archive._conn, 1, 64) == (None, ())
 
 
 def test_archive_pages_are_cut_oldest_first_from_counts() -> None:
@@ -540,9 +555,9 @@ def test_a_version_2_archive_gets_revisions(tmp_path: Path) -> None:
         expected = built(day1(), day2())
         assert archive.entries() == expected.entries()
         assert (archive.revision, archive.fingerprint) == (0, expected.fingerprint)
-        assert archive.revision_of(expected.fingerprint) == 0 and archive.first_changed_ordinal(0) is None
+        assert archive.revision_of(expected.fingerprint) == 0 and archive.changes_since(0) == Changes(None)
         archive.add(day3())
-        assert archive.revision == 1 and archive.first_changed_ordinal(0) == 5  # FERRY alone
+        assert archive.revision == 1 and archive.changes_since(0) == Changes(5)  # FERRY alone
         assert archive.fingerprint == built(day1(), day2(), day3()).fingerprint
 
 

@@ -19,6 +19,7 @@ file systems. A killed build leaves a ``-journal`` that the next open rolls back
 
 from ._archive import DEFAULT_PATH, MEMORY, Archive
 from ._pages import ArchivePage, archive_page, archived, newest_page, page_count, page_of
+from ._revisions import Changes
 from ._schema import APPLICATION_ID, SCHEMA_VERSION
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Archive",
     "ArchivePage",
+    "Changes",
     "archive_page",
     "archived",
     "newest_page",

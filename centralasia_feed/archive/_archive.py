@@ -12,6 +12,7 @@ from types import TracebackType
 from ..errors import ArchiveError
 from ..models import Dump, Entry, Problem, Rate
 from . import _articles, _rates, _revisions
+from ._revisions import Changes
 from ._schema import check_file, prepare
 
 DEFAULT_PATH = "centralasia_feed.sqlite"
@@ -169,18 +170,19 @@ class Archive:
         with self._errors():
             return _revisions.revision_of(self._conn, fingerprint)
 
-    def first_changed_ordinal(self, since_revision: int) -> int | None:
-        """The oldest-first rank (0 is the oldest entry) of the oldest entry changed after
-        ``since_revision``, the open transaction included; None when none changed.
+    def changes_since(self, revision: int, *, most: int = 64) -> Changes:
+        """Which entries changed after ``revision`` (the open transaction included), by rank.
 
-        Entries ranked below it are exactly as they were at that revision. Costs the changed rows
-        plus an index count of the entries newer than that one.
+        Costs the changed rows, plus an index count of the entries newer than each one ranked:
+        for a daily build, a few dozen rows near the top of the order. More than ``most``
+        entries edited in place count as moved from the oldest of them.
         """
         with self._errors():
-            key = _revisions.oldest_changed(self._conn, since_revision)
-            if key is None:
-                return None
-            return _articles.count(self._conn) - 1 - _articles.count_newer(self._conn, key)
+            moved, edited = _revisions.changed_since(self._conn, revision, most)
+            total = _articles.count(self._conn)
+            ranks = [total - 1 - _articles.count_newer(self._conn, key) for key in edited]
+            moved_rank = None if moved is None else total - 1 - _articles.count_newer(self._conn, moved)
+        return Changes(moved_rank, tuple(sorted(ranks)))
 
     def rates(self, pair: str | None = None) -> tuple[Rate, ...]:
         """Every archived rate (of one ``BASE/QUOTE`` pair if given), oldest first, pairs sorted.

@@ -89,20 +89,24 @@ def derived(conn: sqlite3.Connection, slug: str) -> Row:
 def refresh(conn: sqlite3.Connection, slug: str, revision: int) -> tuple[Row | None, Row] | None:
     """Recompute a slug's entry; (old row or None if new, new row) if it changed, else None.
 
-    A changed row is marked with ``revision``, the transaction's, so readers can find it later.
+    A changed row is marked with ``revision``, the transaction's, in ``revision`` and, when its
+    place in the published order is new or moved, in ``placed`` too, so readers can tell later
+    an entry that shifted the ones above it from one edited where it stands.
     """
     new = derived(conn, slug)
-    old = conn.execute(
-        """SELECT published_date, published_position, updated_date, updated_position, hash, source, line
-        FROM articles WHERE slug = ?""",
+    found = conn.execute(
+        """SELECT published_date, published_position, updated_date, updated_position, hash, source, line,
+        placed FROM articles WHERE slug = ?""",
         (slug,),
     ).fetchone()
+    old: Row | None = None if found is None else found[:7]
     if old == new:
         return None
+    placed = found[7] if old is not None and old[:2] == new[:2] else revision
     conn.execute(
         """INSERT OR REPLACE INTO articles (slug, published_date, published_position, updated_date,
-        updated_position, hash, source, line, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (slug, *new, revision),
+        updated_position, hash, source, line, revision, placed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (slug, *new, revision, placed),
     )
     return old, new
 

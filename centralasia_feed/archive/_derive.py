@@ -94,6 +94,19 @@ def derive(sightings: Sequence[Sighting]) -> Derived:
     )
 
 
+def older(a: tuple[dt.date, int, str], b: tuple[dt.date, int, str]) -> bool:
+    """Whether published key ``a`` (date, position, slug) comes before ``b`` oldest first.
+
+    Newest first is date descending, position ascending, slug ascending; oldest first is its exact
+    reverse, a total order.
+    """
+    if a[0] != b[0]:
+        return a[0] < b[0]
+    if a[1] != b[1]:
+        return a[1] > b[1]
+    return a[2] > b[2]
+
+
 def direction_from(value: Decimal, previous: Decimal | None) -> Direction | None:
     """The direction history tells: compared with the pair's previous archived value."""
     if previous is None:

@@ -18,12 +18,26 @@ import datetime as dt
 import hashlib
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ._articles import Key
+from ._derive import older
 
-OLDEST_FIRST = "published_date, published_position DESC, slug DESC"
 _MODULUS = 2**256
 EMPTY = 0
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed in the entries since a revision, as oldest-first ranks (0 is the oldest).
+
+    Every entry ranked below ``moved`` stands where it stood then, and of those only the
+    ``edited`` ones changed (their text, hence their updated stamp). ``moved`` is the oldest entry
+    that is new or moved: the ranks above it may all have shifted. None when no entry moved.
+    """
+
+    moved: int | None
+    edited: tuple[int, ...] = ()
 
 
 def entry_digest(slug: str, row: Sequence[object]) -> int:
@@ -73,15 +87,37 @@ def revision_of(conn: sqlite3.Connection, fingerprint: str) -> int | None:
     return None if row[0] is None else int(row[0])
 
 
-def oldest_changed(conn: sqlite3.Connection, since: int) -> Key | None:
-    """The published key of the oldest entry changed after revision ``since``.
+def changed_since(conn: sqlite3.Connection, since: int, most: int) -> tuple[Key | None, tuple[Key, ...]]:
+    """The entries changed after revision ``since``: the oldest one new or moved in the published
+    order (every entry above it may have shifted), and those older than it edited where they stand.
 
-    Reads only the changed rows, through ``articles_by_revision`` (which also holds the keys), and
-    keeps the oldest as it goes: a daily build looks at its own few dozen rows, not at the history.
+    Reads only the changed rows, through ``articles_by_revision`` (which also holds their keys): a
+    daily build looks at its own few dozen rows, not at the history. Past ``most`` edits, the
+    oldest of them counts as moved instead: a cruder answer, still a safe one, at a bounded cost.
     """
-    row = conn.execute(
-        f"""SELECT published_date, published_position, slug FROM articles INDEXED BY articles_by_revision
-        WHERE revision > ? ORDER BY {OLDEST_FIRST} LIMIT 1""",
+    rows = conn.execute(
+        """SELECT placed, published_date, published_position, slug FROM articles
+        INDEXED BY articles_by_revision WHERE revision > ?""",
         (since,),
-    ).fetchone()
-    return None if row is None else (dt.date.fromisoformat(row[0]), row[1], row[2])
+    )
+    moved: Key | None = None
+    edited: list[Key] = []
+    for placed, date, position, slug in rows:
+        key = (dt.date.fromisoformat(date), position, slug)
+        if placed > since:
+            moved = _oldest(moved, key)
+        elif len(edited) <= most:
+            edited.append(key)
+        else:  # too many: the oldest edit counts as a move from here on
+            moved = _oldest(moved, key)
+    if len(edited) > most:
+        moved, edited = _oldest(moved, *edited), []
+    return moved, tuple(key for key in edited if moved is None or older(key, moved))
+
+
+def _oldest(first: Key | None, *keys: Key) -> Key:
+    found = first
+    for key in keys:
+        found = key if found is None or older(key, found) else found
+    assert found is not None, "no key to choose from"
+    return found

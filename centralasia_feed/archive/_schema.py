@@ -13,8 +13,9 @@ every archive, old or new, goes through the same steps:
 2. rates keep the direction the dump wrote (existing rows: none, history fills it); a derived
    ``articles`` table with an index by published stamp, so the newest entries need no full scan.
 3. revisions (see ``_revisions``): every ``articles`` row names the revision that last changed it
-   (existing rows: 0), indexed with its published key; a ``revisions`` table holds each committed
-   revision's fingerprint, starting with revision 0, the entries as migrated.
+   and the one that last placed it in the published order (existing rows: 0), indexed with its
+   published key; a ``revisions`` table holds each committed revision's fingerprint, starting
+   with revision 0, the entries as migrated.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ V2_CHANGES = (
 
 V3_CHANGES = (
     "ALTER TABLE articles ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
-    "CREATE INDEX articles_by_revision ON articles (revision, published_date, published_position)",
+    "ALTER TABLE articles ADD COLUMN placed INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX articles_by_revision ON articles (revision, placed, published_date, published_position)",
     "CREATE TABLE revisions (revision INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL)",
     "CREATE INDEX revisions_by_fingerprint ON revisions (fingerprint)",
 )
