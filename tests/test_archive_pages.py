@@ -1,0 +1,145 @@
+"""Which archive pages a build renders again: those that changed since the folder was built, no more.
+
+A build's report lists the files it rendered, so the archive pages in it are the ones it read and
+rendered; every folder is also compared with a fresh build of the same archive, which renders all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from paths import DATA, SEED
+
+from centralasia_feed import FeedConfig, build
+from centralasia_feed.archive import Archive
+from centralasia_feed.models import Article, Dump, Page
+from centralasia_feed.pipeline import MANIFEST, BuildReport
+
+DAYS = tuple(sorted((DATA / "days").glob("*.txt")))
+ALL = (SEED, *DAYS)
+SMALL = FeedConfig(limit=2)  # 14 articles: 2 in the feed, 6 full pages and the open one
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def rendered(report: BuildReport) -> set[str]:
+    return {file.name.removeprefix("archive/") for file in report.files if file.name.startswith("archive/")}
+
+
+def pages(*indexes: int) -> set[str]:
+    return {f"{kind}-{index}.xml" for index in indexes for kind in ("rss", "atom")}
+
+
+def daily(out: Path, store: Path, dumps: tuple[Path | Dump, ...] = ALL, config: FeedConfig = SMALL) -> None:
+    for one in dumps:
+        build([one], out, config, archive=store)
+
+
+def fresh(tmp_path: Path, store: Path, config: FeedConfig = SMALL) -> dict[str, bytes]:
+    """The folder a build from scratch makes of ``store`` (on a copy, so the archive stays as it is)."""
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(store.read_bytes())
+    build([], tmp_path / "fresh", config, archive=copy)
+    return snapshot(tmp_path / "fresh")
+
+
+def recut(store: Path, rank: int, day: dt.date) -> Dump:
+    """A dump of ``day`` showing the article of oldest-first ``rank`` with a longer excerpt."""
+    with Archive(store) as archive:
+        entry = archive.entries()[-1 - rank]
+    article = Article(entry.article.title, entry.article.summary + " Re-cut.", day, entry.slug)
+    return Dump("recut.txt", (Page(day, (article,)),))
+
+
+def test_a_rebuild_with_nothing_new_renders_no_page(tmp_path: Path) -> None:
+    out, store = tmp_path / "out", tmp_path / "a.sqlite"
+    daily(out, store)
+    report = build([DAYS[-1]], out, SMALL, archive=store)
+    assert rendered(report) == set() and report.changed == ()
+
+
+def test_a_day_renders_the_old_open_page_and_the_new_ones_only(tmp_path: Path) -> None:
+    out, store = tmp_path / "out", tmp_path / "a.sqlite"
+    daily(out, store, ALL[:2])  # 9 articles, 7 archived: pages 1-3 full, 4 open with one
+    report = build([DAYS[1]], out, SMALL, archive=store)  # 3 more: 4 and 5 fill, 6 opens empty
+    assert rendered(report) == pages(4, 5, 6)
+    assert snapshot(out) == fresh(tmp_path, store)
+
+
+def test_a_recut_article_on_an_old_full_page_renders_that_page_only(tmp_path: Path) -> None:
+    out, store = tmp_path / "out", tmp_path / "a.sqlite"
+    daily(out, store)
+    before = snapshot(out)
+    report = build([recut(store, 3, dt.date(2025, 1, 9))], out, SMALL, archive=store)  # on page 2
+    assert rendered(report) == pages(2)
+    assert {name for name, data in snapshot(out).items() if before.get(name) != data} == {
+        "archive/rss-2.xml",
+        "archive/atom-2.xml",
+        MANIFEST,
+    }
+    assert snapshot(out) == fresh(tmp_path, store)
+
+
+def test_a_folder_built_from_another_archive_is_rendered_again(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    daily(out, tmp_path / "a.sqlite")
+    other = tmp_path / "b.sqlite"
+    daily(
+        tmp_path / "elsewhere", other, (SEED, DAYS[0], recut(tmp_path / "a.sqlite", 0, dt.date(2025, 1, 6)))
+    )
+    report = build([], out, SMALL, archive=other)
+    assert rendered(report) == pages(1, 2, 3, 4)  # 9 articles, 7 archived
+    written = fresh(tmp_path, other)
+    assert {name: data for name, data in snapshot(out).items() if name in written} == written
+
+
+def test_another_archive_with_the_same_entries_renders_no_page(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    daily(out, tmp_path / "a.sqlite")
+    report = build(reversed(ALL), out, SMALL, archive=tmp_path / "b.sqlite")
+    assert rendered(report) == set() and report.changed == ()
+
+
+def test_a_deleted_page_file_is_rendered_again(tmp_path: Path) -> None:
+    out, store = tmp_path / "out", tmp_path / "a.sqlite"
+    daily(out, store)
+    before = snapshot(out)
+    (out / "archive" / "atom-3.xml").unlink()
+    report = build([], out, SMALL, archive=store)
+    assert rendered(report) == pages(3)
+    assert snapshot(out) == before
+
+
+def test_an_older_manifest_renders_from_where_that_build_stood(tmp_path: Path) -> None:
+    """As after a build killed between its pages and its manifest: the pages may be newer."""
+    out, store = tmp_path / "out", tmp_path / "a.sqlite"
+    daily(out, store, ALL[:2])
+    manifest = (out / MANIFEST).read_bytes()
+    build([DAYS[1]], out, SMALL, archive=store)
+    (out / MANIFEST).write_bytes(manifest)
+    report = build([], out, SMALL, archive=store)
+    assert rendered(report) == pages(4, 5, 6)
+    assert snapshot(out) == fresh(tmp_path, store)
+
+
+def test_another_config_or_a_broken_manifest_renders_every_page(tmp_path: Path) -> None:
+    out, store = tmp_path / "out", tmp_path / "a.sqlite"
+    daily(out, store)
+    titled = FeedConfig(limit=2, title="Central Asia")
+    assert rendered(build([], out, titled, archive=store)) == pages(*range(1, 8))
+    (out / MANIFEST).write_text("centralasia_feed archive pages 2\n", encoding="utf-8")
+    assert rendered(build([], out, titled, archive=store)) == pages(*range(1, 8))
+    assert snapshot(out) == fresh(tmp_path, store, titled)
+
+
+def test_a_build_without_an_archive_renders_what_the_folder_lacks(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    daily(out, tmp_path / "a.sqlite")
+    report = build([SEED], out, SMALL)
+    assert rendered(report) == pages(1, 2, 3)  # 6 articles, 4 archived: from scratch
+    build([SEED], tmp_path / "alone", SMALL)
+    alone = snapshot(tmp_path / "alone")
+    assert {name: data for name, data in snapshot(out).items() if name in alone} == alone
