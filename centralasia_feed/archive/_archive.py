@@ -98,13 +98,13 @@ class Archive:
         with self.transaction(), self._errors():
             work = self._work
             assert work is not None  # the transaction made it
-            fingerprint, changes = work.fingerprint, self._conn.total_changes
+            before, changes = (work.fingerprint, work.entries), self._conn.total_changes
             self._conn.execute("SAVEPOINT add_dump")
             try:
                 problems = self._record(dump, work)
             except BaseException:
                 self._conn.execute("ROLLBACK TO add_dump")
-                work.forget(fingerprint, self._conn.total_changes - changes)
+                work.forget(*before, self._conn.total_changes - changes)
                 raise
             finally:
                 self._conn.execute("RELEASE add_dump")
@@ -118,6 +118,7 @@ class Archive:
             change = _articles.refresh(self._conn, article.slug, work.revision + 1) if dirty else None
             if change:
                 work.fingerprint = _revisions.shift(work.fingerprint, article.slug, *change)
+                work.entries += change[0] is None
         for rate in dump.rates:
             problem = _rates.record(self._conn, rate, dump.source)
             problems.extend([problem] if problem else [])
@@ -145,8 +146,11 @@ class Archive:
             return _articles.entry(self._conn, slug)
 
     def count(self) -> int:
+        """How many entries there are (the open transaction's included), without counting them."""
+        if self._work is not None:
+            return self._work.entries
         with self._errors():
-            return _articles.count(self._conn)
+            return _revisions.latest(self._conn)[2]
 
     @property
     def revision(self) -> int:
@@ -179,7 +183,7 @@ class Archive:
         """
         with self._errors():
             moved, edited = _revisions.changed_since(self._conn, revision, most)
-            total = _articles.count(self._conn)
+            total = self.count()
             ranks = [total - 1 - _articles.count_newer(self._conn, key) for key in edited]
             moved_rank = None if moved is None else total - 1 - _articles.count_newer(self._conn, moved)
         return Changes(moved_rank, tuple(sorted(ranks)))
@@ -214,17 +218,23 @@ class Archive:
 
 
 class _Work:
-    """The open transaction's bookkeeping: the revision it started from, the live fingerprint, and
-    the change count that says whether it changed anything (rolled-back savepoints excluded).
+    """The open transaction's bookkeeping: the revision it started from, the live fingerprint and
+    number of entries, and the change count that says whether it changed anything (rolled-back
+    savepoints excluded).
     """
 
-    def __init__(self, revision: int, fingerprint: int, changes: int) -> None:
-        self.revision, self.fingerprint, self._baseline = revision, fingerprint, changes
+    def __init__(self, revision: int, fingerprint: int, entries: int, changes: int) -> None:
+        self.revision, self.fingerprint, self.entries, self._baseline = (
+            revision,
+            fingerprint,
+            entries,
+            changes,
+        )
 
-    def forget(self, fingerprint: int, changes: int) -> None:
-        """A savepoint was rolled back: its changes are gone, and so is their fingerprint."""
-        self.fingerprint, self._baseline = fingerprint, self._baseline + changes
+    def forget(self, fingerprint: int, entries: int, changes: int) -> None:
+        """A savepoint was rolled back: its changes are gone, and so is what they added up to."""
+        self.fingerprint, self.entries, self._baseline = fingerprint, entries, self._baseline + changes
 
     def commit(self, conn: sqlite3.Connection) -> None:
         if conn.total_changes > self._baseline:
-            _revisions.commit(conn, self.revision + 1, self.fingerprint)
+            _revisions.commit(conn, self.revision + 1, self.fingerprint, self.entries)

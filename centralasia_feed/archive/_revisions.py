@@ -1,7 +1,8 @@
 """Revisions and fingerprints: what a reader of the archive needs to tell what changed since it looked.
 
 Every committed transaction that changes anything gets the next revision number, stored with the
-fingerprint of the entries it left. Each ``articles`` row carries the revision that last changed
+fingerprint of the entries it left and their number (so counting them reads one row, not the
+index). Each ``articles`` row carries the revision that last changed
 it, so "what changed since revision r" is an index range, never a scan of the history.
 
 The fingerprint is a multiset hash: the sum, modulo 2**256, of a SHA-256 per entry of everything
@@ -67,17 +68,18 @@ def of_rows(conn: sqlite3.Connection) -> int:
     return total
 
 
-def latest(conn: sqlite3.Connection) -> tuple[int, int]:
-    """The last committed revision and its fingerprint."""
-    revision, fingerprint = conn.execute(
-        "SELECT revision, fingerprint FROM revisions ORDER BY revision DESC LIMIT 1"
+def latest(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    """The last committed revision, its fingerprint and its number of entries."""
+    revision, fingerprint, entries = conn.execute(
+        "SELECT revision, fingerprint, entries FROM revisions ORDER BY revision DESC LIMIT 1"
     ).fetchone()
-    return int(revision), int(fingerprint, 16)
+    return int(revision), int(fingerprint, 16), int(entries)
 
 
-def commit(conn: sqlite3.Connection, revision: int, fingerprint: int) -> None:
+def commit(conn: sqlite3.Connection, revision: int, fingerprint: int, entries: int) -> None:
     conn.execute(
-        "INSERT INTO revisions (revision, fingerprint) VALUES (?, ?)", (revision, to_text(fingerprint))
+        "INSERT INTO revisions (revision, fingerprint, entries) VALUES (?, ?, ?)",
+        (revision, to_text(fingerprint), entries),
     )
 
 

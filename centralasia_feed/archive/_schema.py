@@ -14,8 +14,8 @@ every archive, old or new, goes through the same steps:
    ``articles`` table with an index by published stamp, so the newest entries need no full scan.
 3. revisions (see ``_revisions``): every ``articles`` row names the revision that last changed it
    and the one that last placed it in the published order (existing rows: 0), indexed with its
-   published key; a ``revisions`` table holds each committed revision's fingerprint, starting
-   with revision 0, the entries as migrated.
+   published key; a ``revisions`` table holds each committed revision's fingerprint and number
+   of entries, starting with revision 0, the entries as migrated.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import sqlite3
 from collections.abc import Callable
 
 from ..errors import ArchiveError
-from ._articles import derived
+from ._articles import count, derived
 from ._revisions import commit, of_rows
 
 APPLICATION_ID = 0x43414644  # "CAFD": centralasia_feed, stored big-endian at header offset 68
@@ -59,7 +59,8 @@ V3_CHANGES = (
     "ALTER TABLE articles ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE articles ADD COLUMN placed INTEGER NOT NULL DEFAULT 0",
     "CREATE INDEX articles_by_revision ON articles (revision, placed, published_date, published_position)",
-    "CREATE TABLE revisions (revision INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL)",
+    """CREATE TABLE revisions (
+        revision INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, entries INTEGER NOT NULL)""",
     "CREATE INDEX revisions_by_fingerprint ON revisions (fingerprint)",
 )
 
@@ -77,7 +78,7 @@ def _to_v2(conn: sqlite3.Connection) -> None:
 def _to_v3(conn: sqlite3.Connection) -> None:
     for statement in V3_CHANGES:
         conn.execute(statement)
-    commit(conn, 0, of_rows(conn))
+    commit(conn, 0, of_rows(conn), count(conn))
 
 
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2, 2: _to_v3}
