@@ -7,6 +7,7 @@ old one or the new one (publish renames complete files into place).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.resources
 import itertools
@@ -117,11 +118,13 @@ def build(
             problems = _ingest(store, _dumps(dumps, strict, max_bytes), strict)
             if store.count() == 0 and not store.rate_dates(1):
                 raise DumpError("nothing to publish: no articles or rates in the dumps or the archive")
-            files = _render(store, config, out)
+            files, pages = _render(store, config, out)  # the archive pages are published already
             changed = set(publish(out, {name: data for name, (data, _) in files.items()}))
         archived = store.count()
-    names = sorted((name for name in files if not is_temporary(name)), key=lambda name: "/" in name)
-    report = tuple(OutputFile(name, media_type(name), files[name][1], name in changed) for name in names)
+    items = {name: n for name, (_, n) in files.items()} | {name: n for name, (n, _) in pages.items()}
+    changed.update(name for name, (_, fresh) in pages.items() if fresh)
+    names = sorted((name for name in items if not is_temporary(name)), key=lambda name: "/" in name)
+    report = tuple(OutputFile(name, media_type(name), items[name], name in changed) for name in names)
     return BuildReport(out, report, problems, archived)
 
 
@@ -137,14 +140,17 @@ def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool) -> tuple[Proble
 
 
 Rendered = dict[str, tuple[bytes, int]]
+Published = dict[str, tuple[int, bool]]  # file name -> (items, whether its bytes changed)
 
 
-def _render(store: Archive, config: FeedConfig, out: Path) -> Rendered:
-    """Every file of the output folder with its item count, in the order to publish them.
+def _render(store: Archive, config: FeedConfig, out: Path) -> tuple[Rendered, Published]:
+    """The main files of the output folder to publish, in order, and the archive pages published.
 
-    Archive pages come first and the main feeds after them, so a feed never links a page that is
-    not written yet; the manifest comes last, so a build killed while publishing renders again
-    whatever it may not have finished.
+    Archive pages are published here, each as soon as it is rendered (holding them all would hold
+    the history), after the main feeds are rendered (so a feed that fails to render leaves no page
+    behind) and before those are published (so a feed never links a page not written yet). The
+    manifest comes last, so a build killed while publishing renders again whatever it may not
+    have finished.
     """
     total = store.count()
     entries = store.entries(config.limit)
@@ -152,15 +158,16 @@ def _render(store: Archive, config: FeedConfig, out: Path) -> Rendered:
     dates = store.rate_dates(config.limit)
     rates = store.rates_on(dates)
     latest = tuple(rate for rate in rates if dates and rate.date == dates[0])
-    files, manifest = _archive_files(store, total, config, out)
+    files: Rendered = {}
     files["rss.xml"] = (render_rss(entries, config, links=_main_links("rss", newest)), len(entries))
     files["atom.xml"] = (render_atom(entries, config, links=_main_links("atom", newest)), len(entries))
     files["feed.json"] = (render_json_feed(entries, config), len(entries))
     files["rates.json"] = (render_rates_feed(rates, config), len(dates))
     history = store.rate_history(HISTORY_DAYS)
     files["index.html"] = (render_index(entries, latest, config, history=history), len(entries))
+    pages, manifest = _publish_pages(store, total, config, out)
     files[MANIFEST] = (manifest, 0)
-    return files
+    return files, pages
 
 
 def _page_name(kind: str, index: int) -> str:
@@ -192,49 +199,64 @@ class _Manifest:
     (``salt``), the page size, the archive entries' fingerprint and how many were archived.
 
     All of it follows from the entries and the config, so equal builds leave equal manifests
-    whichever archive, order of dumps or number of builds made them.
+    whichever archive, order of dumps or number of builds made them. ``dirty`` is set only while
+    a build publishes pages: the lowest page it may have rewritten.
     """
 
     salt: str
     size: int
     fingerprint: str
     archived: int
+    dirty: int | None = None
 
     HEADER: ClassVar[str] = "centralasia_feed archive pages 2"
 
     def encode(self) -> bytes:
         fields = (self.HEADER, self.salt, self.size, self.fingerprint, self.archived)
-        return "".join(f"{field}\n" for field in fields).encode()
+        dirty = () if self.dirty is None else (f"dirty {self.dirty}",)
+        return "".join(f"{field}\n" for field in (*fields, *dirty)).encode()
 
     @classmethod
     def read(cls, path: Path) -> _Manifest | None:
         """The manifest in ``path``; None when it is missing, unreadable or of another format."""
         lines = (_read_text(path) or "").splitlines()
-        if len(lines) != 5 or lines[0] != cls.HEADER or not (lines[2].isdigit() and lines[4].isdigit()):
+        if len(lines) not in (5, 6) or lines[0] != cls.HEADER:
             return None
-        return cls(lines[1], int(lines[2]), lines[3], int(lines[4]))
+        numbers = [lines[2], lines[4], *(line.removeprefix("dirty ") for line in lines[5:])]
+        if not all(number.isdigit() for number in numbers):
+            return None
+        dirty = int(numbers[2]) if len(numbers) > 2 else None
+        return cls(lines[1], int(lines[2]), lines[3], int(lines[4]), dirty)
 
 
-def _archive_files(store: Archive, total: int, config: FeedConfig, out: Path) -> tuple[Rendered, bytes]:
-    """The RFC 5005 archive documents this build must write, oldest first, and the new manifest.
+def _publish_pages(store: Archive, total: int, config: FeedConfig, out: Path) -> tuple[Published, bytes]:
+    """Publish the RFC 5005 archive documents that may have changed; the new manifest's bytes.
 
     A build reads and renders only the pages that changed since the folder was last built (see
     ``_stale``) and those whose file has gone, so its cost follows what changed, not the size of
-    the history.
+    the history. Before the first page is written, the old manifest is marked dirty from that
+    page on, so a build that dies publishing leaves the next one to render those pages again.
     """
     size = config.limit
+    last = page_count(total, size)
+    old = _Manifest.read(out / MANIFEST)
     now = _Manifest(_salt(config), size, store.fingerprint, archived(total, size))
-    edited, start = _stale(store, _Manifest.read(out / MANIFEST), now)
-    below = min(start, page_count(total, size) + 1)
-    files: Rendered = {}
-    for index in sorted(edited.union(_missing(out, below))):
-        if index < below:
-            page = archive_page(index, total, size)
-            files.update(_page_files(page, store.entries(page.count, page.offset), config))
-    walked = [_page_files(page, chunk, config) for page, chunk in _pages_from(store, below, total, size)]
-    for rendered in reversed(walked):  # read newest first, written oldest first
-        files.update(rendered)
-    return files, now.encode()
+    edited, start = _stale(store, old, now)
+    below = min(start, last + 1)
+    single = sorted(index for index in edited | _missing(out, below) if index < below)
+    lowest = min([*single, below])
+    if old is not None and lowest <= last:
+        dirty = lowest if old.dirty is None else min(old.dirty, lowest)
+        publish(out, {MANIFEST: dataclasses.replace(old, dirty=dirty).encode()})
+    published: dict[int, Published] = {}
+    for index in single:
+        page = archive_page(index, total, size)
+        published[index] = _publish_page(out, page, store.entries(page.count, page.offset), config)
+    for page, chunk in _pages_from(store, below, total, size):
+        published[page.index] = _publish_page(out, page, chunk, config)
+    return {
+        name: file for index in sorted(published) for name, file in published[index].items()
+    }, now.encode()
 
 
 def _stale(store: Archive, old: _Manifest | None, now: _Manifest) -> tuple[set[int], int]:
@@ -243,8 +265,9 @@ def _stale(store: Archive, old: _Manifest | None, now: _Manifest) -> tuple[set[i
     The folder's manifest names the entries it shows by fingerprint. Found among this archive's
     revisions, only entries changed since that revision are new to the folder: pages holding an
     entry edited in place, every page from the oldest entry new or moved (those above it shift),
-    and every page from the old open page, the only one that can have filled. Anything else (no
-    manifest, another config or page size, entries this archive never held) makes all stale.
+    every page from the old open page, the only one that can have filled, and every page from
+    where a build that died publishing began. Anything else (no manifest, another config or page
+    size, entries this archive never held) makes all stale.
     """
     if old is None or (old.salt, old.size) != (now.salt, now.size):
         return set(), 1
@@ -256,6 +279,7 @@ def _stale(store: Archive, old: _Manifest | None, now: _Manifest) -> tuple[set[i
         changes = store.changes_since(since)
     starts = [page_of(changes.moved, now.size)] if changes.moved is not None else []
     starts += [page_of(old.archived, now.size)] if old.archived != now.archived else []
+    starts += [old.dirty] if old.dirty is not None else []
     return {page_of(rank, now.size) for rank in changes.edited}, min(starts, default=sys.maxsize)
 
 
@@ -288,13 +312,14 @@ def _pages_from(
         yield page, tuple(itertools.islice(entries, page.count))
 
 
-def _page_files(page: ArchivePage, entries: Sequence[Entry], config: FeedConfig) -> Rendered:
-    """The RSS and Atom documents of one archive page."""
+def _publish_page(out: Path, page: ArchivePage, entries: Sequence[Entry], config: FeedConfig) -> Published:
+    """Render and publish the RSS and Atom documents of one archive page."""
     files: Rendered = {}
     for kind, render in (("rss", render_rss), ("atom", render_atom)):
         links = _page_links(kind, page)
         files[links.self_path] = (render(entries, config, links=links), len(entries))
-    return files
+    changed = set(publish(out, {name: data for name, (data, _) in files.items()}))
+    return {name: (items, name in changed) for name, (_, items) in files.items()}
 
 
 def _salt(config: FeedConfig) -> str:
