@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
+import pytest
 from paths import DATA, SEED
 
-from centralasia_feed import FeedConfig, build
+from centralasia_feed import FeedConfig, PublishError, build, pipeline
 from centralasia_feed.archive import Archive
 from centralasia_feed.models import Article, Dump, Page
 from centralasia_feed.pipeline import MANIFEST, BuildReport
@@ -52,6 +54,12 @@ def recut(store: Path, rank: int, day: dt.date) -> Dump:
         entry = archive.entries()[-1 - rank]
     article = Article(entry.article.title, entry.article.summary + " Re-cut.", day, entry.slug)
     return Dump("recut.txt", (Page(day, (article,)),))
+
+
+def news(day: dt.date) -> Dump:
+    """A dump of ``day`` with one new article."""
+    article = Article("Aral Sea Fishermen Report a Record Catch", "Fish are back.", day, "aral-sea-fishermen")
+    return Dump("news.txt", (Page(day, (article,)),))
 
 
 def test_a_rebuild_with_nothing_new_renders_no_page(tmp_path: Path) -> None:
@@ -143,3 +151,29 @@ def test_a_build_without_an_archive_renders_what_the_folder_lacks(tmp_path: Path
     build([SEED], tmp_path / "alone", SMALL)
     alone = snapshot(tmp_path / "alone")
     assert {name: data for name, data in snapshot(out).items() if name in alone} == alone
+
+
+def test_pages_of_a_build_that_died_publishing_are_rendered_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, store = tmp_path / "out", tmp_path / "a.sqlite"
+    daily(out, store)
+    before = snapshot(out)
+    real = pipeline._publish_page
+
+    def first_only(*args: Any) -> Any:
+        monkeypatch.setattr(pipeline, "_publish_page", dying)
+        return real(*args)
+
+    def dying(*args: Any) -> Any:
+        raise PublishError("disk full", path=str(out))
+
+    monkeypatch.setattr(pipeline, "_publish_page", first_only)
+    with pytest.raises(PublishError):
+        build([recut(store, 3, dt.date(2025, 1, 9)), news(dt.date(2025, 1, 10))], out, SMALL, archive=store)
+    monkeypatch.undo()
+    assert snapshot(out)["archive/atom-2.xml"] != before["archive/atom-2.xml"]  # the re-cut, rolled back
+    assert b"dirty 2" in (out / MANIFEST).read_bytes()
+    report = build([], out, SMALL, archive=store)
+    assert rendered(report) == pages(*range(2, 8))
+    assert snapshot(out) == before
