@@ -310,6 +310,7 @@ def _pages_from(
     for index in range(last, start - 1, -1):
         page = archive_page(index, total, size)
         yield page, tuple(itertools.islice(entries, page.count))
+    next(entries, None)  # end the walk, so its statement is done before the commit
 
 
 def _publish_page(out: Path, page: ArchivePage, entries: Sequence[Entry], config: FeedConfig) -> Published:
