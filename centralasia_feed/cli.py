@@ -1,0 +1,236 @@
+"""The ``centralasia-feed`` command: argument parsing, messages and exit codes, nothing else.
+
+Exit status: 0 success, 1 unusable input or a failed build (or any problem with --strict),
+2 usage errors. Every failure is one line ``centralasia-feed: error: ...``; --debug adds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import pipeline
+from ._version import __version__
+from .archive import Archive
+from .config import FeedConfig
+from .errors import ArchiveError, CentralAsiaFeedError
+from .models import Dump, Problem, Rate
+from .parse import dump_to_dict
+from .serve import serve
+
+PROG = "centralasia-feed"
+Handler = Callable[[argparse.Namespace], int]
+
+if TYPE_CHECKING:
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 1
+    except (CentralAsiaFeedError, OSError) as exc:
+        return _fail(args, str(exc))
+    except Exception as exc:  # the promise is one line, never a traceback, for any failure
+        return _fail(args, f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+
+
+def _fail(args: argparse.Namespace, message: str) -> int:
+    if args.debug:
+        traceback.print_exc()
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 1
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe (``| head``), stop Python from complaining again at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="Turn news-site dumps into RSS, Atom and JSON feeds.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+    parser.set_defaults(debug=False)
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    _add_parse(commands)
+    _add_build(commands)
+    _add_rates(commands)
+    _add_serve(commands)
+    return parser
+
+
+def _command(commands: Commands, name: str, text: str,
+             handler: Handler) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, help=text, description=text)
+    command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+    command.set_defaults(handler=handler)
+    return command
+
+
+def _add_parse(commands: Commands) -> None:
+    command = _command(commands, "parse", "read dumps and show what they hold", _run_parse)
+    command.add_argument("dumps", nargs="+", metavar="DUMP", help="dump files to read")
+    command.add_argument("--json", action="store_true", help="print the whole parsed structure as JSON")
+    command.add_argument("--strict", action="store_true", help="fail at the first problem")
+
+
+def _add_build(commands: Commands) -> None:
+    defaults = FeedConfig()
+    command = _command(commands, "build", "publish the feeds of dumps (default: the bundled seed)", _run_build)
+    command.add_argument("dumps", nargs="*", metavar="DUMP", help="dump files (default: the bundled seed)")
+    command.add_argument("--out", default="public", metavar="DIR", help="output folder (default: public)")
+    command.add_argument("--feed-url", default=defaults.feed_url, help="where the output folder is served")
+    command.add_argument("--source-url", default=defaults.source_url, help="the news site")
+    command.add_argument("--title", default=defaults.title, help="the feeds' title")
+    command.add_argument("--timezone", default=defaults.timezone, metavar="TZ", help="IANA zone of edition dates")
+    command.add_argument("--limit", type=_positive, default=defaults.limit, metavar="N", help="items per feed")
+    command.add_argument("--strict", action="store_true", help="fail on any problem in the dumps")
+    command.add_argument("--max-bytes", type=_positive, default=pipeline.DEFAULT_MAX_BYTES, metavar="N",
+                         help="refuse dumps larger than this (default: 256 MiB)")
+    _add_archive_options(command, optional=True)
+
+
+def _add_archive_options(command: argparse.ArgumentParser, *, optional: bool) -> None:
+    group = command.add_mutually_exclusive_group()
+    group.add_argument("--archive", default=pipeline.DEFAULT_ARCHIVE, metavar="PATH",
+                       help=f"SQLite archive of what was published (default: {pipeline.DEFAULT_ARCHIVE})")
+    if optional:
+        group.add_argument("--no-archive", action="store_true", help="build from the given dumps alone")
+
+
+def _add_rates(commands: Commands) -> None:
+    command = _command(commands, "rates", "print the archived exchange-rate history", _run_rates)
+    command.add_argument("--pair", metavar="BASE/QUOTE", help="only this pair, e.g. KZT/USD")
+    command.add_argument("--json", action="store_true", help="print JSON (decimals as strings)")
+    _add_archive_options(command, optional=False)
+
+
+def _add_serve(commands: Commands) -> None:
+    command = _command(commands, "serve", "serve an output folder to feed readers over HTTP", _run_serve)
+    command.add_argument("dir", nargs="?", default="public", metavar="DIR", help="folder to serve (default: public)")
+    command.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    command.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _positive(text) if text != "0" else 0
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {text}")
+    return value
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _run_parse(args: argparse.Namespace) -> int:
+    dumps = [pipeline.read_dump(path, strict=args.strict) for path in args.dumps]
+    if args.json:
+        print(json.dumps([dump_to_dict(dump) for dump in dumps], ensure_ascii=False, indent=2))
+    else:
+        for dump in dumps:
+            print("\n".join(_summary(dump)))
+    problems = [problem for dump in dumps for problem in dump.problems]
+    _print_problems(problems)
+    return 0
+
+
+def _summary(dump: Dump) -> list[str]:
+    lines = [f"{dump.source}: {len(dump.pages)} page(s), {len(dump.articles)} article(s), "
+             f"{len(dump.rates)} rate(s), {len(dump.problems)} problem(s)"]
+    for number, page in enumerate(dump.pages, 1):
+        counter = f", results {page.first}-{page.last} of {page.total}" if page.total is not None else ""
+        lines.append(f"page {number}: {page.date.isoformat() if page.date else 'no date'}{counter}")
+        lines.extend(f"  {_rate_line(rate)}" for rate in page.rates)
+        for article in page.articles:
+            mark = "excerpt" if article.truncated else "whole"
+            lines.append(f"  {article.position + 1}. {article.title} [{mark}, {len(article.summary)} chars]")
+            lines.extend(f"     figure: {figure.caption}" for figure in article.figures)
+    return lines
+
+
+def _rate_line(rate: Rate) -> str:
+    direction = rate.direction or "direction unknown"
+    return (f"{rate.pair} {rate.value} (1 {rate.quote} = {rate.inverse} {rate.base}) "
+            f"{rate.change_percent}% {direction}")
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    config = FeedConfig(feed_url=args.feed_url, source_url=args.source_url, title=args.title,
+                        timezone=args.timezone, limit=args.limit)
+    dumps = args.dumps or pipeline.bundled_seeds()
+    pipeline.check_output_folder(args.out)
+    archive = None if args.no_archive else args.archive
+    report = pipeline.build(dumps, args.out, config, archive=archive, strict=args.strict,
+                            max_bytes=args.max_bytes)
+    for file in report.files:
+        state = "written" if file.changed else "unchanged"
+        print(f"{report.out_dir / file.name}  {file.items} item(s)  {state}")
+    if archive is not None:
+        print(f"{archive}: {report.archived} article(s) archived")
+    _print_problems(report.problems)
+    return 0
+
+
+def _run_rates(args: argparse.Namespace) -> int:
+    if not Path(args.archive).is_file():
+        raise ArchiveError("no archive here; run 'centralasia-feed build' first", path=args.archive)
+    with Archive(args.archive) as store:
+        rates = store.rates(args.pair)
+    if args.pair and not rates:
+        raise ArchiveError(f"no rates for {args.pair} in the archive", path=args.archive)
+    if args.json:
+        print(json.dumps([_rate_dict(rate) for rate in rates], indent=2))
+    else:
+        print("\n".join(_rate_table(rates)))
+    return 0
+
+
+def _rate_dict(rate: Rate) -> dict[str, str | None]:
+    return {"date": rate.date.isoformat(), "base": rate.base, "quote": rate.quote, "value": str(rate.value),
+            "inverse": str(rate.inverse), "change_percent": str(rate.change_percent),
+            "direction": rate.direction}
+
+
+def _rate_table(rates: Sequence[Rate]) -> list[str]:
+    rows = [("date", "pair", "value", "inverse", "change", "direction")]
+    rows += [(r.date.isoformat(), r.pair, str(r.value), str(r.inverse), f"{r.change_percent}%",
+              r.direction or "?") for r in rates]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            for row in rows]
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    root = Path(args.dir)
+    if not root.is_dir():
+        raise CentralAsiaFeedError(f"{root}: no such folder; run 'centralasia-feed build' first")
+    print(f"Serving {root} at http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    serve(root, args.host, args.port, log=lambda line: print(line, file=sys.stderr, flush=True))
+    return 0

@@ -1,0 +1,44 @@
+"""Build the bundled seed dump into feeds with the library API (not the CLI).
+
+Run it from anywhere, once the package is installed::
+
+    $ python examples/generate_feeds.py [OUT_DIR]
+    Built 6 articles from 000_caa332ea3062df9c.txt into public/
+      public/rss.xml      6 items  application/rss+xml
+      public/atom.xml     6 items  application/atom+xml
+      public/feed.json    6 items  application/feed+json
+      public/rates.json   1 items  application/feed+json
+      public/index.html   6 items  text/html
+    Subscribe: run `centralasia-feed serve public`, then add http://127.0.0.1:8000/ to your feed reader
+    (it finds the feeds on the page), or one feed directly, e.g. http://127.0.0.1:8000/atom.xml
+
+The archive is kept in memory here (no file is written besides the output folder), so each run
+publishes exactly what the seed holds.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from centralasia_feed import FeedConfig, build, bundled_seeds, parse_dump
+
+
+def main(out_dir: str = "public") -> int:
+    seeds = bundled_seeds()
+    dumps = [parse_dump(path.read_bytes(), source=path.name) for path in seeds]
+    config = FeedConfig()
+    report = build(dumps, out_dir, config)
+    articles = sum(len(dump.articles) for dump in dumps)
+    print(f"Built {articles} articles from {', '.join(path.name for path in seeds)} into {out_dir}/")
+    for file in report.files:
+        print(f"  {Path(out_dir, file.name).as_posix():<18} {file.items} items  {file.media_type}")
+    for problem in report.problems:
+        print(f"  problem: {problem}", file=sys.stderr)
+    print(f"Subscribe: run `centralasia-feed serve {out_dir}`, then add {config.feed_url} to your feed reader")
+    print(f"(it finds the feeds on the page), or one feed directly, e.g. {config.url('atom.xml')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:2]))

@@ -1,0 +1,103 @@
+"""The command line as a user runs it: the real entry point, its output, its exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from centralasia_feed.cli import main
+
+from .conftest import ROOT, SEED
+
+
+def test_parse_prints_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(SEED)]) == 0
+    out = capsys.readouterr().out
+    assert "1 page(s), 6 article(s), 5 rate(s), 0 problem(s)" in out
+    assert "results 1-6 of 20" in out
+    assert "KZT/USD 0.00191" in out
+    assert "figure: Image: Akorda" in out
+
+
+def test_parse_json_holds_decimals_as_strings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", "--json", str(SEED)]) == 0
+    text = capsys.readouterr().out
+    assert '"0.00191"' in text
+    assert isinstance(json.loads(text), list)
+
+
+def test_missing_file_is_one_line_and_status_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["parse", str(tmp_path / "nope.txt")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("centralasia-feed: error: ") and "nope.txt" in err
+
+
+def test_strict_parse_fails_on_a_problem(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    dump = tmp_path / "d.txt"
+    dump.write_text(SEED.read_text(encoding="utf-8").replace("0.00191", "zero", 1), encoding="utf-8")
+    assert main(["parse", str(dump)]) == 0
+    assert f"{dump}:2: " in capsys.readouterr().err
+    assert main(["parse", "--strict", str(dump)]) == 1
+    assert f"{dump}:2: " in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["nonsense"], ["build", "--limit", "0"], [], ["serve", "--port", "99999"]):
+        with pytest.raises(SystemExit) as caught:
+            main(argv)
+        assert caught.value.code == 2
+
+
+def test_build_prints_each_file_and_its_items(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    assert main(["build", "--out", str(out), "--archive", str(tmp_path / "a.sqlite")]) == 0
+    printed = capsys.readouterr().out
+    assert f"{out / 'rss.xml'}  6 item(s)  written" in printed
+    assert f"{out / 'rates.json'}  1 item(s)  written" in printed
+    assert main(["rates", "--archive", str(tmp_path / "a.sqlite"), "--pair", "KZT/USD"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["date", "pair", "value", "inverse", "change", "direction"]
+    assert table[1].split() == ["2025-01-05", "KZT/USD", "0.00191", "523.560", "0%", "flat"]
+
+
+def test_bad_option_values_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    argv = ["build", "--no-archive", "--out", str(tmp_path)]
+    assert main([*argv, "--feed-url", "feeds/"]) == 1
+    assert main([*argv, "--timezone", "Mars/Olympus"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2 and all(line.startswith("centralasia-feed: error: ") for line in lines)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_output_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    assert main(["build", "--no-archive", "--out", str(locked / "out")]) == 1
+
+
+def test_output_path_that_is_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    assert main(["build", "--no-archive", "--out", str(blocker / "out")]) == 1
+    assert capsys.readouterr().err.startswith("centralasia-feed: error: ")
+
+
+def test_python_dash_m_is_the_same_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "centralasia_feed", "--version"], capture_output=True,
+                          text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0 and done.stdout.startswith("centralasia-feed ")
+
+
+def test_example_script_builds_the_seed(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "generate_feeds.py"), str(tmp_path / "o")],
+                          capture_output=True, text=True, cwd=tmp_path, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert "Built 6 articles" in done.stdout
+    assert (tmp_path / "o" / "atom.xml").is_file()

@@ -1,0 +1,105 @@
+"""build(): the whole job from dump files to an output folder, checked from outside with lxml and json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from centralasia_feed import DumpError, FeedConfig, build, bundled_seeds, parse_dump
+from centralasia_feed.pipeline import read_dump
+
+from .conftest import SEED
+
+FILES = ("rss.xml", "atom.xml", "feed.json", "rates.json", "index.html")
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_seed_is_bundled() -> None:
+    assert [path.name for path in bundled_seeds()] == [SEED.name]
+
+
+def test_build_writes_every_file_with_its_item_count(tmp_path: Path) -> None:
+    report = build([SEED], tmp_path / "out")
+    counts = {file.name: file.items for file in report.files}
+    assert {name: counts[name] for name in FILES} == {
+        "rss.xml": 6, "atom.xml": 6, "feed.json": 6, "rates.json": 1, "index.html": 6,
+    }
+    for name in FILES:
+        assert (tmp_path / "out" / name).stat().st_size > 0
+    assert report.problems == ()
+
+
+def test_rebuilding_gives_identical_bytes_and_changes_nothing(tmp_path: Path) -> None:
+    build([SEED], tmp_path / "a")
+    first = _snapshot(tmp_path / "a")
+    report = build([SEED], tmp_path / "a")
+    assert _snapshot(tmp_path / "a") == first
+    assert report.changed == ()
+    build([parse_dump(SEED.read_bytes(), source=str(SEED))], tmp_path / "b")
+    assert _snapshot(tmp_path / "b") == first
+
+
+def test_feed_url_and_title_reach_the_feeds(tmp_path: Path) -> None:
+    config = FeedConfig(feed_url="https://feeds.example.org/ca", title="Central Asia")
+    build([SEED], tmp_path, config)
+    rss = etree.parse(str(tmp_path / "rss.xml"))
+    assert rss.findtext("channel/title") == "Central Asia"
+    assert rss.findtext("channel/link") == "https://timesca.com/"
+    self_link = rss.find("channel/{http://www.w3.org/2005/Atom}link[@rel='self']")
+    assert self_link is not None and self_link.get("href") == "https://feeds.example.org/ca/rss.xml"
+    feed = json.loads((tmp_path / "feed.json").read_text(encoding="utf-8"))
+    assert feed["feed_url"] == "https://feeds.example.org/ca/feed.json"
+
+
+def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path: Path) -> None:
+    build([SEED], tmp_path)
+    before = _snapshot(tmp_path)
+    empty = tmp_path.parent / "empty.txt"
+    empty.write_text("\n\n", encoding="utf-8")
+    with pytest.raises(DumpError):
+        build([empty], tmp_path)
+    assert _snapshot(tmp_path) == before
+
+
+def test_strict_build_fails_on_a_problem_and_writes_nothing(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.txt"
+    broken.write_text(SEED.read_text(encoding="utf-8").replace("0.09217", "-0.09217", 1), encoding="utf-8")
+    with pytest.raises(DumpError) as caught:
+        build([broken], tmp_path / "out", strict=True)
+    assert caught.value.line == 3
+    assert not (tmp_path / "out").exists()
+
+
+def test_oversized_dumps_are_refused_before_reading(tmp_path: Path) -> None:
+    with pytest.raises(DumpError, match="over the limit"):
+        read_dump(SEED, max_bytes=1000)
+
+
+def test_archive_pages_hold_what_falls_out_of_the_feed(tmp_path: Path) -> None:
+    build([SEED], tmp_path, FeedConfig(limit=2))
+    atom = etree.parse(str(tmp_path / "atom.xml")).getroot()
+    assert len(atom.findall(f"{ATOM}entry")) == 2
+    prev = atom.find(f"{ATOM}link[@rel='prev-archive']")
+    assert prev is not None and prev.get("href") == "http://127.0.0.1:8000/archive/atom-3.xml"
+    ids = []
+    for index in (1, 2, 3):
+        page = etree.parse(str(tmp_path / "archive" / f"atom-{index}.xml")).getroot()
+        ids += [entry.findtext(f"{ATOM}id") for entry in page.findall(f"{ATOM}entry")]
+        assert page.find(f"{ATOM}link[@rel='current']") is not None
+    assert len(ids) == len(set(ids)) == 6
+
+
+def test_an_archive_file_makes_builds_remember(tmp_path: Path) -> None:
+    store = tmp_path / "history.sqlite"
+    build([SEED], tmp_path / "out", archive=store)
+    first = _snapshot(tmp_path / "out")
+    report = build([], tmp_path / "out", archive=store)
+    assert report.archived == 6
+    assert _snapshot(tmp_path / "out") == first
