@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import itertools
-from pathlib import Path
 
-import dumpgen
-import dumpwords
 import pytest
 
-SEED = Path(__file__).parent.parent / "seeds" / "000_caa332ea3062df9c.txt"
+from . import dumpgen, dumpwords
+from .conftest import SEED
+
 DAY = dt.date(2025, 1, 5)
 
 
