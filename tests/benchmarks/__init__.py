@@ -1,0 +1,1 @@
+"""Benchmarks: run ``python tests/benchmarks/bench.py`` (not collected by pytest)."""
