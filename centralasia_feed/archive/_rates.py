@@ -1,0 +1,125 @@
+"""Rates in SQL: one row per (pair, date) as written; directions filled from history when read.
+
+The stored direction is only what a dump wrote. The one history tells is computed on every read
+from the pair's previous archived value, so it cannot depend on the order dumps arrived in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import cast
+
+from ..errors import ConfigError
+from ..models import Direction, Problem, Rate
+from ._derive import direction_from
+
+_RATES = """
+    SELECT r.base, r.quote, r.date, r.value, r.change, r.direction, r.source, r.line,
+           (SELECT p.value FROM rates AS p
+            WHERE p.base = r.base AND p.quote = r.quote AND p.date < r.date
+            ORDER BY p.date DESC LIMIT 1) AS previous
+    FROM rates AS r
+"""
+
+
+def record(conn: sqlite3.Connection, rate: Rate, source: str) -> Problem | None:
+    """Store one rate; a different value for a known (pair, date) is a contradiction.
+
+    The value archived first stays: readers have already seen it. Agreeing dumps merge in an
+    order-free way: a sign the first lacked and a later one gives is kept, and of two spellings of
+    one number (``0.0115``, ``0.01150``) the one with more digits.
+    """
+    key = (rate.base, rate.quote, rate.date.isoformat())
+    row = conn.execute(
+        "SELECT value, change, direction, source, line FROM rates WHERE base = ? AND quote = ? AND date = ?",
+        key,
+    ).fetchone()
+    if row is None:
+        conn.execute(
+            "INSERT INTO rates (base, quote, date, value, change, direction, source, line)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (*key, str(rate.value), str(rate.change_percent), rate.direction, source, rate.line),
+        )
+        return None
+    value, change, direction, first_source, first_line = row
+    same = Decimal(value) == rate.value and Decimal(change) == rate.change_percent
+    if not same or (None not in (direction, rate.direction) and direction != rate.direction):
+        written = _written(value, change, direction)
+        message = (
+            f"{rate.pair} on {key[2]}: {_written(rate.value, rate.change_percent, rate.direction)} "
+            f"differs from {written} archived from {first_source}:{first_line}; the archived value is kept"
+        )
+        return Problem(source, rate.line, message)
+    merged = (_fuller(value, rate.value), _fuller(change, rate.change_percent), direction or rate.direction)
+    if merged != (value, change, direction):
+        conn.execute(
+            "UPDATE rates SET value = ?, change = ?, direction = ? WHERE base = ? AND quote = ? AND date = ?",
+            (*merged, *key),
+        )
+    return None
+
+
+def _fuller(stored: str, written: Decimal) -> str:
+    """Of two spellings of one number, the longer (then the larger string): the same whatever came first."""
+    return max(stored, str(written), key=lambda text: (len(text), text))
+
+
+def _written(value: object, change: object, direction: str | None) -> str:
+    sign = {"up": "+", "down": "-"}.get(direction or "", "")
+    return f"{value} ({sign}{change}%)"
+
+
+def _rate(row: tuple[str, str, str, str, str, str | None, str, int, str | None]) -> Rate:
+    base, quote, date, value, change, written, source, line, previous = row
+    amount = Decimal(value)
+    direction = cast(Direction | None, written) or direction_from(
+        amount, None if previous is None else Decimal(previous)
+    )
+    return Rate(base, quote, amount, Decimal(change), direction, dt.date.fromisoformat(date), source, line)
+
+
+def split_pair(pair: str) -> tuple[str, str]:
+    base, slash, quote = pair.strip().upper().partition("/")
+    if not slash or not base.isalpha() or not quote.isalpha():
+        raise ConfigError(f"a pair is written BASE/QUOTE, like KZT/USD, not {pair!r}")
+    return base, quote
+
+
+def rates(conn: sqlite3.Connection, pair: str | None) -> tuple[Rate, ...]:
+    """The history, oldest first within each pair, pairs sorted."""
+    where, params = ("WHERE r.base = ? AND r.quote = ?", split_pair(pair)) if pair else ("", ())
+    rows = conn.execute(f"{_RATES} {where} ORDER BY r.base, r.quote, r.date", params).fetchall()
+    return tuple(_rate(row) for row in rows)
+
+
+def rate_dates(conn: sqlite3.Connection, limit: int | None) -> tuple[dt.date, ...]:
+    rows = conn.execute(
+        "SELECT DISTINCT date FROM rates ORDER BY date DESC LIMIT ?", (-1 if limit is None else limit,)
+    )
+    return tuple(dt.date.fromisoformat(date) for (date,) in rows)
+
+
+def rates_on(conn: sqlite3.Connection, dates: Iterable[dt.date]) -> tuple[Rate, ...]:
+    """The rates of the given edition dates, newest date first, pairs sorted within a date."""
+    days = sorted({date.isoformat() for date in dates})
+    if not days:
+        return ()
+    marks = ", ".join("?" * len(days))
+    query = f"{_RATES} WHERE r.date IN ({marks}) ORDER BY r.date DESC, r.base, r.quote"
+    return tuple(_rate(row) for row in conn.execute(query, days).fetchall())
+
+
+def rate_history(conn: sqlite3.Connection, last: int | None) -> dict[str, tuple[Rate, ...]]:
+    """Each pair's history, oldest first, cut to its ``last`` archived dates when given."""
+    if last is not None and last < 1:
+        raise ValueError(f"last must be at least 1, not {last}")
+    pairs = conn.execute("SELECT DISTINCT base, quote FROM rates ORDER BY base, quote").fetchall()
+    query = f"{_RATES} WHERE r.base = ? AND r.quote = ? ORDER BY r.date DESC LIMIT ?"
+    history: dict[str, tuple[Rate, ...]] = {}
+    for base, quote in pairs:
+        rows = conn.execute(query, (base, quote, -1 if last is None else last)).fetchall()
+        history[f"{base}/{quote}"] = tuple(_rate(row) for row in reversed(rows))
+    return history

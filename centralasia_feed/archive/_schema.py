@@ -1,0 +1,150 @@
+"""Opening an archive: refuse what is not ours before SQLite may write a byte, create, migrate.
+
+A file is checked by its first 100 bytes before SQLite opens it: the ``SQLite format 3`` header and
+our ``application_id``. Anything else (another program's database, random bytes, a cut-off file)
+raises ArchiveError and is left exactly as it was. A missing or empty (0-byte) file becomes a new
+archive, as SQLite itself treats an empty file as an empty database.
+
+Schema history (``PRAGMA user_version``); a new archive is created as version 1 and migrated, so
+every archive, old or new, goes through the same steps:
+
+1. texts (by content hash), sightings (slug, edition date), rates without the written direction;
+   entries were derived from the sightings on every query.
+2. rates keep the direction the dump wrote (existing rows: none, history fills it); a derived
+   ``articles`` table with an index by published stamp, so the newest entries need no full scan.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+
+from ..errors import ArchiveError
+from ._articles import refresh
+
+APPLICATION_ID = 0x43414644  # "CAFD": centralasia_feed, stored big-endian at header offset 68
+SCHEMA_VERSION = 2
+_MAGIC = b"SQLite format 3\x00"
+
+V1_SCHEMA = (
+    "CREATE TABLE texts (hash TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID",
+    """CREATE TABLE sightings (
+        slug TEXT NOT NULL, date TEXT NOT NULL, position INTEGER NOT NULL,
+        hash TEXT NOT NULL REFERENCES texts (hash), source TEXT NOT NULL, line INTEGER NOT NULL,
+        PRIMARY KEY (slug, date)) WITHOUT ROWID""",
+    """CREATE TABLE rates (
+        base TEXT NOT NULL, quote TEXT NOT NULL, date TEXT NOT NULL, value TEXT NOT NULL,
+        change TEXT NOT NULL, source TEXT NOT NULL, line INTEGER NOT NULL,
+        PRIMARY KEY (base, quote, date)) WITHOUT ROWID""",
+)
+
+V2_CHANGES = (
+    "ALTER TABLE rates ADD COLUMN direction TEXT CHECK (direction IN ('up', 'down', 'flat'))",
+    "CREATE INDEX rates_by_date ON rates (date)",
+    """CREATE TABLE articles (
+        slug TEXT PRIMARY KEY, published_date TEXT NOT NULL, published_position INTEGER NOT NULL,
+        updated_date TEXT NOT NULL, updated_position INTEGER NOT NULL,
+        hash TEXT NOT NULL REFERENCES texts (hash), source TEXT NOT NULL, line INTEGER NOT NULL
+        ) WITHOUT ROWID""",
+    "CREATE INDEX articles_by_published ON articles (published_date DESC, published_position, slug)",
+)
+
+TABLES = {1: {"texts", "sightings", "rates"}, 2: {"texts", "sightings", "rates", "articles"}}
+
+
+def _to_v2(conn: sqlite3.Connection) -> None:
+    for statement in V2_CHANGES:
+        conn.execute(statement)
+    for (slug,) in conn.execute("SELECT DISTINCT slug FROM sightings").fetchall():
+        refresh(conn, slug)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2}
+
+
+def check_file(path: str) -> None:
+    """Refuse a file that is not our archive, reading it as bytes only (SQLite never opens it)."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(100)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ArchiveError(f"cannot read the archive: {exc.strerror}", path=path) from exc
+    if not head:
+        return
+    if len(head) < 100 or not head.startswith(_MAGIC):
+        raise ArchiveError("not an SQLite database; refusing to use or overwrite it", path=path)
+    found = int.from_bytes(head[68:72], "big")
+    if found != APPLICATION_ID:
+        raise ArchiveError(
+            f"an SQLite database of another program (application_id {found:#010x}), not a "
+            "centralasia_feed archive; refusing to use or overwrite it",
+            path=path,
+        )
+    _check_length(path, head)
+
+
+def _check_length(path: str, head: bytes) -> None:
+    """A file shorter than its header says was cut off (unless a journal is about to restore it)."""
+    if os.path.exists(path + "-journal") or head[92:96] != head[24:28]:
+        return
+    page_size = int.from_bytes(head[16:18], "big")
+    expected = (65536 if page_size == 1 else page_size) * int.from_bytes(head[28:32], "big")
+    actual = os.path.getsize(path)
+    if actual < expected:
+        raise ArchiveError(f"truncated: {actual} bytes where the header says {expected}", path=path)
+
+
+def prepare(conn: sqlite3.Connection, path: str) -> None:
+    """Create or migrate the archive behind ``conn``; a current archive is only read."""
+    if _current(conn, path):
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if not _current(conn, path):  # another process may have done it while we waited
+            _upgrade(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _state(conn: sqlite3.Connection) -> tuple[int, int, set[str]]:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return version, application_id, {name for (name,) in rows}
+
+
+def _current(conn: sqlite3.Connection, path: str) -> bool:
+    """True for a current archive, False for an empty file or an older version; else raise."""
+    version, application_id, tables = _state(conn)
+    if version == 0 and application_id == 0 and not tables:
+        return False
+    if application_id != APPLICATION_ID:
+        raise ArchiveError("not a centralasia_feed archive (wrong application_id)", path=path)
+    if version > SCHEMA_VERSION:
+        raise ArchiveError(
+            f"archive schema version {version} is newer than this program's {SCHEMA_VERSION}; "
+            "upgrade centralasia_feed",
+            path=path,
+        )
+    if version not in TABLES or not TABLES[version] <= tables:
+        raise ArchiveError(f"damaged archive: version {version} with tables {sorted(tables)}", path=path)
+    return version == SCHEMA_VERSION
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0:
+        for statement in V1_SCHEMA:
+            conn.execute(statement)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        version = 1
+    while version < SCHEMA_VERSION:
+        MIGRATIONS[version](conn)
+        version += 1
+    conn.execute(f"PRAGMA user_version = {version}")

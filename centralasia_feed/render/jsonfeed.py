@@ -1,0 +1,73 @@
+"""JSON Feed 1.1 of the articles, and the JSON writing the rates feed shares.
+
+Keys come in a fixed order (the spec's order, not sorted), text is UTF-8 rather than ``\\u``
+escapes, and the file ends with a newline, so the same items always give the same bytes.
+Machine-readable extras live in one ``_centralasia_feed`` object per item, which readers ignore.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from ..config import FeedConfig
+from ..models import Article, Entry
+from . import text
+
+VERSION = "https://jsonfeed.org/version/1.1"
+EXTENSION = "_centralasia_feed"
+
+
+def render_json_feed(items: Sequence[Entry | Article], config: FeedConfig) -> bytes:
+    """A JSON Feed 1.1 of ``items`` in the order given (newest first)."""
+    feed = header(config, "feed.json", config.title, config.description)
+    feed["items"] = [_item(entry, config) for entry in text.entries(items)]
+    return dump(feed)
+
+
+def header(config: FeedConfig, path: str, title: str, description: str) -> dict[str, Any]:
+    """The top-level members every JSON feed of ours starts with."""
+    return {
+        "version": VERSION,
+        "title": text.line(title),
+        "home_page_url": config.source_url,
+        "feed_url": config.url(path),
+        "description": text.line(description),
+        "language": text.clean(config.language),
+        "authors": [{"name": text.line(config.author), "url": config.source_url}],
+    }
+
+
+def _item(entry: Entry, config: FeedConfig) -> dict[str, Any]:
+    """One item: always ``content_html``; a truncated one also its plain excerpt as ``summary``."""
+    article = entry.article
+    item: dict[str, Any] = {
+        "id": text.item_id(entry, config),
+        "url": text.item_link(entry, config),
+        "title": text.title(entry),
+        "content_html": text.body_html(entry, config),
+    }
+    if article.truncated:
+        item["summary"] = text.excerpt(article)
+    item["date_published"] = text.published(entry, config).isoformat()
+    if entry.updated != entry.published:
+        item["date_modified"] = text.updated(entry, config).isoformat()
+    item[EXTENSION] = _extension(entry)
+    return item
+
+
+def _extension(entry: Entry) -> dict[str, Any]:
+    """What a program may want that JSON Feed has no member for."""
+    article = entry.article
+    figures = [
+        {"caption": text.clean(f.caption), "attachment_id": f.attachment_id, "width": f.width}
+        for f in article.figures
+    ]
+    first = entry.published.date.isoformat()
+    return {"truncated": article.truncated, "first_edition": first, "figures": figures}
+
+
+def dump(document: dict[str, Any]) -> bytes:
+    """Deterministic JSON bytes: insertion order, two-space indent, UTF-8, a final newline."""
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,148 @@
+"""index.html: the page a person opens first, and the page a feed reader discovers the feeds from.
+
+Valid HTML5 with no script and no external resource: autodiscovery links (absolute URLs) and
+subscribe links for all four feeds, the newest articles, the latest rates and, where the archive
+has history, one inline SVG chart per pair. Every piece of text is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ..config import FeedConfig
+from ..models import Article, Entry, Rate
+from . import text
+from .chart import chart_svg
+from .rates import by_date, table_html
+
+STYLE = """
+body{font:1rem/1.5 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:0 1rem}
+body{color:#222;background:#fff}a{color:#0645ad}
+h1{font-size:1.6rem;margin-bottom:0}h2{margin-top:2rem}h3{font-size:1.1rem;margin:0}
+ol.articles{list-style:none;padding:0}ol.articles li{margin:0 0 1.2rem}
+.meta{color:#555;font-size:.9rem;margin:.2rem 0}
+.mark{border:1px solid #999;border-radius:.3rem;padding:0 .3rem}
+.scroll{overflow-x:auto;margin-bottom:1.5rem}table{border-collapse:collapse}caption{text-align:left;font-size:.9rem;color:#555}
+th,td{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:right}
+th[scope=row],thead th,td:last-child{text-align:left}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:1rem}
+.charts figure{margin:0}figcaption{font-weight:bold}
+svg{width:100%;height:auto;font-size:11px}svg .axis{stroke:#bbb}
+""".strip()
+
+
+def feeds(config: FeedConfig) -> tuple[tuple[str, str, str], ...]:
+    """(file, media type, title) of every feed, in the order they are offered."""
+    title = text.line(config.title)
+    return (
+        ("rss.xml", "application/rss+xml", f"{title} (RSS)"),
+        ("atom.xml", "application/atom+xml", f"{title} (Atom)"),
+        ("feed.json", "application/feed+json", f"{title} (JSON Feed)"),
+        ("rates.json", "application/feed+json", f"{title}: exchange rates (JSON Feed)"),
+    )
+
+
+def render_index(
+    items: Sequence[Entry | Article],
+    rates: Sequence[Rate],
+    config: FeedConfig,
+    *,
+    history: Mapping[str, Sequence[Rate]] | None = None,
+) -> bytes:
+    """The landing page; ``history`` maps a pair to its rates, oldest first, for the charts."""
+    body = [_header(config), "<main>", _subscribe(config), _articles(text.entries(items), config)]
+    body += [_rates(rates, history or {}), "</main>"]
+    body.append(_footer())
+    lines = ["<!DOCTYPE html>", f'<html lang="{text.escape(config.language)}">', _head(config)]
+    lines += ["<body>", *body, "</body>", "</html>", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def _footer() -> str:
+    version = text.escape(text.generator_version())
+    note = "Article links are the probable addresses of the articles on the source site."
+    return f"<footer>\n<p>{note} Made by {text.GENERATOR} {version}.</p>\n</footer>"
+
+
+def _head(config: FeedConfig) -> str:
+    links = [
+        f'<link rel="alternate" type="{kind}" title="{text.escape(title)}" href="{_href(config, name)}">'
+        for name, kind, title in feeds(config)
+    ]
+    return "\n".join(
+        [
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{text.escape(text.line(config.title))}</title>",
+            f'<meta name="description" content="{text.escape(text.line(config.description))}">',
+            *links,
+            f"<style>\n{STYLE}\n</style>",
+            "</head>",
+        ]
+    )
+
+
+def _header(config: FeedConfig) -> str:
+    title, description = text.escape(text.line(config.title)), text.escape(config.description)
+    return f"<header>\n<h1>{title}</h1>\n<p>{description}</p>\n</header>"
+
+
+def _subscribe(config: FeedConfig) -> str:
+    items = "\n".join(
+        f'<li><a href="{_href(config, name)}" type="{kind}">{text.escape(title)}</a></li>'
+        for name, kind, title in feeds(config)
+    )
+    return _section("subscribe", "Subscribe", f"<ul>\n{items}\n</ul>")
+
+
+def _href(config: FeedConfig, name: str) -> str:
+    return text.escape(config.url(name))
+
+
+def _section(name: str, heading: str, content: str) -> str:
+    """A section labelled by its heading; ``heading`` and ``content`` are already HTML."""
+    return f'<section aria-labelledby="{name}">\n<h2 id="{name}">{heading}</h2>\n{content}\n</section>'
+
+
+def _articles(entries: Sequence[Entry], config: FeedConfig) -> str:
+    rows = "\n".join(_article(entry, config) for entry in entries) or "<li>No articles yet.</li>"
+    return _section("articles", "Latest articles", f'<ol class="articles">\n{rows}\n</ol>')
+
+
+def _article(entry: Entry, config: FeedConfig) -> str:
+    """Title linked to the source, first edition date, an excerpt mark where the site cut the text."""
+    day = entry.published.date
+    mark = ' <span class="mark" title="The site shows only the start of this article">excerpt</span>'
+    meta = f'<time datetime="{day.isoformat()}">{text.long_date(day)}</time>'
+    meta += mark if entry.article.truncated else ""
+    link = text.escape(text.item_link(entry, config))
+    return (
+        f'<li><article>\n<h3><a href="{link}">{text.escape(text.title(entry))}</a></h3>\n'
+        f'<p class="meta">{meta}</p>\n<p>{text.escape(text.excerpt(entry.article))}</p>\n</article></li>'
+    )
+
+
+def _rates(rates: Sequence[Rate], history: Mapping[str, Sequence[Rate]]) -> str:
+    groups = by_date(rates)
+    if not groups:
+        table = "<p>No exchange rates yet.</p>"
+        heading = "Exchange rates"
+    else:
+        day, latest = groups[0]
+        table = f'<div class="scroll">\n{table_html(latest)}\n</div>'
+        heading = f"Exchange rates, {text.long_date(day)}"
+    return _section("rates", heading, "\n".join(part for part in (table, _charts(history)) if part))
+
+
+def _charts(history: Mapping[str, Sequence[Rate]]) -> str:
+    """One figure per pair with two or more dates, sorted by pair; "" when there is none."""
+    figures = []
+    for number, pair in enumerate(sorted(history), 1):
+        svg = chart_svg(history[pair], f"chart-{number}")
+        if svg:
+            caption = f"<figcaption>{text.escape(text.line(pair))}</figcaption>"
+            figures.append(f"<figure>\n{svg}\n{caption}\n</figure>")
+    if not figures:
+        return ""
+    return '<h3>History</h3>\n<div class="charts">\n' + "\n".join(figures) + "\n</div>"

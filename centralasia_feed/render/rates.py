@@ -1,0 +1,137 @@
+"""The exchange-rate feed (JSON Feed 1.1, one item per edition date) and the rate tables it shares.
+
+A person reads the text or HTML table; a program reads the ``_centralasia_feed`` object, which keeps
+every decimal exactly as the site wrote it (``str(Decimal)``) and says base and quote, since some
+banks quote the other way round. ``direction`` is null where neither the dump nor history tells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from ..config import FeedConfig
+from ..models import Rate, Stamp
+from . import text
+from .jsonfeed import EXTENSION, dump, header
+
+ARROWS = {"up": "▲", "down": "▼", "flat": "▬"}
+UNKNOWN_ARROW = "?"
+COLUMNS = ("Pair", "Value", "Inverse", "Change", "Direction")
+EXPLANATION = (
+    "1 unit of the first currency of a pair is worth Value units of the second; Inverse is the reverse."
+)
+
+
+def render_rates_feed(rates: Sequence[Rate], config: FeedConfig) -> bytes:
+    """One item per edition date, newest first, at most ``config.limit`` dates."""
+    description = f"Daily exchange rates of the Central Asian currencies, from {config.title}."
+    feed = header(config, "rates.json", f"{config.title}: exchange rates", description)
+    feed["items"] = [_item(day, group, config) for day, group in by_date(rates)[: config.limit]]
+    return dump(feed)
+
+
+def by_date(rates: Sequence[Rate]) -> list[tuple[dt.date, tuple[Rate, ...]]]:
+    """Rates grouped by date, newest date first, each group sorted by pair and each pair once."""
+    groups: dict[dt.date, dict[str, Rate]] = {}
+    for rate in rates:
+        groups.setdefault(rate.date, {}).setdefault(rate.pair, rate)
+    return [(day, tuple(sorted(groups[day].values(), key=lambda r: r.pair))) for day in sorted(groups)[::-1]]
+
+
+def _item(day: dt.date, rates: tuple[Rate, ...], config: FeedConfig) -> dict[str, Any]:
+    return {
+        "id": config.tag("rates", day.isoformat()),
+        "title": f"Exchange rates, {text.long_date(day)}",
+        "content_text": table_text(rates),
+        "content_html": table_html(rates),
+        "date_published": Stamp(day).time(config.tz).isoformat(),
+        EXTENSION: {"rates": [_exact(rate) for rate in rates]},
+    }
+
+
+def _exact(rate: Rate) -> dict[str, Any]:
+    return {
+        "base": text.clean(rate.base),
+        "quote": text.clean(rate.quote),
+        "value": str(rate.value),
+        "inverse": _optional(inverse(rate)),
+        "change_percent": str(rate.change_percent),
+        "direction": rate.direction,
+        "date": rate.date.isoformat(),
+    }
+
+
+def inverse(rate: Rate) -> Decimal | None:
+    """The inverse rate, or None for a value with no inverse (zero), so no input crashes a build."""
+    try:
+        return rate.inverse
+    except ArithmeticError:
+        return None
+
+
+def _optional(number: Decimal | None) -> str | None:
+    return None if number is None else str(number)
+
+
+def plain(number: Decimal | None) -> str:
+    """A decimal in positional notation (never ``8E-8``) for people to read; a missing one is a dash."""
+    return "–" if number is None else format(number, "f")
+
+
+def change(rate: Rate) -> str:
+    return f"{plain(rate.change_percent)}%"
+
+
+def arrow(rate: Rate) -> str:
+    return ARROWS.get(rate.direction or "", UNKNOWN_ARROW)
+
+
+def direction_word(rate: Rate) -> str:
+    return rate.direction or "unknown"
+
+
+def pair_html(rate: Rate) -> str:
+    """``KGS/USD`` with each code's name in an ``<abbr title>``."""
+    base = f'<abbr title="{text.escape(rate.base_name)}">{text.escape(rate.base)}</abbr>'
+    return f'{base}/<abbr title="{text.escape(rate.quote_name)}">{text.escape(rate.quote)}</abbr>'
+
+
+def cells(rate: Rate) -> tuple[str, str, str, str, str]:
+    """The plain-text cells of one row, in COLUMNS order."""
+    direction = f"{arrow(rate)} {direction_word(rate)}"
+    return (text.line(rate.pair), plain(rate.value), plain(inverse(rate)), change(rate), direction)
+
+
+def table_text(rates: Sequence[Rate]) -> str:
+    """An aligned plain-text table: text columns left, numbers right."""
+    rows = [COLUMNS, *(cells(rate) for rate in rates)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = ["  ".join(_align(i, cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    return "\n".join([*lines, "", EXPLANATION])
+
+
+def _align(column: int, cell: str, width: int) -> str:
+    return cell.rjust(width) if column in (1, 2, 3) else cell.ljust(width)
+
+
+def table_html(rates: Sequence[Rate], *, caption: str = EXPLANATION) -> str:
+    """A ``<table>`` of rates; every value is escaped."""
+    head = "".join(f'<th scope="col">{name}</th>' for name in COLUMNS)
+    rows = "\n".join(_row_html(rate) for rate in rates)
+    return (
+        f"<table>\n<caption>{text.escape(caption)}</caption>\n"
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
+    )
+
+
+def _row_html(rate: Rate) -> str:
+    _, value, inverted, changed, _ = (text.escape(cell) for cell in cells(rate))
+    word = text.escape(direction_word(rate))
+    direction = f'<span title="{word}">{text.escape(arrow(rate))}</span> {word}'
+    return (
+        f'<tr><th scope="row">{pair_html(rate)}</th><td>{value}</td><td>{inverted}</td>'
+        f"<td>{changed}</td><td>{direction}</td></tr>"
+    )

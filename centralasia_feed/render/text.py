@@ -1,0 +1,165 @@
+"""What every format shares: safe text, the items to render, and an entry's text and HTML forms.
+
+Text from a dump is text, never markup. Every string that leaves the renderer goes through
+``clean`` (characters XML 1.0 forbids are dropped, so one stray control character cannot make a
+whole feed unreadable) and, where it lands inside HTML, through ``html.escape``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import html
+import importlib.metadata
+import re
+import urllib.parse
+from collections.abc import Iterator, Sequence
+
+from ..config import FeedConfig
+from ..errors import RenderError
+from ..models import Article, Entry
+
+GENERATOR = "centralasia_feed"
+ELLIPSIS = "…"
+UNTITLED = "(untitled)"
+
+_NONCHARACTERS = "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17))
+_C0 = "\x00-\x08\x0b\x0c\x0e-\x1f"  # all C0 controls but tab, newline and carriage return
+_OTHERS = "\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"  # DEL, C1, noncharacters, surrogates
+_FORBIDDEN = re.compile(f"[{_C0}{_OTHERS}{_NONCHARACTERS}]")
+
+
+def clean(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids or discourages, which HTML5 also rejects.
+
+    That is C0 controls but tab and newlines, DEL and C1 controls, noncharacters, and lone
+    surrogates (which UTF-8 cannot carry).
+    """
+    return _FORBIDDEN.sub("", text)
+
+
+def line(text: str) -> str:
+    """Clean text on one line, its runs of white space (newlines, U+2028) made single spaces."""
+    return " ".join(clean(text).split())
+
+
+def escape(text: str) -> str:
+    """Clean text made safe for HTML element content and attribute values."""
+    return html.escape(clean(text), quote=True)
+
+
+def generator_version() -> str:
+    """The installed version, or ``dev`` when running from a source tree that is not installed."""
+    try:
+        return importlib.metadata.version("centralasia-feed")
+    except importlib.metadata.PackageNotFoundError:
+        return "dev"
+
+
+@contextlib.contextmanager
+def field(name: str) -> Iterator[None]:
+    """Turn a bare ValueError (feedgen's, lxml's) into a RenderError naming our field."""
+    try:
+        yield
+    except RenderError:
+        raise
+    except ValueError as exc:
+        raise RenderError(f"cannot render {name}: {exc}") from exc
+
+
+def entries(items: Sequence[Entry | Article]) -> tuple[Entry, ...]:
+    """Items as entries in the order given, each slug once (the first wins), so no id repeats."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        entry = item if isinstance(item, Entry) else Entry.first_seen(item)
+        if entry.slug not in seen:
+            seen.add(entry.slug)
+            out.append(entry)
+    return tuple(out)
+
+
+def slug_part(slug: str) -> str:
+    """The slug as it may stand in a URL or tag URI; an ordinary WordPress slug is unchanged."""
+    return urllib.parse.quote(clean(slug), safe="-._~")
+
+
+def item_id(entry: Entry, config: FeedConfig) -> str:
+    return config.tag("article", slug_part(entry.slug))
+
+
+def item_link(entry: Entry, config: FeedConfig) -> str:
+    return config.source_link(slug_part(entry.slug))
+
+
+def title(entry: Entry) -> str:
+    """The title as one clean line (feeds show titles on one line; an empty one gets a placeholder)."""
+    return line(entry.article.title) or UNTITLED
+
+
+def published(entry: Entry, config: FeedConfig) -> dt.datetime:
+    return entry.published.time(config.tz)
+
+
+def updated(entry: Entry, config: FeedConfig) -> dt.datetime:
+    return entry.updated.time(config.tz)
+
+
+def excerpt(article: Article) -> str:
+    """The paragraph as plain text; a truncated one always ends in an ellipsis."""
+    text = clean(article.summary).strip()
+    if article.truncated and not text.endswith(("...", ELLIPSIS)):
+        text = f"{text} {ELLIPSIS}" if text else ELLIPSIS
+    return text
+
+
+def body_html(entry: Entry, config: FeedConfig) -> str:
+    """The paragraph and figures as HTML; a truncated excerpt ends with a Read more link."""
+    article = entry.article
+    parts = [f"<p>{escape(excerpt(article))}</p>"]
+    parts += [f"<figure><figcaption>{escape(f.caption)}</figcaption></figure>" for f in article.figures]
+    if article.truncated:
+        link = escape(item_link(entry, config))
+        parts.append(f'<p><a href="{link}">Read more at {escape(_site_name(config))}</a></p>')
+    return "\n".join(parts)
+
+
+def _site_name(config: FeedConfig) -> str:
+    return urllib.parse.urlsplit(config.source_url).hostname or config.source_url
+
+
+def feed_updated(items: Sequence[Entry], config: FeedConfig) -> dt.datetime:
+    """The newest item's updated time; an empty feed gets ``config.id_date``'s first midnight.
+
+    Never the clock: the same items always give the same time. The empty-feed constant is a
+    date the id authority already owned, so it is never in the future.
+    """
+    if items:
+        return max(updated(entry, config) for entry in items)
+    return dt.datetime.combine(epoch(config), dt.time(), config.tz)
+
+
+def epoch(config: FeedConfig) -> dt.date:
+    """The first day of ``config.id_date`` (``2025`` is 1 January 2025)."""
+    return dt.date.fromisoformat(config.id_date + "-01-01"[len(config.id_date) - 4 :])
+
+
+def long_date(day: dt.date) -> str:
+    """``5 January 2025``: no leading zero, the month in words (never locale-dependent)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)

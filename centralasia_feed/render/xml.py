@@ -1,0 +1,95 @@
+"""RSS 2.0 and Atom 1.0 through feedgen, with its traps disarmed.
+
+The traps (see FEEDS.md): entries are appended, not prepended; the RSS channel ``<link>`` is the
+last ``link()`` call, so the self link goes first and the site link last; every updated time is set
+from the items, never left to default to now(); bare ValueErrors become RenderErrors naming our field.
+
+What each item carries: a truncated excerpt is a summary (RSS ``description``, Atom ``<summary
+type="html">``) ending in a Read more link, never content; a whole paragraph is also content
+(RSS ``content:encoded``, Atom ``<content type="html">``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from feedgen.feed import FeedGenerator
+
+from ..config import FeedConfig
+from ..models import Article, Entry
+from . import text
+from .history import ArchiveLinks, HistoryExtension
+
+RSS_TYPE = "application/rss+xml"
+ATOM_TYPE = "application/atom+xml"
+
+
+def render_rss(
+    items: Sequence[Entry | Article], config: FeedConfig, *, links: ArchiveLinks | None = None
+) -> bytes:
+    """An RSS 2.0 document of ``items`` in the order given (newest first), UTF-8 and pretty-printed."""
+    feed = _feed(text.entries(items), config, links or ArchiveLinks("rss.xml"), RSS_TYPE)
+    with text.field("the RSS feed"):
+        data: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return data
+
+
+def render_atom(
+    items: Sequence[Entry | Article], config: FeedConfig, *, links: ArchiveLinks | None = None
+) -> bytes:
+    """An Atom 1.0 document of ``items`` in the order given (newest first), UTF-8 and pretty-printed."""
+    feed = _feed(text.entries(items), config, links or ArchiveLinks("atom.xml"), ATOM_TYPE)
+    with text.field("the Atom feed"):
+        data: bytes = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return data
+
+
+def _feed(
+    entries: Sequence[Entry], config: FeedConfig, links: ArchiveLinks, media_type: str
+) -> FeedGenerator:
+    feed = FeedGenerator()
+    feed.register_extension("history", HistoryExtension, None)
+    feed.history.setup(links, config, media_type, f"{text.GENERATOR} {text.generator_version()}")
+    _describe(feed, config, links, media_type)
+    with text.field("the feed's updated time"):
+        feed.updated(text.feed_updated(entries, config))
+    for entry in entries:
+        _add(feed, entry, config)
+    return feed
+
+
+def _describe(feed: FeedGenerator, config: FeedConfig, links: ArchiveLinks, media_type: str) -> None:
+    """Feed-level metadata. The self link comes first: RSS's channel link is the last one added."""
+    with text.field("FeedConfig.title"):
+        feed.title(text.line(config.title))
+    with text.field("FeedConfig.description"):
+        feed.subtitle(text.line(config.description))
+    with text.field("FeedConfig.feed_url"):
+        feed.id(links.feed_id(config))
+        feed.link(href=config.url(text.clean(links.self_path)), rel="self", type=media_type)
+    with text.field("FeedConfig.source_url"):
+        feed.link(href=config.source_url, rel="alternate", type="text/html")
+    with text.field("FeedConfig.language"):
+        feed.language(text.clean(config.language))
+    with text.field("FeedConfig.author"):
+        feed.author(name=text.line(config.author), uri=config.source_url)
+    feed.generator(text.GENERATOR, version=text.generator_version())
+
+
+def _add(feed: FeedGenerator, entry: Entry, config: FeedConfig) -> None:
+    """One item, appended so the feed keeps the order it was given."""
+    item = feed.add_entry(order="append")
+    with text.field(f"the title of article {entry.slug!r}"):
+        item.title(text.title(entry))
+    with text.field(f"the id and link of article {entry.slug!r}"):
+        item.guid(text.item_id(entry, config), permalink=False)
+        item.link(href=text.item_link(entry, config), rel="alternate", type="text/html")
+    with text.field(f"the dates of article {entry.slug!r}"):
+        item.published(text.published(entry, config))
+        item.updated(text.updated(entry, config))
+    body = text.body_html(entry, config)
+    if entry.article.truncated:
+        item.summary(body, type="html")
+    else:
+        item.description(body)
+        item.content(body, type="html")

@@ -1,0 +1,566 @@
+"""The archive: stable ids and stamps across days, order independence, rates history, safe files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from centralasia_feed.archive import APPLICATION_ID, SCHEMA_VERSION, Archive, _articles
+from centralasia_feed.archive._schema import V1_SCHEMA
+from centralasia_feed.errors import ArchiveError, ConfigError
+from centralasia_feed.models import Article, Direction, Dump, Figure, Page, Rate, Stamp
+
+D1, D2, D3 = dt.date(2025, 1, 5), dt.date(2025, 1, 6), dt.date(2025, 1, 7)
+
+OIL = "Kazakhstan Sets Oil Output Target for 2025"
+BORDER = "Kyrgyzstan Opens a New Border Post"
+ENERGY = "Uzbekistan Reforms Its Energy Market"
+WATER = "Tajikistan Hosts a Water Summit"
+GAS = "Turkmenistan Signs Gas Deal With China"
+FERRY = "Caspian Ferry Route Expands"
+SHORT = "Tashkent opened bids for private power plants and cut the subsidy..."
+LONGER = SHORT[:-3] + " on household gas by a fifth, the ministry said..."
+
+
+def slugify(title: str) -> str:
+    return "-".join(re.sub(r"[^\w\s-]", "", title.lower()).split())
+
+
+def article(
+    title: str, day: dt.date, position: int, summary: str = "", figures: tuple[Figure, ...] = ()
+) -> Article:
+    text = summary or f"What happened: {title.lower()}."
+    line = 10 + 4 * position
+    return Article(title, text, day, slugify(title), text.endswith("..."), figures, position, line=line)
+
+
+def rate(pair: str, value: str, change: str, day: dt.date, direction: Direction | None = None) -> Rate:
+    base, quote = pair.split("/")
+    return Rate(base, quote, Decimal(value), Decimal(change), direction, day, line=1)
+
+
+def dump(source: str, day: dt.date, articles: Iterable[Article], rates: Iterable[Rate] = ()) -> Dump:
+    return Dump(source, (Page(day, tuple(articles), tuple(rates)),))
+
+
+def day1() -> Dump:
+    figure = Figure("Image: Akorda", 27253, 750, "aligncenter")
+    articles = [article(OIL, D1, 0, figures=(figure,)), article(BORDER, D1, 1), article(ENERGY, D1, 2, SHORT)]
+    rates = [rate("KGS/USD", "0.01149", "0", D1), rate("TJS/USD", "0.09217", "0.44", D1)]
+    return dump("day1.txt", D1, articles, rates + [rate("KZT/USD", "0.00191", "0", D1)])
+
+
+def day2() -> Dump:
+    articles = [article(WATER, D2, 0), article(GAS, D2, 1), article(OIL, D2, 2, figures=(day1_figure(),))]
+    articles.append(article(ENERGY, D2, 3, LONGER))
+    rates = [rate("KGS/USD", "0.01150", "0.09", D2), rate("TJS/USD", "0.09200", "0.18", D2)]
+    rates += [rate("KZT/USD", "0.00191", "0", D2), rate("UZS/USD", "0.00008", "0", D2)]
+    return dump("day2.txt", D2, articles, rates + [rate("TMT/USD", "0.28615", "0.1", D2, "down")])
+
+
+def day1_figure() -> Figure:
+    return day1().articles[0].figures[0]
+
+
+def day3() -> Dump:
+    articles = [article(FERRY, D3, 0), article(ENERGY, D3, 1, LONGER), article(GAS, D3, 2)]
+    return dump("day3.txt", D3, articles, [rate("KGS/USD", "0.01148", "0.17", D3)])
+
+
+DAYS = (day1, day2, day3)
+
+
+def state(archive: Archive) -> tuple[object, ...]:
+    chunks = tuple(archive.chunk(index, 2) for index in range(1, archive.full_chunks(2) + 2))
+    return archive.entries(), archive.rates(), chunks, archive.rate_history(), archive.latest_rates(10)
+
+
+def built(*dumps: Dump) -> Archive:
+    archive = Archive(":memory:")
+    for one in dumps:
+        assert archive.add(one) == ()
+    return archive
+
+
+def test_entries_hold_each_slug_once_newest_first() -> None:
+    entries = built(day1(), day2(), day3()).entries()
+    slugs = [entry.slug for entry in entries]
+    assert len(slugs) == len(set(slugs)) == 6
+    assert slugs[:3] == [slugify(FERRY), slugify(WATER), slugify(GAS)]
+    assert [entry.published for entry in entries] == sorted(
+        (entry.published for entry in entries), key=lambda stamp: stamp.key(), reverse=True
+    )
+
+
+def test_ids_and_published_stamps_survive_the_next_day() -> None:
+    archive = built(day1())
+    before = {entry.slug: entry.published for entry in archive.entries()}
+    archive.add(day2())
+    after = {entry.slug: entry.published for entry in archive.entries()}
+    assert after[slugify(OIL)] == before[slugify(OIL)] == Stamp(D1, 0)
+    assert after[slugify(ENERGY)] == before[slugify(ENERGY)] == Stamp(D1, 2)
+    assert before.items() <= after.items()
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_any_order_gives_the_same_archive(order: tuple[int, int, int]) -> None:
+    expected = state(built(day1(), day2(), day3()))
+    assert state(built(*(DAYS[index]() for index in order))) == expected
+
+
+def test_one_transaction_gives_the_same_archive() -> None:
+    archive = Archive(":memory:")
+    with archive.transaction():
+        for make in reversed(DAYS):
+            archive.add(make())
+    assert state(archive) == state(built(day1(), day2(), day3()))
+
+
+def test_adding_a_dump_again_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite"
+    with Archive(path) as archive:
+        archive.add(day1())
+        archive.add(day2())
+        expected = state(archive)
+    with Archive(path) as archive:
+        assert archive.add(day2()) == archive.add(day1()) == ()
+        assert archive.changed_from(2) is None
+        assert state(archive) == expected
+
+
+def test_updated_moves_only_when_the_text_changes() -> None:
+    archive = built(day1(), day2())
+    oil, energy = archive.entry(slugify(OIL)), archive.entry(slugify(ENERGY))
+    assert oil is not None and oil.updated == oil.published == Stamp(D1, 0)
+    assert energy is not None and (energy.published, energy.updated) == (Stamp(D1, 2), Stamp(D2, 3))
+    assert energy.article.summary == LONGER and energy.article.date == D2
+    archive.add(day3())
+    assert archive.entry(slugify(ENERGY)) == energy
+
+
+def test_an_entry_keeps_its_text_figures_and_excerpt_flag() -> None:
+    oil = built(day1()).entry(slugify(OIL))
+    assert oil is not None and oil.article == day1().articles[0]
+    assert built(day1()).entry("no-such-article") is None
+
+
+def test_a_text_that_comes_back_is_an_update() -> None:
+    archive = built(day1(), day2(), dump("day3.txt", D3, [article(ENERGY, D3, 1, SHORT)]))
+    energy = archive.entry(slugify(ENERGY))
+    assert energy is not None and (energy.updated, energy.article.summary) == (Stamp(D3, 1), SHORT)
+
+
+def test_entries_limit_offset_and_count() -> None:
+    archive = built(day1(), day2(), day3())
+    everything = archive.entries()
+    assert archive.count() == len(everything) == 6
+    assert archive.entries(2) == everything[:2]
+    assert archive.entries(2, offset=3) == everything[3:5]
+    assert archive.entries(offset=5) == everything[5:]
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_a_page_of_entries_walks_the_published_index(newest_first: bool) -> None:
+    archive = built(day1())
+    query = "EXPLAIN QUERY PLAN " + _articles.entries_query(newest_first)
+    plan = [row[3] for row in archive._conn.execute(query, (50, 0))]
+    assert "SCAN a USING COVERING INDEX articles_by_published" in plan
+    assert not any(step.startswith("SCAN") for step in plan if "articles_by_published" not in step)
+
+
+def test_unsigned_changes_take_their_direction_from_history() -> None:
+    directions = {(r.pair, r.date): r.direction for r in built(day2(), day1()).rates()}
+    assert directions[("KGS/USD", D1)] is None
+    assert directions[("KGS/USD", D2)] == "up"
+    assert directions[("TJS/USD", D2)] == "down"
+    assert directions[("KZT/USD", D2)] == "flat"
+    assert directions[("UZS/USD", D2)] is None
+    assert directions[("TMT/USD", D2)] == "down"  # as written, though there is no history
+
+
+def test_history_skips_missing_dates_and_keeps_change_as_written() -> None:
+    archive = built(day1(), day3())
+    kgs = archive.rates("kgs/usd")
+    assert [(r.date, r.value, r.change_percent, r.direction) for r in kgs] == [
+        (D1, Decimal("0.01149"), Decimal("0"), None),
+        (D3, Decimal("0.01148"), Decimal("0.17"), "down"),
+    ]
+
+
+def test_rate_queries_for_the_rates_feed_and_charts() -> None:
+    archive = built(day1(), day2(), day3())
+    assert archive.rate_dates() == (D3, D2, D1)
+    assert archive.rate_dates(2) == (D3, D2)
+    latest = archive.latest_rates(2)
+    assert [(r.date, r.pair) for r in latest][:2] == [(D3, "KGS/USD"), (D2, "KGS/USD")]
+    assert len(latest) == 1 + 5
+    history = archive.rate_history(2)
+    assert list(history) == ["KGS/USD", "KZT/USD", "TJS/USD", "TMT/USD", "UZS/USD"]
+    assert [r.date for r in history["KGS/USD"]] == [D2, D3]
+    assert history["KGS/USD"] == archive.rates("KGS/USD")[-2:]
+
+
+def test_a_malformed_pair_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="KZTUSD"):
+        built(day1()).rates("KZTUSD")
+
+
+def test_contradictions_name_both_sources_and_keep_the_first() -> None:
+    archive = built(day1())
+    other = dump("other.txt", D1, [article(ENERGY, D1, 2, LONGER)], [rate("KGS/USD", "0.01200", "0", D1)])
+    problems = archive.add(other)
+    assert [(p.source, p.line) for p in problems] == [("other.txt", 18), ("other.txt", 1)]
+    assert all("day1.txt" in p.message for p in problems)
+    assert "uzbekistan-reforms-its-energy-market" in problems[0].message and "KGS/USD" in problems[1].message
+    energy = archive.entry(slugify(ENERGY))
+    assert energy is not None and energy.article.summary == SHORT
+    assert archive.rates("KGS/USD")[0].value == Decimal("0.01149")
+
+
+def test_a_sign_given_later_is_kept_and_a_different_one_is_a_contradiction() -> None:
+    archive = built(day1())
+    assert archive.add(dump("signed.txt", D1, [], [rate("TJS/USD", "0.09217", "0.44", D1, "up")])) == ()
+    assert archive.rates("TJS/USD")[0].direction == "up"
+    problems = archive.add(dump("wrong.txt", D1, [], [rate("TJS/USD", "0.09217", "0.44", D1, "down")]))
+    assert len(problems) == 1 and "day1.txt" in problems[0].message
+    assert archive.rates("TJS/USD")[0].direction == "up"
+
+
+def test_agreeing_spellings_of_a_rate_merge_whatever_the_order() -> None:
+    short = dump("short.txt", D1, [], [rate("KGS/USD", "0.0115", "0.1", D1)])
+    long = dump("long.txt", D1, [], [rate("KGS/USD", "0.01150", "0.10", D1, "up")])
+    one, other = built(short, long).rates(), built(long, short).rates()
+    assert [(str(r.value), str(r.change_percent), r.direction) for r in one] == [("0.01150", "0.10", "up")]
+    assert [(str(r.value), str(r.change_percent), r.direction) for r in other] == [("0.01150", "0.10", "up")]
+
+
+def test_a_failed_transaction_leaves_the_archive_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite"
+    with Archive(path) as archive:
+        archive.add(day1())
+        expected, bytes_before = state(archive), path.read_bytes()
+        with pytest.raises(RuntimeError, match="render failed"), archive.transaction():
+            archive.add(day2())
+            assert archive.count() == 5
+            raise RuntimeError("render failed")
+        assert state(archive) == expected
+        assert archive.changed_from(2) == 1  # day 1 itself, not the rolled-back day 2
+    assert path.read_bytes() == bytes_before
+    with Archive(path) as archive:
+        assert state(archive) == expected
+
+
+def reopened(path: Path, *dumps: Dump) -> Archive:
+    """The archive at ``path`` after ``dumps``, opened again as the next build would."""
+    with Archive(path) as archive:
+        for one in dumps:
+            archive.add(one)
+    return Archive(path)
+
+
+def test_changed_from_names_the_first_chunk_that_changed(tmp_path: Path) -> None:
+    assert built(day1(), day2()).changed_from(2) == 1
+    with reopened(tmp_path / "a.sqlite", day1(), day2()) as archive:
+        assert archive.changed_from(2) is None
+        archive.add(day3())  # FERRY is new and newest; ENERGY and GAS seen again unchanged
+        assert archive.count() == 6 and archive.changed_from(2) == 3
+        assert archive.changed_from(4) == 2 and archive.changed_from(100) == 1
+
+
+def test_an_older_dump_arriving_late_changes_chunks_from_its_place(tmp_path: Path) -> None:
+    with reopened(tmp_path / "a.sqlite", day2(), day3()) as archive:
+        archive.add(day1())  # OIL and ENERGY move back to day 1, BORDER is new: all oldest
+        assert archive.changed_from(2) == 1
+        assert [e.slug for e in archive.chunk(1, 2)] == [slugify(BORDER), slugify(ENERGY)]
+
+
+TITLES = (OIL, BORDER, ENERGY, WATER, GAS)
+Listing = list[tuple[str, int]]
+
+
+@st.composite
+def editions(draw: st.DrawFn) -> dict[dt.date, Listing]:
+    """A few edition dates, each listing some of TITLES in some order, each in one of two texts."""
+    offsets = draw(st.sets(st.integers(0, 9), min_size=1, max_size=4))
+    listing = st.permutations(TITLES).flatmap(lambda titles: st.integers(0, 5).map(lambda n: titles[:n]))
+    return {
+        D1 + dt.timedelta(days=offset): [(title, draw(st.integers(0, 1))) for title in draw(listing)]
+        for offset in offsets
+    }
+
+
+def edition_dump(day: dt.date, listing: Listing) -> Dump:
+    articles = [article(title, day, n, f"Text {v} of {title}.") for n, (title, v) in enumerate(listing)]
+    return dump(f"{day}.txt", day, articles, [rate("KZT/USD", f"0.0019{day.day % 7}", "0.5", day)])
+
+
+def model(days: dict[dt.date, Listing]) -> dict[str, tuple[Stamp, Stamp, str]]:
+    """Published, updated and current text of each slug, computed the plain way."""
+    seen: dict[str, list[tuple[dt.date, int, int]]] = {}
+    for day, listing in sorted(days.items()):
+        for position, (title, variant) in enumerate(listing):
+            seen.setdefault(slugify(title), []).append((day, position, variant))
+    result = {}
+    for slug, sightings in seen.items():
+        start = len(sightings) - 1
+        while start and sightings[start - 1][2] == sightings[-1][2]:
+            start -= 1
+        (day, position, _), (since, where, current) = sightings[0], sightings[start]
+        result[slug] = (Stamp(day, position), Stamp(since, where), f"Text {current}")
+    return result
+
+
+@settings(max_examples=60, deadline=None)
+@given(days=editions(), data=st.data(), size=st.integers(1, 4))
+def test_any_history_in_any_order_matches_the_model(
+    days: dict[dt.date, Listing], data: st.DataObject, size: int
+) -> None:
+    dumps = [edition_dump(day, listing) for day, listing in days.items()]
+    order = data.draw(st.permutations(dumps))
+    split = data.draw(st.integers(0, len(order)))
+    with tempfile.TemporaryDirectory() as folder, reopened(Path(folder, "a"), *order[:split]) as archive:
+        before = [archive.chunk(index, size) for index in range(1, 8)]
+        for one in order[split:] + order[: data.draw(st.integers(0, len(order)))]:
+            assert archive.add(one) == ()
+        after = [archive.chunk(index, size) for index in range(1, 8)]
+        changed = [index for index in range(1, 8) if before[index - 1] != after[index - 1]]
+        assert archive.changed_from(size) == (changed[0] if changed else None)
+        assert state(archive) == state(built(*sorted(dumps, key=lambda d: d.source)))
+        entries = archive.entries()
+    found = {e.slug: (e.published, e.updated, e.article.summary.split(" of ")[0]) for e in entries}
+    assert found == model(days)
+
+
+def test_chunks_cut_oldest_first_and_read_newest_first() -> None:
+    archive = built(day1(), day2(), day3())
+    everything = archive.entries()
+    assert archive.full_chunks(4) == 1 and archive.full_chunks(2) == 3
+    assert archive.chunk(1, 4) == everything[2:]
+    assert archive.chunk(2, 4) == everything[:2]
+    assert archive.chunk(3, 4) == ()
+    assert sum((archive.chunk(i, 1) for i in range(6, 0, -1)), ()) == everything
+    with pytest.raises(ValueError):
+        archive.chunk(0, 2)
+    with pytest.raises(ValueError):
+        archive.full_chunks(0)
+
+
+def test_the_archive_persists_and_is_marked_as_ours(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite"
+    with Archive(path) as archive:
+        archive.add(day1())
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
+    with Archive(path) as archive:
+        assert archive.count() == 3
+
+
+def v1_archive(path: Path) -> None:
+    """An archive as version 1 wrote it: no articles table, no written direction."""
+    conn = sqlite3.connect(path)
+    for statement in V1_SCHEMA:
+        conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    with Archive(":memory:") as scratch:
+        scratch.add(day1())
+        scratch.add(day2())
+        texts = scratch._conn.execute("SELECT hash, body FROM texts").fetchall()
+        sightings = scratch._conn.execute("SELECT * FROM sightings").fetchall()
+        rates = scratch._conn.execute("SELECT base, quote, date, value, change, source, line FROM rates")
+        rates_rows = rates.fetchall()
+    conn.executemany("INSERT INTO texts VALUES (?, ?)", texts)
+    conn.executemany("INSERT INTO sightings VALUES (?, ?, ?, ?, ?, ?)", sightings)
+    conn.executemany("INSERT INTO rates VALUES (?, ?, ?, ?, ?, ?, ?)", rates_rows)
+    conn.commit()
+    conn.close()
+
+
+def test_a_version_1_archive_opens_after_migration(tmp_path: Path) -> None:
+    path = tmp_path / "v1.sqlite"
+    v1_archive(path)
+    with Archive(path) as archive:
+        expected = built(day1(), day2())
+        assert archive.entries() == expected.entries()
+        directions = {(r.pair, r.date): r.direction for r in archive.rates()}
+        assert directions[("TMT/USD", D2)] is None  # v1 lost the written sign; no history either
+        assert directions[("KGS/USD", D2)] == "up"
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    conn.close()
+
+
+def foreign_database(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.execute("INSERT INTO notes VALUES ('mine')")
+    conn.commit()
+    conn.close()
+
+
+def foreign_database_mid_write(path: Path) -> None:
+    """Another program's database with a hot journal, as if killed mid-commit: a rollback is a write."""
+    work = path.with_name("work.sqlite")
+    conn = sqlite3.connect(work, isolation_level=None)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.executemany("INSERT INTO notes VALUES (?)", [("x" * 500,)] * 400)
+    conn.execute("PRAGMA cache_size = 2")
+    conn.execute("BEGIN")
+    conn.execute("UPDATE notes SET body = 'y'")  # spills pages into the file
+    for suffix in ("", "-journal"):
+        shutil.copyfile(f"{work}{suffix}", f"{path}{suffix}")
+    conn.execute("ROLLBACK")
+    conn.close()
+    work.unlink()
+
+
+def newer_archive(path: Path) -> None:
+    with Archive(path):
+        pass
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 3")
+    conn.close()
+
+
+def truncated_archive(path: Path) -> None:
+    with Archive(path) as archive:
+        archive.add(dump("many.txt", D1, [article(f"Story {n}", D1, n, "x" * 2000) for n in range(20)]))
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+BAD_FILES = {
+    "random bytes": lambda path: path.write_bytes(bytes(range(256)) * 8),
+    "text": lambda path: path.write_text("KGS/USD = 0.01149 0%\n"),
+    "cut-off header": lambda path: path.write_bytes(b"SQLite format 3\x00" + b"\x10\x00"),
+    "foreign database": foreign_database,
+    "foreign database mid-write": foreign_database_mid_write,
+    "newer version": newer_archive,
+    "truncated archive": truncated_archive,
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_a_file_that_is_not_our_archive_is_refused_and_untouched(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "bad.sqlite"
+    BAD_FILES[name](path)
+    before = files(tmp_path)
+    with pytest.raises(ArchiveError) as caught:
+        Archive(path)
+    assert caught.value.path == str(path) and str(path) in str(caught.value)
+    assert files(tmp_path) == before
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def test_an_empty_file_becomes_an_archive(tmp_path: Path) -> None:
+    path = tmp_path / "touched.sqlite"
+    path.touch()
+    with Archive(path) as archive:
+        archive.add(day1())
+    with Archive(path) as archive:
+        assert archive.count() == 3
+
+
+@pytest.mark.parametrize("where", ["dir", "missing/a.sqlite"])
+def test_sqlite_errors_become_archive_errors(tmp_path: Path, where: str) -> None:
+    (tmp_path / "dir").mkdir()
+    with pytest.raises(ArchiveError) as caught:
+        Archive(tmp_path / where)
+    assert caught.value.path == str(tmp_path / where)
+
+
+def test_a_closed_archive_raises_archive_error() -> None:
+    archive = built(day1())
+    archive.close()
+    archive.close()
+    with pytest.raises(ArchiveError, match="closed"):
+        archive.entries()
+
+
+def test_a_second_writer_is_refused_without_a_wait(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite"
+    with Archive(path) as first, Archive(path, timeout=0) as second:
+        with first.transaction():
+            first.add(day1())
+            with pytest.raises(ArchiveError, match="locked"), second.transaction():
+                pass  # pragma: no cover
+        second.add(day2())
+        assert second.count() == 5
+
+
+def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite"
+    Archive(path).close()
+    trying, events = threading.Event(), []
+
+    def second_build() -> None:
+        with Archive(path) as second:
+            second._conn.set_trace_callback(lambda sql: trying.set() if "BEGIN" in sql else None)
+            with second.transaction():
+                events.append(("second sees", second.count()))
+                second.add(day2())
+
+    with Archive(path) as first, first.transaction():
+        first.add(day1())
+        thread = threading.Thread(target=second_build)
+        thread.start()
+        assert trying.wait(timeout=30)  # the second is now asking for the lock we hold
+        events.append(("first commits", first.count()))
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert events == [("first commits", 3), ("second sees", 3)]
+    with Archive(path) as archive:
+        assert archive.count() == 5
+
+
+KILLED_BUILD = """
+import sys
+import tempfile
+from centralasia_feed.archive import Archive
+from tests.test_archive import D2, article, day2, dump
+
+archive = Archive(sys.argv[1])
+archive._conn.execute("PRAGMA cache_size = 2")  # spill pages into the file before the commit
+with archive.transaction():
+    archive.add(day2())
+    archive.add(dump("big.txt", D2, [article(f"Story {n}", D2, 9 + n, "x" * 3000) for n in range(100)]))
+    print("ready", flush=True)
+    sys.stdin.read()
+"""
+
+
+@pytest.mark.slow
+def test_a_build_killed_mid_transaction_leaves_the_archive_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite"
+    with Archive(path) as archive:
+        archive.add(day1())
+        expected = state(archive)
+    committed = path.read_bytes()
+    root = Path(__file__).resolve().parent.parent
+    command = [sys.executable, "-c", KILLED_BUILD, str(path)]
+    with subprocess.Popen(command, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE) as child:
+        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
+        assert Path(f"{path}-journal").stat().st_size > 0
+        child.kill()
+    assert path.read_bytes() != committed  # the killed build had written into the file itself
+    with Archive(path) as archive:
+        assert state(archive) == expected
+    assert not Path(f"{path}-journal").exists()

@@ -1,0 +1,142 @@
+"""Text from a dump is text, never markup: hostile titles, texts, captions and settings keep every
+output valid, and the independent readers get the text back (less XML-forbidden characters)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import hypothesis.strategies as st
+import pytest
+from hypothesis import HealthCheck, given, settings
+from lxml import etree
+from render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed, parse_html
+from render_fixtures import AKORDA, CONFIG, make_article, rate, seed_articles
+
+from centralasia_feed.config import FeedConfig
+from centralasia_feed.models import Article
+from centralasia_feed.render import render_atom, render_index, render_json_feed, render_rates_feed, render_rss
+from centralasia_feed.render.text import line
+
+HOSTILE = {
+    "script": "<script>alert('x')</script> Budget",
+    "entity": "Tom &amp; Jerry & co &lt;b&gt; &#0; &nbsp;",
+    "cdata-end": "Before ]]> after ]]]]><![CDATA[>",
+    "rtl": "Қазақстан — ‏العربية‎ עברית \u202eevil\u202c",
+    "emoji": "Kazakh 🐎 horses 👨‍👩‍👧 🇰🇿",
+    "line-separator": "first\u2028second\u2029third\r\nfourth",
+    "control": "nul\x00 bell\x07 vt\x0b ff\x0c esc\x1b fffe\ufffe ffff\uffff surrogate\ud800 end",
+    "long": "Very long title " * 312 + "end",
+    "quotes": '"double" \'single\' `back` <a href="javascript:alert(1)">x</a>',
+}
+
+
+def _hostile_article(text: str, position: int = 0) -> Article:
+    figure = dataclasses.replace(AKORDA, caption=text)
+    return Article(text, f"{text} ...", dt.date(2025, 1, 5), f"slug-{position}", True, (figure,), position)
+
+
+def _hostile_items() -> list[Article]:
+    return [_hostile_article(text, n) for n, text in enumerate(HOSTILE.values())]
+
+
+def _titles(data: bytes) -> list[str]:
+    """Item titles exactly as an XML parser reads them (feedparser sanitizes what looks like HTML)."""
+    root = etree.fromstring(data)
+    return [t.text for t in root.iter("{http://www.w3.org/2005/Atom}title", "title")][1:]
+
+
+def _assert_all_valid(items: list[Article], config: FeedConfig = CONFIG) -> None:
+    for render in (render_rss, render_atom):
+        data = render(items, config)
+        assert len(parse_feed(data).entries) == len(items)
+        assert _titles(data) == [line(a.title) for a in items]
+    assert_atom_valid(render_atom(items, config))
+    feed = assert_json_feed_valid(render_json_feed(items, config))
+    assert [item["title"] for item in feed["items"]] == [line(a.title) for a in items]
+    parse_html(render_index(items, [], config))
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_each_hostile_text_keeps_every_output_valid(name):
+    _assert_all_valid([_hostile_article(HOSTILE[name])])
+
+
+def test_all_hostile_texts_together_keep_every_output_valid():
+    _assert_all_valid(_hostile_items())
+
+
+def test_markup_in_text_arrives_escaped_once_in_html_content():
+    entry = parse_feed(render_atom([_hostile_article(HOSTILE["script"])], CONFIG)).entries[0]
+    assert "&lt;script&gt;" in entry.summary
+    assert "<script>" not in entry.summary
+
+
+def test_forbidden_characters_are_removed_everywhere():
+    item = _hostile_article(HOSTILE["control"])
+    for data in (render_rss([item], CONFIG), render_atom([item], CONFIG), render_json_feed([item], CONFIG)):
+        text = data.decode("utf-8")
+        assert not any(ch in text for ch in "\x00\x07\x0b\x0c\x1b\ufffe\uffff")
+        assert "nul bell vt ff esc fffe ffff surrogate end" in text
+
+
+def test_hostile_config_values_are_escaped_too():
+    config = FeedConfig(
+        title="Feed <i>x</i> & ]]> \x01",
+        description="About <script>1</script>\u2028more",
+        author="A & B <ab@example.org>",
+    )
+    _assert_all_valid(seed_articles()[:2], config)
+    assert parse_feed(render_rss([], config)).feed.title == "Feed <i>x</i> & ]]>"
+
+
+def test_odd_slugs_still_give_absolute_links_and_valid_ids():
+    items = [
+        make_article("Odd", "slug with spaces/and?query#frag"),
+        make_article("Empty slug", "", position=1),
+    ]
+    entries = parse_feed(render_atom(items, CONFIG)).entries
+    assert entries[0].link == "https://timesca.com/slug%20with%20spaces%2Fand%3Fquery%23frag/"
+    assert entries[0].id == "tag:timesca.com,2025:article/slug%20with%20spaces%2Fand%3Fquery%23frag"
+    assert_atom_valid(render_atom(items, CONFIG))
+
+
+def test_an_empty_title_gets_a_placeholder_rather_than_an_error():
+    items = [make_article("   \x00 ", "blank")]
+    assert parse_feed(render_rss(items, CONFIG)).entries[0].title == "(untitled)"
+    assert_atom_valid(render_atom(items, CONFIG))
+
+
+def test_hostile_rate_codes_are_escaped_in_the_rates_feed_and_page():
+    odd = rate("<b>&/USD", "1.5", "-0.3", "down")
+    feed = assert_json_feed_valid(render_rates_feed([odd], CONFIG))
+    assert "&lt;b&gt;&amp;" in feed["items"][0]["content_html"]
+    doc = parse_html(
+        render_index([], [odd], CONFIG, history={odd.pair: [odd, rate("<b>&/USD", "2", "0", None)]})
+    )
+    assert not list(doc.iter("b"))
+
+
+def test_the_schema_would_catch_a_broken_feed():
+    """The JSON Feed schema is not vacuous: an item without content fails it."""
+    with pytest.raises(AssertionError):
+        assert_json_feed_valid(
+            b'{"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [{"id": "1"}]}'
+        )
+
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from("<>&]\x00\ufffe"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=_TEXT, summary=_TEXT, caption=_TEXT, truncated=st.booleans())
+def test_any_text_renders_to_feeds_that_read_back(title, summary, caption, truncated):
+    figure = dataclasses.replace(AKORDA, caption=caption)
+    item = Article(title, summary, dt.date(2025, 1, 5), "any", truncated, (figure,))
+    for render in (render_rss, render_atom):
+        data = render([item], CONFIG)
+        assert parse_feed(data).entries[0].id == "tag:timesca.com,2025:article/any"
+        assert _titles(data) == [line(title) or "(untitled)"]
+    assert_atom_valid(render_atom([item], CONFIG))
+    assert_json_feed_valid(render_json_feed([item], CONFIG))
+    parse_html(render_index([item], [], CONFIG))

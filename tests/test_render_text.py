@@ -1,0 +1,82 @@
+"""The renderer's shared text rules: cleaning, excerpts, de-duplication, dates, error wrapping."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from render_fixtures import CONFIG, make_article, seed_articles
+
+from centralasia_feed.config import FeedConfig
+from centralasia_feed.errors import RenderError
+from centralasia_feed.models import Entry
+from centralasia_feed.render import text
+
+
+def test_clean_drops_what_xml_forbids_and_keeps_the_rest():
+    kept = "tab\t nl\n cr\r é Қ 🐎 \u2028 \ue000"
+    assert text.clean("\x00a\x08\x0b\x0c\x1f\x7f\x85\ufdd0\ufffe\uffff\ud800\U0001fffe" + kept) == "a" + kept
+
+
+def test_line_joins_white_space_including_line_separators():
+    assert text.line(" a\u2028b\n\tc\u2029 ") == "a b c"
+
+
+def test_a_truncated_excerpt_always_ends_in_an_ellipsis():
+    cut = make_article("T", truncated=True)
+    assert text.excerpt(dataclasses.replace(cut, summary="Cut here...")) == "Cut here..."
+    assert text.excerpt(dataclasses.replace(cut, summary="Cut here")) == "Cut here …"
+    assert text.excerpt(dataclasses.replace(cut, summary="Cut here…")) == "Cut here…"
+    assert text.excerpt(dataclasses.replace(cut, summary="")) == "…"
+    whole = dataclasses.replace(cut, summary="Whole.", truncated=False)
+    assert text.excerpt(whole) == "Whole."
+
+
+def test_body_html_escapes_text_and_links_truncated_excerpts_to_the_source():
+    article = dataclasses.replace(make_article("T", "a-b"), summary='<b>"x"</b> & y...')
+    html = text.body_html(Entry.first_seen(article), CONFIG)
+    assert html.startswith("<p>&lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; y...</p>")
+    assert html.endswith('<p><a href="https://timesca.com/a-b/">Read more at timesca.com</a></p>')
+
+
+def test_entries_wrap_articles_and_keep_the_first_of_each_slug_in_order():
+    a, b, c = seed_articles()[:3]
+    repeated = dataclasses.replace(a, title="Retold")
+    result = text.entries([b, a, Entry.first_seen(repeated), c])
+    assert [e.slug for e in result] == [b.slug, a.slug, c.slug]
+    assert result[1].article.title == a.title
+
+
+def test_slug_part_leaves_wordpress_slugs_alone_and_quotes_anything_else():
+    assert text.slug_part("us-ambassador-to-kazakhstan") == "us-ambassador-to-kazakhstan"
+    assert text.slug_part("a b/c?d") == "a%20b%2Fc%3Fd"
+    assert text.slug_part("қазақ") == "%D2%9B%D0%B0%D0%B7%D0%B0%D2%9B"
+
+
+def test_long_date_has_no_leading_zero_and_english_month():
+    assert text.long_date(dt.date(2025, 1, 5)) == "5 January 2025"
+    assert text.long_date(dt.date(2024, 12, 31)) == "31 December 2024"
+
+
+@pytest.mark.parametrize(
+    "id_date, zone, expected",
+    [
+        ("2025", "UTC", "2025-01-01T00:00:00+00:00"),
+        ("2024-06", "UTC", "2024-06-01T00:00:00+00:00"),
+        ("2023-02-03", "Asia/Tashkent", "2023-02-03T00:00:00+05:00"),
+    ],
+)
+def test_an_empty_feed_is_dated_at_the_first_moment_of_id_date(id_date, zone, expected):
+    config = FeedConfig(id_date=id_date, timezone=zone)
+    assert text.feed_updated((), config).isoformat() == expected
+
+
+def test_field_turns_bare_value_errors_into_render_errors_and_chains_them():
+    with pytest.raises(RenderError, match="cannot render the title: bad") as caught:
+        with text.field("the title"):
+            raise ValueError("bad")
+    assert isinstance(caught.value.__cause__, ValueError)
+    with pytest.raises(TypeError):
+        with text.field("the title"):
+            raise TypeError("not ours to wrap")

@@ -1,0 +1,198 @@
+"""RSS 2.0 and Atom 1.0: read back by feedparser, checked against RFC 4287's grammar, and the
+feedgen traps (order, channel link, now() defaults, dropped atom links) shown disarmed."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import pytest
+from lxml import etree
+from render_checks import assert_atom_valid, parse_feed
+from render_fixtures import CONFIG, make_article, seed_articles, updated_entry
+
+from centralasia_feed.config import FeedConfig
+from centralasia_feed.errors import RenderError
+from centralasia_feed.models import Entry
+from centralasia_feed.render import ArchiveLinks, render_atom, render_rss
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+FH = "{http://purl.org/syndication/history/1.0}"
+RENDERERS = [render_rss, render_atom]
+
+
+def _epoch(when: dt.datetime) -> int:
+    return int(when.timestamp())
+
+
+@pytest.mark.parametrize("render", RENDERERS)
+def test_feedparser_reads_every_seed_entry_with_title_link_id_and_date(render):
+    articles = seed_articles()
+    parsed = parse_feed(render(articles, CONFIG))
+    assert len(parsed.entries) == 6
+    for position, (expected_article, entry) in enumerate(zip(articles, parsed.entries, strict=True)):
+        assert entry.title == expected_article.title
+        assert entry.link == f"https://timesca.com/{expected_article.slug}/"
+        assert entry.id == f"tag:timesca.com,2025:article/{expected_article.slug}"
+        expected = dt.datetime(2025, 1, 5, tzinfo=dt.UTC) - dt.timedelta(seconds=position)
+        assert calendar.timegm(entry.published_parsed) == _epoch(expected)
+
+
+def test_rss_guid_is_not_a_permalink_and_channel_link_is_the_site():
+    root = etree.fromstring(render_rss(seed_articles(), CONFIG))
+    channel = root.find("channel")
+    assert channel.findtext("link") == "https://timesca.com/"
+    selves = [link for link in channel.findall(f"{ATOM}link") if link.get("rel") == "self"]
+    assert [link.get("href") for link in selves] == ["http://127.0.0.1:8000/rss.xml"]
+    assert {guid.get("isPermaLink") for guid in root.iter("guid")} == {"false"}
+    assert channel.findtext("language") == "en"
+    assert channel.findtext("generator").startswith("centralasia_feed ")
+
+
+def test_last_build_date_and_updated_come_from_the_newest_item_not_the_clock():
+    items = list(seed_articles(dt.date(2024, 12, 30)))
+    items[3] = updated_entry(seed_articles(dt.date(2025, 1, 2))[3], dt.date(2024, 12, 30))
+    rss = etree.fromstring(render_rss(items, CONFIG))
+    assert rss.findtext("channel/lastBuildDate") == "Wed, 01 Jan 2025 23:59:57 +0000"
+    atom = etree.fromstring(render_atom(items, CONFIG))
+    assert atom.findtext(f"{ATOM}updated") == "2025-01-01T23:59:57+00:00"
+
+
+@pytest.mark.parametrize("render", RENDERERS)
+def test_empty_feed_is_dated_at_the_id_date_epoch(render):
+    parsed = parse_feed(render([], CONFIG))
+    assert parsed.entries == []
+    assert calendar.timegm(parsed.feed.updated_parsed) == _epoch(dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+
+
+@pytest.mark.parametrize("render", RENDERERS)
+def test_items_keep_the_given_order_even_when_it_is_not_by_date(render):
+    articles = seed_articles()
+    shuffled = [articles[3], articles[0], articles[5]]
+    ids = [entry.id for entry in parse_feed(render(shuffled, CONFIG)).entries]
+    assert ids == [f"tag:timesca.com,2025:article/{a.slug}" for a in shuffled]
+
+
+@pytest.mark.parametrize("render", RENDERERS)
+def test_a_repeated_slug_appears_once_and_the_first_wins(render):
+    first = make_article("First title", "same-slug")
+    again = make_article("Second title", "same-slug", position=1)
+    entries = parse_feed(render([first, again], CONFIG)).entries
+    assert [entry.title for entry in entries] == ["First title"]
+
+
+def test_atom_truncated_is_a_summary_and_whole_text_is_content():
+    root = etree.fromstring(render_atom(seed_articles(), CONFIG))
+    entries = root.findall(f"{ATOM}entry")
+    for entry, seed in zip(entries, seed_articles(), strict=True):
+        summary, content = entry.find(f"{ATOM}summary"), entry.find(f"{ATOM}content")
+        if seed.truncated:
+            assert content is None and summary.get("type") == "html"
+            assert summary.text.rstrip().endswith("Read more at timesca.com</a></p>")
+        else:
+            assert summary is None and content.get("type") == "html"
+            assert "Read more" not in content.text
+
+
+def test_rss_truncated_has_no_full_content_and_whole_text_has_content_encoded():
+    encoded = "{http://purl.org/rss/1.0/modules/content/}encoded"
+    items = etree.fromstring(render_rss(seed_articles(), CONFIG)).iter("item")
+    for item, seed in zip(items, seed_articles(), strict=True):
+        assert (item.find(encoded) is None) == seed.truncated
+        description = item.findtext("description")
+        assert ("Read more" in description) == seed.truncated
+    first = etree.fromstring(render_rss(seed_articles(), CONFIG)).find("channel/item/description")
+    assert "<figure><figcaption>Image: Akorda</figcaption></figure>" in first.text
+
+
+def test_atom_dates_published_and_updated_differ_after_a_change():
+    changed = updated_entry(seed_articles()[0], dt.date(2025, 1, 3))
+    entry = parse_feed(render_atom([changed], CONFIG)).entries[0]
+    assert entry.published.startswith("2025-01-03T00:00:00")
+    assert entry.updated.startswith("2025-01-05T00:00:00")
+    rss = parse_feed(render_rss([changed], CONFIG)).entries[0]
+    assert rss.published == "Fri, 03 Jan 2025 00:00:00 +0000"
+
+
+def test_atom_is_valid_by_rfc4287_grammar_and_has_feed_author_and_ids():
+    data = render_atom(seed_articles(), CONFIG)
+    assert_atom_valid(data)
+    root = etree.fromstring(data)
+    assert root.findtext(f"{ATOM}id") == "tag:timesca.com,2025:feed"
+    assert root.findtext(f"{ATOM}author/{ATOM}name") == "The Times of Central Asia"
+    assert b"CDATA" not in data
+
+
+def test_main_feeds_link_their_previous_archive():
+    links = ArchiveLinks("rss.xml", prev_archive="archive/rss-2.xml")
+    channel = etree.fromstring(render_rss(seed_articles(), CONFIG, links=links)).find("channel")
+    rels = {link.get("rel"): link.get("href") for link in channel.findall(f"{ATOM}link")}
+    base = "http://127.0.0.1:8000/"
+    assert rels == {"self": f"{base}rss.xml", "prev-archive": f"{base}archive/rss-2.xml"}
+    assert channel.find(f"{FH}archive") is None
+    links = ArchiveLinks("atom.xml", prev_archive="archive/atom-2.xml")
+    data = render_atom(seed_articles(), CONFIG, links=links)
+    assert_atom_valid(data)
+    assert b'rel="prev-archive"' in data and b"fh:archive" not in data
+
+
+@pytest.mark.parametrize("render, kind", [(render_rss, "rss"), (render_atom, "atom")])
+def test_archive_pages_say_so_and_link_current_and_neighbours(render, kind):
+    links = ArchiveLinks(
+        f"archive/{kind}-2.xml",
+        current=f"{kind}.xml",
+        prev_archive=f"archive/{kind}-1.xml",
+        next_archive=f"archive/{kind}-3.xml",
+    )
+    data = render(seed_articles(), CONFIG, links=links)
+    root = etree.fromstring(data)
+    parent = root.find("channel") if kind == "rss" else root
+    assert parent.find(f"{FH}archive") is not None
+    found = {link.get("rel"): link.get("href") for link in parent.iter(f"{ATOM}link")}
+    base = "http://127.0.0.1:8000/"
+    assert found["self"] == f"{base}archive/{kind}-2.xml"
+    assert found["current"] == f"{base}{kind}.xml"
+    assert found["prev-archive"] == f"{base}archive/{kind}-1.xml"
+    assert found["next-archive"] == f"{base}archive/{kind}-3.xml"
+    assert len(parse_feed(data).entries) == 6
+    if kind == "atom":
+        assert_atom_valid(data)
+        assert root.findtext(f"{ATOM}id") == "tag:timesca.com,2025:feed/archive/atom-2"
+
+
+@pytest.mark.parametrize("render", RENDERERS)
+def test_rendering_twice_gives_identical_bytes(render):
+    items = [*seed_articles(), updated_entry(seed_articles(dt.date(2025, 1, 4))[0], dt.date(2025, 1, 1))]
+    assert render(items, CONFIG) == render(items, CONFIG)
+
+
+def test_times_are_in_the_configured_zone():
+    config = FeedConfig(timezone="Asia/Almaty")
+    rss = parse_feed(render_rss(seed_articles()[:1], config)).entries[0]
+    assert rss.published == "Sun, 05 Jan 2025 00:00:00 +0500"
+    atom = parse_feed(render_atom(seed_articles()[:1], config)).entries[0]
+    assert atom.published == "2025-01-05T00:00:00+05:00"
+
+
+def test_entries_and_articles_may_be_mixed():
+    articles = seed_articles()
+    mixed = [Entry.first_seen(articles[0]), articles[1]]
+    assert render_atom(mixed, CONFIG) == render_atom(articles[:2], CONFIG)
+
+
+def test_feedgen_value_errors_become_render_errors_naming_our_field(monkeypatch):
+    from feedgen.feed import FeedGenerator
+
+    def broken(*args, **kwargs):
+        raise ValueError("Required fields not set")
+
+    monkeypatch.setattr(FeedGenerator, "rss_str", broken)
+    with pytest.raises(RenderError, match="the RSS feed: Required fields not set"):
+        render_rss(seed_articles(), CONFIG)
+
+
+def test_a_complete_feed_says_so_and_an_ordinary_one_declares_no_history_namespace():
+    data = render_atom(seed_articles(), CONFIG, links=ArchiveLinks("atom.xml", complete=True))
+    assert_atom_valid(data)
+    assert etree.fromstring(data).find(f"{FH}complete") is not None
+    assert b"purl.org/syndication/history" not in render_rss(seed_articles(), CONFIG)
