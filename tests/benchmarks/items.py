@@ -49,7 +49,7 @@ def rates(days: int, *, seed: int, first: dt.date = dumpgen.FIRST_DAY) -> tuple[
     found: list[Rate] = []
     for day in range(days):
         date = first + dt.timedelta(days=day)
-        found.extend(reversed([_rate(quote, date) for quote in quotes]))
+        found.extend(sorted((_rate(quote, date) for quote in quotes), key=lambda r: r.pair, reverse=True))
         quotes = dumpgen.next_quotes(quotes, rng)
     return tuple(reversed(found))
 
