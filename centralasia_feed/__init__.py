@@ -1,4 +1,86 @@
 """centralasia_feed: scraped news-site dumps in, valid feeds out.
 
-(The usage walkthrough lands with the public API.)
+Parse a dump into typed values, with every line it could not use named as a problem::
+
+    >>> from centralasia_feed import parse_dump, bundled_seeds
+    >>> dump = parse_dump(bundled_seeds()[0].read_bytes(), source="seed.txt")
+    >>> dump.pages[0].date
+    datetime.date(2025, 1, 5)
+    >>> [str(rate.value) for rate in dump.rates][:2]
+    ['0.01149', '0.00191']
+
+Publish RSS 2.0, Atom 1.0, a JSON Feed of the articles, a JSON Feed of the rates and an index page,
+remembering across runs what was published (so readers never see an item twice)::
+
+    >>> from centralasia_feed import FeedConfig, build
+    >>> config = FeedConfig(feed_url="https://feeds.example.org/centralasia/")
+    >>> report = build(["today.txt"], "public", config, archive="centralasia_feed.sqlite")  # doctest: +SKIP
+
+Serve the folder to feed readers, with conditional GET and gzip::
+
+    >>> from centralasia_feed import serve
+    >>> serve("public", "127.0.0.1", 8000)  # doctest: +SKIP
+
+Everything this package raises on purpose is a ``CentralAsiaFeedError``.
 """
+
+from ._version import __version__
+from .archive import Archive
+from .config import FeedConfig
+from .errors import (
+    ArchiveError,
+    CentralAsiaFeedError,
+    ConfigError,
+    DumpError,
+    PublishError,
+    RenderError,
+)
+from .models import Article, Dump, Entry, Figure, Page, Problem, Rate, Stamp, currency_name
+from .parse import dump_to_dict, parse_dump, slugify
+from .pipeline import BuildReport, OutputFile, build, bundled_seeds, read_dump
+from .render import (
+    ArchiveLinks,
+    render_atom,
+    render_index,
+    render_json_feed,
+    render_rates_feed,
+    render_rss,
+)
+from .serve import make_server, serve
+
+__all__ = [
+    "Archive",
+    "ArchiveError",
+    "ArchiveLinks",
+    "Article",
+    "BuildReport",
+    "CentralAsiaFeedError",
+    "ConfigError",
+    "Dump",
+    "DumpError",
+    "Entry",
+    "FeedConfig",
+    "Figure",
+    "OutputFile",
+    "Page",
+    "Problem",
+    "PublishError",
+    "Rate",
+    "RenderError",
+    "Stamp",
+    "__version__",
+    "build",
+    "bundled_seeds",
+    "currency_name",
+    "dump_to_dict",
+    "make_server",
+    "parse_dump",
+    "read_dump",
+    "render_atom",
+    "render_index",
+    "render_json_feed",
+    "render_rates_feed",
+    "render_rss",
+    "serve",
+    "slugify",
+]

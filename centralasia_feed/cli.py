@@ -62,7 +62,9 @@ def _quiet_stdout() -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="Turn news-site dumps into RSS, Atom and JSON feeds.")
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Turn news-site dumps into RSS, Atom and JSON feeds."
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
     parser.set_defaults(debug=False)
@@ -74,8 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command(commands: Commands, name: str, text: str,
-             handler: Handler) -> argparse.ArgumentParser:
+def _command(commands: Commands, name: str, text: str, handler: Handler) -> argparse.ArgumentParser:
     command = commands.add_parser(name, help=text, description=text)
     command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     command.set_defaults(handler=handler)
@@ -91,24 +92,39 @@ def _add_parse(commands: Commands) -> None:
 
 def _add_build(commands: Commands) -> None:
     defaults = FeedConfig()
-    command = _command(commands, "build", "publish the feeds of dumps (default: the bundled seed)", _run_build)
+    command = _command(
+        commands, "build", "publish the feeds of dumps (default: the bundled seed)", _run_build
+    )
     command.add_argument("dumps", nargs="*", metavar="DUMP", help="dump files (default: the bundled seed)")
     command.add_argument("--out", default="public", metavar="DIR", help="output folder (default: public)")
     command.add_argument("--feed-url", default=defaults.feed_url, help="where the output folder is served")
     command.add_argument("--source-url", default=defaults.source_url, help="the news site")
     command.add_argument("--title", default=defaults.title, help="the feeds' title")
-    command.add_argument("--timezone", default=defaults.timezone, metavar="TZ", help="IANA zone of edition dates")
-    command.add_argument("--limit", type=_positive, default=defaults.limit, metavar="N", help="items per feed")
+    command.add_argument(
+        "--timezone", default=defaults.timezone, metavar="TZ", help="IANA zone of edition dates"
+    )
+    command.add_argument(
+        "--limit", type=_positive, default=defaults.limit, metavar="N", help="items per feed"
+    )
     command.add_argument("--strict", action="store_true", help="fail on any problem in the dumps")
-    command.add_argument("--max-bytes", type=_positive, default=pipeline.DEFAULT_MAX_BYTES, metavar="N",
-                         help="refuse dumps larger than this (default: 256 MiB)")
+    command.add_argument(
+        "--max-bytes",
+        type=_positive,
+        default=pipeline.DEFAULT_MAX_BYTES,
+        metavar="N",
+        help="refuse dumps larger than this (default: 256 MiB)",
+    )
     _add_archive_options(command, optional=True)
 
 
 def _add_archive_options(command: argparse.ArgumentParser, *, optional: bool) -> None:
     group = command.add_mutually_exclusive_group()
-    group.add_argument("--archive", default=pipeline.DEFAULT_ARCHIVE, metavar="PATH",
-                       help=f"SQLite archive of what was published (default: {pipeline.DEFAULT_ARCHIVE})")
+    group.add_argument(
+        "--archive",
+        default=pipeline.DEFAULT_ARCHIVE,
+        metavar="PATH",
+        help=f"SQLite archive of what was published (default: {pipeline.DEFAULT_ARCHIVE})",
+    )
     if optional:
         group.add_argument("--no-archive", action="store_true", help="build from the given dumps alone")
 
@@ -122,7 +138,9 @@ def _add_rates(commands: Commands) -> None:
 
 def _add_serve(commands: Commands) -> None:
     command = _command(commands, "serve", "serve an output folder to feed readers over HTTP", _run_serve)
-    command.add_argument("dir", nargs="?", default="public", metavar="DIR", help="folder to serve (default: public)")
+    command.add_argument(
+        "dir", nargs="?", default="public", metavar="DIR", help="folder to serve (default: public)"
+    )
     command.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
     command.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
 
@@ -162,8 +180,10 @@ def _run_parse(args: argparse.Namespace) -> int:
 
 
 def _summary(dump: Dump) -> list[str]:
-    lines = [f"{dump.source}: {len(dump.pages)} page(s), {len(dump.articles)} article(s), "
-             f"{len(dump.rates)} rate(s), {len(dump.problems)} problem(s)"]
+    lines = [
+        f"{dump.source}: {len(dump.pages)} page(s), {len(dump.articles)} article(s), "
+        f"{len(dump.rates)} rate(s), {len(dump.problems)} problem(s)"
+    ]
     for number, page in enumerate(dump.pages, 1):
         counter = f", results {page.first}-{page.last} of {page.total}" if page.total is not None else ""
         lines.append(f"page {number}: {page.date.isoformat() if page.date else 'no date'}{counter}")
@@ -177,18 +197,26 @@ def _summary(dump: Dump) -> list[str]:
 
 def _rate_line(rate: Rate) -> str:
     direction = rate.direction or "direction unknown"
-    return (f"{rate.pair} {rate.value} (1 {rate.quote} = {rate.inverse} {rate.base}) "
-            f"{rate.change_percent}% {direction}")
+    return (
+        f"{rate.pair} {rate.value} (1 {rate.quote} = {rate.inverse} {rate.base}) "
+        f"{rate.change_percent}% {direction}"
+    )
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    config = FeedConfig(feed_url=args.feed_url, source_url=args.source_url, title=args.title,
-                        timezone=args.timezone, limit=args.limit)
+    config = FeedConfig(
+        feed_url=args.feed_url,
+        source_url=args.source_url,
+        title=args.title,
+        timezone=args.timezone,
+        limit=args.limit,
+    )
     dumps = args.dumps or pipeline.bundled_seeds()
     pipeline.check_output_folder(args.out)
     archive = None if args.no_archive else args.archive
-    report = pipeline.build(dumps, args.out, config, archive=archive, strict=args.strict,
-                            max_bytes=args.max_bytes)
+    report = pipeline.build(
+        dumps, args.out, config, archive=archive, strict=args.strict, max_bytes=args.max_bytes
+    )
     for file in report.files:
         state = "written" if file.changed else "unchanged"
         print(f"{report.out_dir / file.name}  {file.items} item(s)  {state}")
@@ -213,24 +241,32 @@ def _run_rates(args: argparse.Namespace) -> int:
 
 
 def _rate_dict(rate: Rate) -> dict[str, str | None]:
-    return {"date": rate.date.isoformat(), "base": rate.base, "quote": rate.quote, "value": str(rate.value),
-            "inverse": str(rate.inverse), "change_percent": str(rate.change_percent),
-            "direction": rate.direction}
+    return {
+        "date": rate.date.isoformat(),
+        "base": rate.base,
+        "quote": rate.quote,
+        "value": str(rate.value),
+        "inverse": str(rate.inverse),
+        "change_percent": str(rate.change_percent),
+        "direction": rate.direction,
+    }
 
 
 def _rate_table(rates: Sequence[Rate]) -> list[str]:
     rows = [("date", "pair", "value", "inverse", "change", "direction")]
-    rows += [(r.date.isoformat(), r.pair, str(r.value), str(r.inverse), f"{r.change_percent}%",
-              r.direction or "?") for r in rates]
+    rows += [
+        (r.date.isoformat(), r.pair, str(r.value), str(r.inverse), f"{r.change_percent}%", r.direction or "?")
+        for r in rates
+    ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-            for row in rows]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
 
 
 def _run_serve(args: argparse.Namespace) -> int:
     root = Path(args.dir)
     if not root.is_dir():
         raise CentralAsiaFeedError(f"{root}: no such folder; run 'centralasia-feed build' first")
-    print(f"Serving {root} at http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
     serve(root, args.host, args.port, log=lambda line: print(line, file=sys.stderr, flush=True))
     return 0

@@ -20,7 +20,7 @@ from .config import FeedConfig
 from .errors import DumpError, PublishError
 from .models import Dump, Problem
 from .parse import parse_dump
-from .publish import media_type, publish
+from .publish import is_temporary, media_type, publish
 from .render import (
     ArchiveLinks,
     render_atom,
@@ -33,6 +33,7 @@ from .render import (
 DEFAULT_ARCHIVE = "centralasia_feed.sqlite"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 FINGERPRINT = ".build-fingerprint"
+HISTORY_DAYS = 90  # points per pair in the landing page charts
 
 DumpSource = Dump | str | os.PathLike[str]
 
@@ -68,7 +69,9 @@ def bundled_seeds() -> tuple[Path, ...]:
     return tuple(sorted(folder.glob("*.txt")))
 
 
-def read_dump(path: str | os.PathLike[str], *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> Dump:
+def read_dump(
+    path: str | os.PathLike[str], *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Dump:
     """Parse one dump file, refusing files over ``max_bytes`` before reading them."""
     name = os.fspath(path)
     try:
@@ -115,7 +118,9 @@ def build(
             changed = set(publish(out, {name: data for name, (data, _) in files.items()}))
         archived = store.count()
     report = tuple(
-        OutputFile(name, media_type(name), items, name in changed) for name, (_, items) in files.items()
+        OutputFile(name, media_type(name), items, name in changed)
+        for name, (_, items) in files.items()
+        if not is_temporary(name)
     )
     return BuildReport(out, report, problems, archived)
 
@@ -147,7 +152,10 @@ def _render(store: Archive, config: FeedConfig, out: Path) -> Rendered:
         "atom.xml": (render_atom(entries, config, links=_main_links("atom", previous)), len(entries)),
         "feed.json": (render_json_feed(entries, config), len(entries)),
         "rates.json": (render_rates_feed(rates, config), len(dates)),
-        "index.html": (render_index(entries, latest, config, history=store.rate_history()), len(entries)),
+        "index.html": (
+            render_index(entries, latest, config, history=store.rate_history(HISTORY_DAYS)),
+            len(entries),
+        ),
     }
     files.update(_archive_pages(store, config, out, full))
     return files

@@ -35,7 +35,9 @@ def main(out_dir: str = "public") -> int:
         print(f"  {Path(out_dir, file.name).as_posix():<18} {file.items} items  {file.media_type}")
     for problem in report.problems:
         print(f"  problem: {problem}", file=sys.stderr)
-    print(f"Subscribe: run `centralasia-feed serve {out_dir}`, then add {config.feed_url} to your feed reader")
+    print(
+        f"Subscribe: run `centralasia-feed serve {out_dir}`, then add {config.feed_url} to your feed reader"
+    )
     print(f"(it finds the feeds on the page), or one feed directly, e.g. {config.url('atom.xml')}")
     return 0
 

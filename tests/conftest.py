@@ -1,16 +1,24 @@
-"""Shared fixtures: the bundled seed and a folder to build into."""
+"""Shared fixtures: an output folder, and a server over it on 127.0.0.1 (tests/serving.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "000_caa332ea3062df9c.txt"
-DATA = Path(__file__).resolve().parent / "data"
+from serving import Served, fill_site, start, stop
 
 
 @pytest.fixture
-def seed() -> Path:
-    return SEED
+def site(tmp_path: Path) -> Path:
+    folder = tmp_path / "public"
+    folder.mkdir()
+    fill_site(folder)
+    return folder
+
+
+@pytest.fixture
+def served(site: Path) -> Iterator[Served]:
+    running, thread = start(site)
+    yield running
+    stop(running, thread)

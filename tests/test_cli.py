@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import ROOT, SEED
 
 from centralasia_feed.cli import main
-
-from .conftest import ROOT, SEED
 
 
 def test_parse_prints_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
@@ -89,15 +88,25 @@ def test_output_path_that_is_a_file(capsys: pytest.CaptureFixture[str], tmp_path
 
 
 def test_python_dash_m_is_the_same_command() -> None:
-    done = subprocess.run([sys.executable, "-m", "centralasia_feed", "--version"], capture_output=True,
-                          text=True, cwd=ROOT, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "centralasia_feed", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert done.returncode == 0 and done.stdout.startswith("centralasia-feed ")
 
 
 def test_example_script_builds_the_seed(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, str(ROOT / "examples" / "generate_feeds.py"), str(tmp_path / "o")],
-                          capture_output=True, text=True, cwd=tmp_path, check=False,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "generate_feeds.py"), str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert done.returncode == 0, done.stderr
     assert "Built 6 articles" in done.stdout
     assert (tmp_path / "o" / "atom.xml").is_file()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from centralasia_feed.cli import _parser
+from paths import ROOT
 
-from .conftest import ROOT
+from centralasia_feed.cli import _parser
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from paths import SEED
 
 from centralasia_feed import DumpError, FeedConfig, build, bundled_seeds, parse_dump
 from centralasia_feed.pipeline import read_dump
-
-from .conftest import SEED
 
 FILES = ("rss.xml", "atom.xml", "feed.json", "rates.json", "index.html")
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -29,7 +28,11 @@ def test_build_writes_every_file_with_its_item_count(tmp_path: Path) -> None:
     report = build([SEED], tmp_path / "out")
     counts = {file.name: file.items for file in report.files}
     assert {name: counts[name] for name in FILES} == {
-        "rss.xml": 6, "atom.xml": 6, "feed.json": 6, "rates.json": 1, "index.html": 6,
+        "rss.xml": 6,
+        "atom.xml": 6,
+        "feed.json": 6,
+        "rates.json": 1,
+        "index.html": 6,
     }
     for name in FILES:
         assert (tmp_path / "out" / name).stat().st_size > 0

@@ -10,11 +10,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
-import importlib.metadata
 import re
 import urllib.parse
 from collections.abc import Iterator, Sequence
 
+from .._version import __version__
 from ..config import FeedConfig
 from ..errors import RenderError
 from ..models import Article, Entry
@@ -49,11 +49,8 @@ def escape(text: str) -> str:
 
 
 def generator_version() -> str:
-    """The installed version, or ``dev`` when running from a source tree that is not installed."""
-    try:
-        return importlib.metadata.version("centralasia-feed")
-    except importlib.metadata.PackageNotFoundError:
-        return "dev"
+    """The package's own version, the same installed or from a source tree."""
+    return __version__
 
 
 @contextlib.contextmanager

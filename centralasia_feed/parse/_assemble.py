@@ -1,0 +1,184 @@
+"""Page drafts to Pages: dates inherited, titles paired with paragraphs, rates collapsed, counters checked.
+
+Pairing decides which text block is a title and which its paragraph. A title is one line of at
+most 300 characters; a paragraph is what follows it, unless that block looks like the next title
+(one short line not ending like a sentence) and the block after it looks like a paragraph, in which
+case the first title lost its paragraph (a dump cut short).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..models import Article, Page, Rate
+from ._pages import Block, Draft
+from ._report import Report, quote
+from ._shortcodes import clean, normalize
+from ._slug import slugify
+
+_LONGEST_TITLE = 300
+_SENTENCE_ENDS = (".", "…")
+_CLOSERS = "\"'”’»)]"
+
+Pair = tuple[Block, Block | None]
+
+
+class Assembler:
+    """Carries what one page needs from the pages before it: the last date, positions, rates seen."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.last_date: dt.date | None = None
+        self.next_position: dict[dt.date, int] = {}
+        self.rates_seen: dict[tuple[str, dt.date], Rate] = {}
+
+    def page(self, draft: Draft) -> Page:
+        date = draft.date or self.last_date
+        self.last_date = date
+        pairs = pair_blocks(draft.blocks, self.report)
+        self._check_counter(draft, len(pairs))
+        if date is None:
+            self._undated(draft, pairs)
+            return Page(
+                None, first=_count(draft, 0), last=_count(draft, 1), total=_count(draft, 2), line=draft.line
+            )
+        first = draft.counter[0] if draft.counter else None
+        start = max(first, 1) - 1 if first is not None else self.next_position.get(date, 0)
+        self.next_position[date] = start + len(pairs)
+        articles = tuple(
+            self._article(title, paragraph, date, start + index)
+            for index, (title, paragraph) in enumerate(pairs)
+        )
+        return Page(
+            date,
+            articles,
+            self._rates(draft, date),
+            first=_count(draft, 0),
+            last=_count(draft, 1),
+            total=_count(draft, 2),
+            line=draft.line,
+        )
+
+    def _article(self, title: Block, paragraph: Block | None, date: dt.date, position: int) -> Article:
+        summary, figures = clean(paragraph.text) if paragraph else ("", ())
+        self.report.use(title.line, *(number for number, _ in (paragraph.lines if paragraph else ())))
+        heading = normalize(title.text)
+        return Article(
+            heading,
+            summary,
+            date,
+            slugify(heading),
+            summary.endswith(("...", "…")),
+            figures,
+            position,
+            self.report.source,
+            title.line,
+        )
+
+    def _rates(self, draft: Draft, date: dt.date) -> tuple[Rate, ...]:
+        """One rate per pair: identical repeats collapse, a different repeat is reported, the first kept."""
+        kept: dict[str, Rate] = {}
+        for ticker in draft.tickers:
+            if (q := ticker.quote) is None:
+                continue
+            rate = Rate(
+                q.base, q.quote, q.value, q.change, q.direction, date, self.report.source, ticker.line
+            )
+            first = kept.setdefault(rate.pair, rate)
+            if first is rate:
+                self._check_earlier_page(rate, ticker.text)
+            elif not _same(first, rate):
+                self.report.problem(
+                    ticker.line,
+                    f"{rate.pair} quoted again with another rate, the first kept: {quote(ticker.text)}",
+                    ticker.text,
+                )
+                continue
+            self.report.use(ticker.line)
+        return tuple(kept.values())
+
+    def _check_earlier_page(self, rate: Rate, text: str) -> None:
+        earlier = self.rates_seen.setdefault((rate.pair, rate.date), rate)
+        if not _same(earlier, rate):
+            self.report.problem(
+                rate.line,
+                f"{rate.pair} differs from an earlier page of the same date, "
+                f"which the dump's rates keep: {quote(text)}",
+                text,
+            )
+
+    def _undated(self, draft: Draft, pairs: list[Pair]) -> None:
+        for ticker in draft.tickers:
+            if ticker.quote is not None:
+                self.report.problem(
+                    ticker.line, f"rate before any edition date: {quote(ticker.text)}", ticker.text
+                )
+        for title, paragraph in pairs:
+            for number, text in title.lines + (paragraph.lines if paragraph else []):
+                self.report.problem(number, f"article before any edition date: {quote(text)}", text)
+
+    def _check_counter(self, draft: Draft, found: int) -> None:
+        if draft.counter is None:
+            return
+        first, last, total = draft.counter
+        said = f"results counter {first} - {last} of {total}"
+        if first < 1 or first > last:
+            self.report.problem(draft.counter_line, f"{said} is not a range of results")
+        elif last > total:
+            self.report.problem(draft.counter_line, f"{said} goes past its total")
+        elif last - first + 1 != found:
+            self.report.problem(
+                draft.counter_line, f"{said} promises {last - first + 1} articles, the page has {found}"
+            )
+
+
+def _count(draft: Draft, index: int) -> int | None:
+    return draft.counter[index] if draft.counter else None
+
+
+def _same(one: Rate, other: Rate) -> bool:
+    return (str(one.value), str(one.change_percent), one.direction) == (
+        str(other.value),
+        str(other.change_percent),
+        other.direction,
+    )
+
+
+def pair_blocks(blocks: list[Block], report: Report) -> list[Pair]:
+    """Titles with their paragraphs (None where the paragraph is missing, which is reported)."""
+    pairs: list[Pair] = []
+    index = 0
+    while index < len(blocks):
+        block, following = blocks[index], _at(blocks, index + 1)
+        if not _title_like(block) or _sentence(block) and not _paragraph_like(following):
+            _orphan(block, report)
+            index += 1
+        elif following is None or not _paragraph_like(following) and _paragraph_like(_at(blocks, index + 2)):
+            report.problem(block.line, f"title without a paragraph: {quote(block.text)}", block.text)
+            pairs.append((block, None))
+            index += 1
+        else:
+            pairs.append((block, following))
+            index += 2
+    return pairs
+
+
+def _at(blocks: list[Block], index: int) -> Block | None:
+    return blocks[index] if index < len(blocks) else None
+
+
+def _orphan(block: Block, report: Report) -> None:
+    for number, text in block.lines:
+        report.problem(number, f"text without a title: {quote(text)}", text)
+
+
+def _title_like(block: Block) -> bool:
+    return len(block.lines) == 1 and len(block.text) <= _LONGEST_TITLE
+
+
+def _sentence(block: Block) -> bool:
+    return block.text.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS)
+
+
+def _paragraph_like(block: Block | None) -> bool:
+    return block is not None and (not _title_like(block) or _sentence(block))

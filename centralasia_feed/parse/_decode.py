@@ -1,0 +1,94 @@
+"""Bytes or text in, numbered lines out: encodings, line ends, and the characters XML forbids.
+
+Everything here runs in time linear in the input: whole-text ``str`` methods and one character-class
+regex, never a per-character Python loop over the whole dump.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from ..errors import DumpError
+from ._report import Report
+
+# XML 1.0 forbids these; lone surrogates only reach us in str input.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_CONTROLS = tuple(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r")
+# Windows-1252 for 0x80-0x9F; the five bytes it leaves undefined keep their Latin-1 code points.
+_CP1252 = {b: bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(0x80, 0xA0)}
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_lines(data: str | bytes, report: Report) -> list[str]:
+    """The dump's lines (index 0 is line 1), with forbidden characters removed and reported."""
+    if isinstance(data, bytes | bytearray):
+        text = _decode_bytes(bytes(data), report)
+    elif isinstance(data, str):
+        text = data.removeprefix("\ufeff")
+    else:
+        raise TypeError(f"a dump is str or bytes, not {type(data).__name__}")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_binary(text, report.source)
+    lines = text.split("\n")
+    if _FORBIDDEN.search(text):
+        lines = [_remove_forbidden(number, line, report) for number, line in enumerate(lines, 1)]
+    return lines
+
+
+def _decode_bytes(data: bytes, report: Report) -> str:
+    """UTF-8 (BOM optional), UTF-16/32 with a BOM; anything else is read as Windows-1252, and said so."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = data.decode("latin-1").translate(_CP1252)
+        report.problem(
+            _line_at(text, exc.start), "not UTF-8: read as Windows-1252", _line_text(text, exc.start)
+        )
+        return text
+
+
+def _line_at(text: str, offset: int) -> int:
+    before = text[:offset]
+    return 1 + before.count("\n") + before.count("\r") - before.count("\r\n")
+
+
+def _line_text(text: str, offset: int) -> str:
+    start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    ends = [end for end in (text.find("\n", offset), text.find("\r", offset)) if end != -1]
+    return text[start : min(ends, default=len(text))]
+
+
+def _refuse_binary(text: str, source: str) -> None:
+    """A run of four NULs, or control characters above 1% of the text (and more than 8): not a dump.
+
+    UTF-16/32 without a BOM, images, archives and executables all fail one test or the other; a few
+    stray control characters in a real dump pass, to be removed and reported one by one.
+    """
+    if "\x00\x00\x00\x00" in text:
+        raise DumpError("binary input: a run of NUL bytes", source=source)
+    controls = sum(text.count(c) for c in _CONTROLS)
+    if controls > 8 and controls * 100 > len(text):
+        raise DumpError(f"binary input: {controls} control characters in {len(text)}", source=source)
+
+
+def _remove_forbidden(number: int, line: str, report: Report) -> str:
+    found = _FORBIDDEN.findall(line)
+    if not found:
+        return line
+    clean = _FORBIDDEN.sub("", line)
+    for char in found:
+        report.problem(number, f"removed U+{ord(char):04X}, a character XML forbids", clean)
+    return clean

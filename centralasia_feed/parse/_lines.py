@@ -1,0 +1,232 @@
+"""One line at a time: is it a ticker quote, an edition date, a results counter, or text?
+
+Every pattern is anchored and bounded, so a 50 MB line costs one linear scan at most; lines longer
+than a structural line can be are text without trying the patterns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..models import Direction
+from ._report import Report, quote
+
+_LONGEST_STRUCTURAL = 200
+_BULLETS = "•·∙●▪◦‣*-–"
+# A short line that starts like ``• KZT/USD =`` or ``KZT/USD 0.00191`` (bullet optional); a bulleted
+# line without a currency pair (a flattened list in an article) stays text.
+_TICKERISH = re.compile(
+    r"(?:[•·∙●▪◦‣*\-–][ \t]{0,3})?[A-Za-z]{1,8}[ \t]{0,3}/[ \t]{0,3}[A-Za-z]{1,8}"
+    r"\s{0,3}(?:[=:\d+\-−.▲▼↑↓⬆⬇]|$)"
+)
+_LONGEST_TICKER = 100
+_GLUED = re.compile(r"•\s{0,3}[A-Z]{3}/[A-Z]{3}\s{0,3}=\s{0,3}\d{1,40}(?:\.\d{1,40})?\s{1,3}\S{1,20}")
+_PAIR = re.compile(r"([^\s/=]{1,20})\s*/\s*([^\s/=]{1,20})")
+_CODE = re.compile(r"[A-Z]{3}")
+_PLAIN_DECIMAL = re.compile(r"\d{1,40}(?:\.\d{1,40})?")
+_CHANGE = re.compile(r"(?:(▲|▼|↑|↓|⬆|⬇|up|down)\s{0,3})?([+\-−]?)(\d{1,20}(?:\.\d{1,20})?)\s{0,3}%", re.I)
+_ARROWS: dict[str, Direction] = {
+    "▲": "up",
+    "↑": "up",
+    "⬆": "up",
+    "up": "up",
+    "▼": "down",
+    "↓": "down",
+    "⬇": "down",
+    "down": "down",
+}
+
+_SIGNS: dict[str, Direction] = {"+": "up", "-": "down", "−": "down"}
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ),
+        1,
+    )
+    for name in names.split()
+}
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "mon monday",
+            "tue tues tuesday",
+            "wed wednesday",
+            "thu thur thurs thursday",
+            "fri friday",
+            "sat saturday",
+            "sun sunday",
+        )
+    )
+    for name in names.split()
+}
+_WEEKDAY = re.compile(r"([A-Za-z]{3,9})\.?,?\s{1,3}")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s{1,3}([A-Za-z]{3,9})\.?,?\s{1,3}(\d{4})")
+_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]{3,9})\.?\s{1,3}(\d{1,2}),?\s{1,3}(\d{4})")
+_YEAR_MONTH_DAY = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
+_AMBIGUOUS = re.compile(r"\d{1,2}([-/.])\d{1,2}\1\d{2,4}")
+_COUNTER = re.compile(
+    r"viewing\s{1,3}results\s{1,3}(\d{1,9})\s{0,3}[-–—]\s{0,3}(\d{1,9})\s{1,3}of\s{1,3}(\d{1,9})", re.I
+)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A readable ticker line: ``1 base = value quote``, changed by ``change`` percent."""
+
+    base: str
+    quote: str
+    value: Decimal
+    change: Decimal
+    direction: Direction | None
+
+
+@dataclass(frozen=True)
+class TickerLine:
+    line: int
+    text: str
+    quote: Quote | None
+
+
+@dataclass(frozen=True)
+class DateLine:
+    line: int
+    text: str
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class CounterLine:
+    line: int
+    text: str
+    counts: tuple[int, int, int] | None
+
+
+Structural = TickerLine | DateLine | CounterLine
+
+
+def classify(number: int, text: str, report: Report) -> Structural | None:
+    """The structural meaning of a stripped, non-blank line, or None for text (titles, paragraphs)."""
+    if len(text) <= _LONGEST_TICKER and _TICKERISH.match(text):
+        return TickerLine(number, text, read_ticker(number, text, report))
+    if len(text) > _LONGEST_STRUCTURAL:
+        return None
+    if text[:15].casefold().startswith("viewing results"):
+        return CounterLine(number, text, _read_counter(number, text, report))
+    return _read_date(number, text, report)
+
+
+def glued_ticker(text: str) -> int:
+    """Where a ticker line starts at the end of a text line (``...peace....• KGS/USD = 0.01149 0%``,
+    what ``cat`` makes of dumps without a final newline), or -1."""
+    start = text.rfind("•")
+    if start <= 0 or len(text) - start > _LONGEST_TICKER or not _GLUED.fullmatch(text, start):
+        return -1
+    return start
+
+
+def read_ticker(number: int, text: str, report: Report) -> Quote | None:
+    """``• KZT/USD = 0.00191 0%``; None (and a problem) for anything it cannot fully read."""
+    left, equals, right = text.lstrip(_BULLETS).partition("=")
+    pair = _PAIR.fullmatch(left.strip())
+    parts = right.split(None, 1)
+    change = _CHANGE.fullmatch(parts[1].strip()) if len(parts) == 2 else None
+    if not equals or pair is None or change is None:
+        report.problem(number, f"unreadable ticker line: {quote(text)}", text)
+        return None
+    base, counter = pair.groups()
+    if not (_CODE.fullmatch(base) and _CODE.fullmatch(counter)):
+        return _refuse(number, text, "currency code is not three capital letters", report)
+    if base == counter:
+        return _refuse(number, text, "a currency quoted against itself", report)
+    if not _PLAIN_DECIMAL.fullmatch(parts[0]) or not Decimal(parts[0]):
+        return _refuse(number, text, "rate is not a plain positive decimal", report)
+    arrow, sign, digits = change.groups()
+    size = Decimal(digits)
+    return Quote(
+        base,
+        counter,
+        Decimal(parts[0]),
+        -size if sign in ("-", "−") else size,
+        _direction(number, text, arrow, sign, size, report),
+    )
+
+
+def _refuse(number: int, text: str, why: str, report: Report) -> Quote | None:
+    """Report why a well-formed ticker line gives no rate; None, for ``return _refuse(...)``."""
+    report.problem(number, f"{why}: {quote(text)}", text)
+    return None
+
+
+def _direction(
+    number: int, text: str, arrow: str | None, sign: str, size: Decimal, report: Report
+) -> Direction | None:
+    """An arrow wins; else zero is flat, a sign says up or down, and a bare number says nothing."""
+    pointed = _ARROWS.get(arrow.lower()) if arrow else None
+    signed = _SIGNS.get(sign)
+    if pointed and signed and size and pointed != signed:
+        report.problem(number, f"the change's arrow and sign disagree: {quote(text)}", text)
+        return None
+    if pointed:
+        return pointed
+    return "flat" if not size else signed
+
+
+def _read_counter(number: int, text: str, report: Report) -> tuple[int, int, int] | None:
+    match = _COUNTER.fullmatch(text)
+    if match is None:
+        report.problem(number, f"unreadable results counter: {quote(text)}", text)
+        return None
+    first, last, total = (int(group) for group in match.groups())
+    return first, last, total
+
+
+def _read_date(number: int, text: str, report: Report) -> DateLine | None:
+    """A date line in one of the unambiguous forms; a numeric d/m/y is refused, never guessed."""
+    if _AMBIGUOUS.fullmatch(text):
+        report.problem(number, f"ambiguous date, day and month order unknown: {quote(text)}", text)
+        return DateLine(number, text, None)
+    weekday = _WEEKDAY.match(text)
+    rest = text[weekday.end() :] if weekday and weekday.group(1).lower() in _WEEKDAYS else text
+    parts = _date_parts(rest)
+    if parts is None:
+        return None
+    try:
+        date = dt.date(*parts)
+    except ValueError:
+        report.problem(number, f"no such date: {quote(text)}", text)
+        return DateLine(number, text, None)
+    if rest is not text and weekday and _WEEKDAYS[weekday.group(1).lower()] != date.weekday():
+        report.problem(number, f"the weekday does not match the date: {quote(text)}", text)
+    return DateLine(number, text, date)
+
+
+def _date_parts(text: str) -> tuple[int, int, int] | None:
+    if match := _DAY_MONTH_YEAR.fullmatch(text):
+        day, month, year = match.groups()
+    elif match := _MONTH_DAY_YEAR.fullmatch(text):
+        month, day, year = match.groups()
+    elif match := _YEAR_MONTH_DAY.fullmatch(text):
+        return int(match.group(1)), int(match.group(3)), int(match.group(4))
+    else:
+        return None
+    if month.lower() not in _MONTHS:
+        return None
+    return int(year), _MONTHS[month.lower()], int(day)

@@ -1,0 +1,118 @@
+"""Paragraph text to plain text: WordPress shortcodes out, ``[caption]`` turned into Figures.
+
+The scanner walks the text with ``str.find`` and keeps every search moving forward (the next ``[``,
+the next ``]``, the next ``[/caption]`` are each cached until passed), so a million unclosed
+``[caption`` openings or a 50 MB line cost linear time. A bracketed word is a shortcode only when
+WordPress would treat it as one here: a known name, ``key=value`` attributes, a self-closing ``/]``,
+or a matching ``[/name]`` later on; editorial brackets such as ``[which]`` or ``[sic]`` stay.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Figure
+
+_TAG = re.compile(r"\[(/?)([A-Za-z][\w-]{0,39})(?=[\s\]/])")
+_ATTRIBUTE = re.compile(r"""([\w-]{1,40})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'\]]+))""")
+_ATTACHMENT = re.compile(r"attachment_(\d{1,18})")
+_NUMBER = re.compile(r"\d{1,9}")
+_HTML_TAG = re.compile(r"<[^<>]*>")
+_KNOWN = frozenset({"caption", "wp_caption", "embed", "gallery", "audio", "video", "playlist"})
+_CAPTIONS = frozenset({"caption", "wp_caption"})
+
+
+def normalize(text: str) -> str:
+    """Whitespace runs (NBSP and other Unicode spaces included) to one space, ends stripped."""
+    return " ".join(text.split())
+
+
+def clean(paragraph: str) -> tuple[str, tuple[Figure, ...]]:
+    """The paragraph as plain text, and the figures its captions described, in order."""
+    figures: list[Figure] = []
+    return normalize(_strip(paragraph, figures)), tuple(figures)
+
+
+def _strip(text: str, figures: list[Figure] | None) -> str:
+    """Text without its shortcode tags; captions become figures when ``figures`` is given."""
+    closers = _last_closers(text)
+    opened: set[str] = set()
+    caption_ends: dict[str, int] = {}
+    out: list[str] = []
+    done = bracket = 0
+    start = text.find("[")
+    while start != -1:
+        if bracket <= start and (bracket := text.find("]", start)) == -1:
+            break
+        following = text.find("[", start + 1)
+        tag = _TAG.match(text, start)
+        if tag is None or following != -1 and following < bracket:
+            start = following
+            continue
+        closing, name, attributes = tag.group(1), tag.group(2), text[tag.end() : bracket]
+        if figures is not None and not closing and name in _CAPTIONS:
+            end = _caption_end(text, name, bracket, caption_ends)
+            if end != -1:
+                figures.append(_figure(attributes, text[bracket + 1 : end]))
+                out.append(text[done:start])
+                done = end + len(name) + 3
+                start = text.find("[", done)
+                continue
+        if _is_shortcode(name, closing, attributes, start, closers, opened):
+            out.append(text[done:start])
+            done = bracket + 1
+        start = following
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _is_shortcode(
+    name: str, closing: str, attributes: str, start: int, closers: dict[str, int], opened: set[str]
+) -> bool:
+    if closing:
+        return name in _KNOWN or name in opened
+    if (
+        name in _KNOWN
+        or "=" in attributes
+        or attributes.rstrip().endswith("/")
+        or closers.get(name, -1) > start
+    ):
+        opened.add(name)
+        return True
+    return False
+
+
+def _last_closers(text: str) -> dict[str, int]:
+    """Where each ``[/name]`` last appears: an opening tag before it is an enclosing shortcode."""
+    last: dict[str, int] = {}
+    start = text.find("[/")
+    while start != -1:
+        if tag := _TAG.match(text, start):
+            last[tag.group(2)] = start
+        start = text.find("[/", start + 2)
+    return last
+
+
+def _caption_end(text: str, name: str, after: int, cache: dict[str, int]) -> int:
+    """The next ``[/name]`` after ``after``, or -1; each search starts where the last one ended."""
+    end = cache.get(name, -2)
+    if end == -2 or end != -1 and end < after:
+        end = cache[name] = text.find(f"[/{name}]", after)
+    return end
+
+
+def _figure(attributes: str, inner: str) -> Figure:
+    """``[caption id="attachment_27253" align="aligncenter" width="750"]Image: Akorda[/caption]``."""
+    values = {
+        match.group(1).lower(): next(g for g in match.groups()[1:] if g is not None)
+        for match in _ATTRIBUTE.finditer(attributes)
+    }
+    caption = normalize(_HTML_TAG.sub(" ", _strip(inner, None))) or normalize(values.get("caption", ""))
+    attachment = _ATTACHMENT.fullmatch(values.get("id", "").strip())
+    width = _NUMBER.fullmatch(values.get("width", "").strip())
+    return Figure(
+        caption=caption,
+        attachment_id=int(attachment.group(1)) if attachment else None,
+        width=int(width.group()) if width else None,
+        align=values.get("align", "").strip() or None,
+    )

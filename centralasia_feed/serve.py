@@ -1,0 +1,345 @@
+"""Serve an output folder read-only over HTTP, the way feed readers expect to poll it.
+
+Every response names its bytes: a strong ETag (a hash of exactly the bytes sent, so the gzip variant has
+its own) and a Last-Modified from the file, so a reader's next poll is a cheap 304. Files are read per
+request (cached only under their inode, mtime and size), so a rebuild is served at once without a
+restart. Request paths are decoded once and resolved under the folder; anything that would leave it,
+hidden files (our temporary files among them) and directories without an index are all plain 404s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import gzip
+import hashlib
+import os
+import re
+import socket
+import stat
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .errors import ConfigError
+from .publish import is_temporary, media_type
+
+MAX_AGE = 300
+TIMEOUT = 10.0
+ALLOW = "GET, HEAD"
+_TEXT_TYPES = {"application/rss+xml", "application/atom+xml", "application/feed+json", "text/html",
+               "image/svg+xml", "text/plain"}  # fmt: skip
+_ENTITY_TAG = re.compile(r'\s*(?:(\*|(?:W/)?"[^"]*")\s*)?(?:,|$)')  # list elements may be empty
+_CODING = re.compile(r"\s*([^\s;,]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*")
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One encoding of one file, with the validators that name exactly these bytes."""
+
+    body: bytes
+    etag: str
+    encoding: str | None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A file as read at one moment: its media type, modification time and encodings."""
+
+    content_type: str
+    compressible: bool
+    mtime: int
+    identity: Variant
+    gzipped: Variant | None
+
+
+def _resource(data: bytes, name: str, mtime: int) -> Resource:
+    kind = media_type(name)
+    text = kind in _TEXT_TYPES
+    digest = hashlib.sha256(data).hexdigest()[:32]
+    identity = Variant(data, f'"{digest}"', None)
+    gzipped = Variant(gzip.compress(data, 9, mtime=0), f'"{digest}-gzip"', "gzip") if text else None
+    content_type = f"{kind}; charset=utf-8" if text else kind
+    return Resource(content_type, text, mtime, identity, gzipped)
+
+
+def request_path(target: str) -> tuple[str, ...] | None:
+    """The path segments a request target names, or None when it must not be served.
+
+    The target is percent-decoded exactly once and split after decoding, so ``%2f`` acts as ``/`` and
+    ``%2e%2e`` as ``..``; doubly encoded forms stay literal names that match no file.
+    """
+    if target.startswith(("http://", "https://")):
+        target = urllib.parse.urlsplit(target).path or "/"
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("/"):
+        return None
+    try:
+        decoded = urllib.parse.unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if "\\" in decoded or "\x00" in decoded:
+        return None
+    parts = tuple(part for part in decoded.split("/") if part)
+    if any(part in (".", "..") for part in parts) or is_temporary("/".join(parts)):
+        return None
+    return parts
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """Whether Accept-Encoding allows gzip (q > 0), directly or through ``*``."""
+    weights: dict[str, float] = {}
+    for item in (header or "").split(","):
+        match = _CODING.fullmatch(item)
+        if match:
+            try:
+                weights[match.group(1).lower()] = float(match.group(2) or 1)
+            except ValueError:
+                continue
+    for name in ("gzip", "x-gzip"):
+        if name in weights:
+            return weights[name] > 0
+    return weights.get("*", 0) > 0
+
+
+def none_match(header: str, etag: str) -> bool:
+    """RFC 9110 If-None-Match: ``*`` or any listed entity-tag equal to ``etag`` by weak comparison."""
+    tags: list[str] = []
+    while header.strip():
+        match = _ENTITY_TAG.match(header)
+        if not match:
+            return False
+        tags += [match.group(1)] if match.group(1) else []
+        header = header[match.end() :]
+    return any(tag == "*" or tag.removeprefix("W/") == etag for tag in tags)
+
+
+def modified_since(header: str, mtime: int) -> bool:
+    """False when If-Modified-Since is a valid date at or after ``mtime``; invalid dates are ignored."""
+    try:
+        since = email.utils.parsedate_to_datetime(header)
+    except (TypeError, ValueError, IndexError):
+        return True
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=dt.UTC)
+    return mtime > since.timestamp()
+
+
+class Handler(BaseHTTPRequestHandler):
+    """GET and HEAD over the server's folder, one log line per request, nothing else."""
+
+    server: FeedServer
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
+    server_version = "centralasia-feed"
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.connection_timeout)
+
+    def handle_one_request(self) -> None:
+        self._status: int | None = None
+        self._logged, self._note = False, ""
+        super().handle_one_request()
+        if not self._logged and self._status is not None:  # an error http.server answered itself
+            self._log_line(self._status, "-")
+        elif not self._logged and self._note:  # no request at all, such as a timeout
+            self.server.log(f"{self.client_address[0]} {self._note}")
+
+    def _log_line(self, status: int, size: int | str) -> None:
+        """Logged before the response goes out, so a client that has its answer finds the line written."""
+        target = _printable(getattr(self, "path", "") or "-")
+        self.server.log(f"{self.client_address[0]} {self.command or '-'} {target} {status} {size}")
+        self._logged = True
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        self._status = int(code)
+
+    def log_error(self, format: str, *args: object) -> None:  # noqa: A002 (the stdlib's name)
+        self._note = _printable(format % args)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Silenced: every line goes through the server's ``log``."""
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if self.command not in ("GET", "HEAD") or "Transfer-Encoding" in self.headers or (
+            self.headers.get("Content-Length", "0").strip() != "0"
+        ):
+            self.close_connection = True  # a request body we do not read must not become the next request
+        if self.command in ("GET", "HEAD"):
+            return True
+        self._reply_plain(HTTPStatus.METHOD_NOT_ALLOWED, {"Allow": ALLOW})
+        return False
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_HEAD(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        found = self.server.lookup(self.path)
+        if isinstance(found, str):
+            self._reply_plain(HTTPStatus.MOVED_PERMANENTLY, {"Location": found})
+        elif found is None:
+            self._reply_plain(HTTPStatus.NOT_FOUND)
+        else:
+            self._send(found)
+
+    def _send(self, resource: Resource) -> None:
+        variant = resource.identity
+        if resource.gzipped and accepts_gzip(self.headers.get("Accept-Encoding")):
+            variant = resource.gzipped
+        mtime = min(resource.mtime, int(time.time()))  # never claim a change in the future
+        headers = {"ETag": variant.etag, "Last-Modified": email.utils.formatdate(mtime, usegmt=True),
+                   "Cache-Control": f"max-age={MAX_AGE}"}  # fmt: skip
+        if resource.compressible:
+            headers["Vary"] = "Accept-Encoding"
+        if self._not_modified(variant.etag, mtime):
+            self._reply(HTTPStatus.NOT_MODIFIED, headers, b"")
+            return
+        # lower case (field names are case-insensitive): reader hands requests' headers to feedparser
+        # as a plain dict, where "Content-Type" would not be found and the feed flagged as untyped
+        headers["content-type"] = resource.content_type
+        if variant.encoding:
+            headers["Content-Encoding"] = variant.encoding
+        self._reply(HTTPStatus.OK, headers, variant.body)
+
+    def _not_modified(self, etag: str, mtime: int) -> bool:
+        """If-None-Match decides when present (RFC 9110 13.2.2); If-Modified-Since only without it."""
+        tags = self.headers.get_all("If-None-Match")
+        if tags:
+            return none_match(",".join(tags), etag)
+        since = self.headers.get_all("If-Modified-Since") or []
+        return len(since) == 1 and not modified_since(since[0], mtime)
+
+    def _reply_plain(self, status: HTTPStatus, headers: dict[str, str] | None = None) -> None:
+        body = f"{status.value} {status.phrase}\n".encode()
+        self._reply(status, {"Content-Type": "text/plain; charset=utf-8", **(headers or {})}, body)
+
+    def _reply(self, status: HTTPStatus, headers: dict[str, str], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if status != HTTPStatus.NOT_MODIFIED:
+            self.send_header("Content-Length", str(len(body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        sent = b"" if self.command == "HEAD" or status == HTTPStatus.NOT_MODIFIED else body
+        self._log_line(status, len(sent))
+        self.end_headers()
+        self.wfile.write(sent)
+
+
+def _printable(text: str, limit: int = 200) -> str:
+    """A request target fit for one log line: control characters escaped, long ones cut."""
+    shown = "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text[:limit])
+    return shown + "..." if len(text) > limit else shown
+
+
+class FeedServer(ThreadingHTTPServer):
+    """A threading HTTP server over one folder; ``url`` is where it listens."""
+
+    daemon_threads = True
+
+    def __init__(self, root: Path, address: tuple[str, int], *, log: Log | None, timeout: float) -> None:
+        self.root = root
+        self.log: Log = log or (lambda line: None)
+        self.connection_timeout = timeout
+        self._cache: dict[Path, tuple[tuple[int, ...], Resource]] = {}
+        self._lock = threading.Lock()
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, Handler)
+
+    def server_bind(self) -> None:
+        """Bind without HTTPServer's reverse DNS lookup of the host, which can stall start-up."""
+        super(ThreadingHTTPServer, self).server_bind()  # skips HTTPServer.server_bind, not TCPServer's
+        self.server_name, self.server_port = str(self.server_address[0]), int(self.server_address[1])
+
+    @property
+    def url(self) -> str:
+        host = self.server_name
+        return f"http://[{host}]:{self.server_port}/" if ":" in host else f"http://{host}:{self.server_port}/"
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that vanished mid-response costs one log line, not a traceback."""
+        host = client_address[0] if isinstance(client_address, tuple) else client_address
+        self.log(f"{_printable(str(host))} connection error: {sys.exc_info()[1]!r}")
+
+    def lookup(self, target: str) -> Resource | str | None:
+        """The file a request target names; a str is the URL a directory asked without its slash."""
+        parts = request_path(target)
+        found = None if parts is None else self._inside(self.root.joinpath(*parts))
+        if found is not None and found.is_dir():
+            found = self._inside(found / "index.html")
+            if found is not None and not target.split("?", 1)[0].endswith("/"):
+                return "/" + "".join(urllib.parse.quote(part) + "/" for part in parts or ())
+        return None if found is None else self._read(found)
+
+    def _inside(self, path: Path) -> Path | None:
+        """``path`` with every symlink resolved, or None when it is missing, hidden or outside root."""
+        try:
+            resolved = path.resolve(strict=True)
+        except (OSError, RuntimeError, ValueError):
+            return None
+        if not resolved.is_relative_to(self.root) or is_temporary(resolved.relative_to(self.root).as_posix()):
+            return None
+        return resolved
+
+    def _read(self, path: Path) -> Resource | None:
+        """The file's current bytes, reused only while its inode, mtime and size are unchanged."""
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the thread
+            with os.fdopen(fd, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                if not stat.S_ISREG(info.st_mode):
+                    return None
+                key = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size)
+                with self._lock:
+                    cached = self._cache.get(path)
+                if cached and cached[0] == key:
+                    return cached[1]
+                resource = _resource(handle.read(), path.name, int(info.st_mtime))
+        except OSError:
+            return None
+        with self._lock:
+            self._cache[path] = (key, resource)
+        return resource
+
+
+def make_server(
+    root: Path, host: str = "127.0.0.1", port: int = 8000, *, log: Log | None = None, timeout: float = TIMEOUT
+) -> FeedServer:
+    """A server over ``root``, bound and ready for ``serve_forever()``; port 0 picks a free port."""
+    folder = Path(root).resolve()
+    if not folder.is_dir():
+        raise ConfigError(f"{root}: not a folder to serve")
+    try:
+        return FeedServer(folder, (host, port), log=log, timeout=timeout)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *, log: Log | None = None) -> None:
+    """Serve ``root`` until Ctrl-C, then close the socket and return."""
+    with make_server(root, host, port, log=log) as server:
+        server.log(f"serving {server.root} at {server.url} (Ctrl-C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            server.log("stopped")

@@ -1,0 +1,451 @@
+"""parse_dump on the seed, on a multi-page dump, on every broken case in tests/data/broken."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from centralasia_feed.errors import DumpError
+from centralasia_feed.models import Dump, Figure, Problem
+from centralasia_feed.parse import dump_to_dict, parse_dump, slugify
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_caa332ea3062df9c.txt"
+DATA = Path(__file__).resolve().parent / "data"
+BROKEN = sorted((DATA / "broken").glob("*.txt"))
+
+SEED_ARTICLES = [
+    # title, first two words, last two words, truncated
+    (
+        "Tokayev on Kazakhstan’s Future: Reforms, Diplomacy, and Global Leadership",
+        "In an",
+        "energy, Tokayev...",
+        True,
+    ),
+    (
+        "Diplomacy in Detail: Where Each Central Asian Leader Traveled to in 2024",
+        "Central Asia",
+        "visits. While...",
+        True,
+    ),
+    (
+        "Opinion: What Will a New Trump Presidency Mean for Central Asia?",
+        "During his",
+        "to position...",
+        True,
+    ),
+    (
+        "U.S. Ambassador to Kazakhstan Daniel Rosenblum Resigns",
+        "U.S. Ambassador",
+        "bilateral partnership.",
+        False,
+    ),
+    (
+        "Kazakhstan’s Middle Power Strategy Captures U.S. Focus in Trump-Tokayev Talks",
+        "On December",
+        "international order.",
+        False,
+    ),
+    (
+        "Trump’s Bid for Ukraine-Russia Peace: Could Kazakhstan Be the Key Mediator?",
+        "One of",
+        "for peace....",
+        True,
+    ),
+]
+SEED_SLUGS = [
+    "tokayev-on-kazakhstans-future-reforms-diplomacy-and-global-leadership",
+    "diplomacy-in-detail-where-each-central-asian-leader-traveled-to-in-2024",
+    "opinion-what-will-a-new-trump-presidency-mean-for-central-asia",
+    "u-s-ambassador-to-kazakhstan-daniel-rosenblum-resigns",
+    "kazakhstans-middle-power-strategy-captures-u-s-focus-in-trump-tokayev-talks",
+    "trumps-bid-for-ukraine-russia-peace-could-kazakhstan-be-the-key-mediator",
+]
+SEED_RATES = [
+    ("KGS", "0.01149"),
+    ("KZT", "0.00191"),
+    ("TJS", "0.09217"),
+    ("UZS", "0.00008"),
+    ("TMT", "0.28615"),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_bytes() -> bytes:
+    return SEED.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def seed(seed_bytes: bytes) -> Dump:
+    return parse_dump(seed_bytes, source="seed.txt")
+
+
+def test_seed_articles(seed: Dump) -> None:
+    assert len(seed.articles) == 6
+    for article, (title, first, last, truncated) in zip(seed.articles, SEED_ARTICLES, strict=True):
+        words = article.summary.split(" ")
+        assert (article.title, " ".join(words[:2]), " ".join(words[-2:]), article.truncated) == (
+            title,
+            first,
+            last,
+            truncated,
+        )
+        assert article.date == dt.date(2025, 1, 5)
+    assert [article.slug for article in seed.articles] == SEED_SLUGS
+    assert [article.position for article in seed.articles] == [0, 1, 2, 3, 4, 5]
+    assert [article.line for article in seed.articles] == [45, 49, 53, 57, 61, 65]
+    assert {article.source for article in seed.articles} == {"seed.txt"}
+
+
+def test_seed_first_article_caption_becomes_a_figure(seed: Dump) -> None:
+    first = seed.articles[0]
+    assert first.figures == (Figure("Image: Akorda", attachment_id=27253, width=750, align="aligncenter"),)
+    assert "[caption" not in first.summary and "Akorda[" not in first.summary
+    assert "way,” Tokayev stated. Reflecting on Qantar" in first.summary
+    assert "\u00a0" not in first.summary and "conversation with U.S. President-elect" in first.summary
+    assert all(not article.figures for article in seed.articles[1:])
+
+
+def test_seed_keeps_editorial_brackets_and_unicode_punctuation(seed: Dump) -> None:
+    last = seed.articles[5].summary
+    assert "policies [which] has entangled" in last
+    assert "Tokayev’s view — that negotiations" in last
+    assert "“Together, we will secure PEACE" in last
+
+
+def test_seed_rates(seed: Dump) -> None:
+    rates = seed.rates
+    assert [(rate.base, rate.quote, str(rate.value)) for rate in rates] == [
+        (base, "USD", value) for base, value in SEED_RATES
+    ]
+    assert [rate.value for rate in rates] == [Decimal(value) for _, value in SEED_RATES]
+    assert [rate.line for rate in rates] == [1, 2, 3, 4, 5]
+    tjs = rates[2]
+    assert (tjs.change_percent, tjs.direction) == (Decimal("0.44"), None)
+    assert all(
+        (rate.change_percent, rate.direction) == (Decimal(0), "flat") for rate in rates if rate is not tjs
+    )
+    assert {rate.date for rate in rates} == {dt.date(2025, 1, 5)}
+
+
+def test_seed_page_date_counter_and_no_problems(seed: Dump) -> None:
+    (page,) = seed.pages
+    assert (page.date, page.first, page.last, page.total) == (dt.date(2025, 1, 5), 1, 6, 20)
+    assert page.articles == seed.articles and page.rates == seed.rates
+    assert seed.problems == () and seed.source == "seed.txt"
+
+
+def test_default_source_is_dump(seed_bytes: bytes) -> None:
+    assert parse_dump(seed_bytes).source == "<dump>"
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        pytest.param(lambda b: codecs.BOM_UTF8 + b.replace(b"\n", b"\r\n"), id="crlf-bom-bytes"),
+        pytest.param(lambda b: b.replace(b"\n", b"\r"), id="cr-bytes"),
+        pytest.param(lambda b: b.decode("utf-8"), id="str"),
+        pytest.param(lambda b: "\ufeff" + b.decode("utf-8").replace("\n", "\r\n"), id="crlf-bom-str"),
+        pytest.param(lambda b: b.decode("utf-8").encode("utf-16"), id="utf-16-bom"),
+    ],
+)
+def test_line_ends_bom_and_type_give_equal_values(
+    seed: Dump, seed_bytes: bytes, transform: Callable[[bytes], str | bytes]
+) -> None:
+    assert parse_dump(transform(seed_bytes), source="seed.txt") == seed
+
+
+def test_windows_1252_bytes_give_equal_values_and_one_problem(seed: Dump, seed_bytes: bytes) -> None:
+    dump = parse_dump(seed_bytes.decode("utf-8").encode("cp1252"), source="seed.txt")
+    assert dump.pages == seed.pages
+    assert [str(problem) for problem in dump.problems] == ["seed.txt:1: not UTF-8: read as Windows-1252"]
+
+
+def test_undefined_windows_1252_bytes_keep_their_code_points() -> None:
+    dump = parse_dump(b"05 January 2025\n\nTitle \x81\x8d\x8f\x90\x9d \x80\n\nText.\n")
+    assert dump.articles[0].title == "Title \x81\x8d\x8f\x90\x9d €"
+    assert [problem.line for problem in dump.problems] == [3]
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=[path.stem for path in BROKEN])
+def test_broken_case_reports_each_problem_at_its_line(case: Path) -> None:
+    dump = parse_dump(case.read_bytes(), source=case.name)
+    expected = case.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    assert [str(problem) for problem in dump.problems] == expected
+    assert all(problem.source == case.name and problem.line >= 1 for problem in dump.problems)
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=[path.stem for path in BROKEN])
+def test_strict_raises_at_the_first_problem(case: Path) -> None:
+    first = case.with_suffix(".expected").read_text(encoding="utf-8").splitlines()[0]
+    with pytest.raises(DumpError) as raised:
+        parse_dump(case.read_bytes(), source=case.name, strict=True)
+    assert str(raised.value) == first
+    assert (raised.value.source, raised.value.line) == (case.name, int(first.split(":")[1]))
+
+
+def test_strict_passes_a_clean_dump(seed: Dump, seed_bytes: bytes) -> None:
+    assert parse_dump(seed_bytes, source="seed.txt", strict=True) == seed
+
+
+def test_problem_keeps_the_line_and_prints_source_line_message() -> None:
+    dump = parse_dump((DATA / "broken" / "ticker_unreadable.txt").read_text(encoding="utf-8"), source="f")
+    assert dump.problems[0] == Problem(
+        "f", 2, "unreadable ticker line: '• KZT/USD 0.00191'", "• KZT/USD 0.00191"
+    )
+    assert str(dump.problems[0]) == "f:2: unreadable ticker line: '• KZT/USD 0.00191'"
+
+
+def test_multipage_dump() -> None:
+    dump = parse_dump((DATA / "multipage.txt").read_bytes(), source="multi.txt")
+    assert dump.problems == ()
+    assert [(page.date, page.first, page.last, page.total, page.line) for page in dump.pages] == [
+        (dt.date(2025, 1, 5), 1, 2, 4, 1),
+        (dt.date(2025, 1, 5), 3, 4, 4, 18),
+        (dt.date(2025, 1, 6), None, None, None, 31),
+        (dt.date(2025, 1, 6), None, None, None, 39),
+    ]
+    assert [(a.title, a.date.day, a.position, a.truncated) for a in dump.articles] == [
+        ("First of the Fifth", 5, 0, True),
+        ("Second of the Fifth", 5, 1, False),
+        ("Third of the Fifth", 5, 2, False),
+        ("Fourth of the Fifth", 5, 3, False),
+        ("First of the Sixth", 6, 0, False),
+        ("Second of the Sixth", 6, 1, True),
+    ]
+    assert dump.articles[1].summary == "A whole paragraph, wrapped by the scrape over two lines."
+    assert dump.articles[4].summary == "A paragraph with a caption in the middle."
+    assert dump.articles[4].figures == (Figure("Photo: Someone", 1, 300, "alignleft"),)
+    assert [(r.pair, r.date.day, str(r.value), str(r.change_percent), r.direction) for r in dump.rates] == [
+        ("KGS/USD", 5, "0.01149", "0", "flat"),
+        ("KZT/USD", 5, "0.00191", "0", "flat"),
+        ("KGS/USD", 6, "0.01150", "0.09", "up"),
+        ("KZT/USD", 6, "0.00190", "-0.52", "down"),
+    ]
+
+
+def test_concatenated_dumps_without_final_newline_split_the_glued_ticker(seed_bytes: bytes) -> None:
+    dump = parse_dump(seed_bytes * 2, source="cat")
+    assert [str(problem) for problem in dump.problems] == [
+        "cat:67: no line break before the ticker, split: '• KGS/USD = 0.01149 0%'"
+    ]
+    assert [len(page.articles) for page in dump.pages] == [6, 6] and len(dump.pages[1].rates) == 5
+    assert dump.pages[0].articles[-1].summary.endswith("pushed for peace....")
+
+
+def test_page_without_date_inherits_the_previous_date() -> None:
+    text = "05 January 2025\n\nA\n\nA text.\n\n• KZT/USD = 0.00191 0%\n\nB\n\nB text.\n"
+    dump = parse_dump(text)
+    assert [page.date for page in dump.pages] == [dt.date(2025, 1, 5)] * 2
+    assert dump.rates[0].date == dt.date(2025, 1, 5) and dump.problems == ()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "05 January 2025",
+        "5 January 2025",
+        "January 5, 2025",
+        "Jan 5, 2025",
+        "2025-01-05",
+        "5 Jan 2025",
+        "Sunday, 5 January 2025",
+        "Sun, January 5, 2025",
+    ],
+)
+def test_accepted_date_forms(line: str) -> None:
+    dump = parse_dump(f"{line}\n\nTitle\n\nText.\n")
+    assert dump.pages[0].date == dt.date(2025, 1, 5) and dump.problems == ()
+
+
+@pytest.mark.parametrize(
+    ("change", "percent", "direction"),
+    [
+        ("0%", "0", "flat"),
+        ("+0.44%", "0.44", "up"),
+        ("-0.44%", "-0.44", "down"),
+        ("0.44%", "0.44", None),
+        ("▲ 0.44%", "0.44", "up"),
+        ("↑0.44%", "0.44", "up"),
+        ("▼ 0.44%", "0.44", "down"),
+        ("↓ -0.44%", "-0.44", "down"),
+        ("−0.5%", "-0.5", "down"),
+        ("0.00 %", "0.00", "flat"),
+    ],
+)
+def test_rate_change_forms(change: str, percent: str, direction: str | None) -> None:
+    (rate,) = parse_dump(f"05 January 2025\nKZT/USD = 0.00191 {change}\n").rates
+    assert (str(rate.change_percent), rate.direction) == (percent, direction)
+
+
+def test_rate_value_is_exactly_as_written() -> None:
+    (rate,) = parse_dump("2025-01-05\n\t• EUR/USD = 1.0400 0%\n").rates
+    assert str(rate.value) == "1.0400" and rate.value.as_tuple().exponent == -4
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        ("", 0),
+        (b"", 0),
+        (" \n\t\n\r\n\u00a0\n", 0),
+        (codecs.BOM_UTF8 + b"\r\n", 0),
+        ("05 January 2025\n", 0),
+        ("05 January 2025\n\nViewing results 1 - 6 of 20\n", 3),
+    ],
+)
+def test_input_without_articles_or_rates_is_refused(data: str | bytes, line: int) -> None:
+    """At line 0, or at the first problem's line when there is one (here, a counter promising 6)."""
+    with pytest.raises(DumpError) as raised:
+        parse_dump(data, source="empty")
+    assert (raised.value.message, raised.value.source, raised.value.line) == (
+        "no articles or rates",
+        "empty",
+        line,
+    )
+
+
+def test_input_with_only_unusable_lines_is_refused_at_its_first_problem() -> None:
+    with pytest.raises(DumpError, match="no articles or rates") as raised:
+        parse_dump("Title\n\nText without any date.\n")
+    assert raised.value.line == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256)) * 4,
+        "05 January 2025\n\nTitle\n\nText.\n".encode("utf-32-le"),
+        "05 January 2025\n\nTitle\n\nText.\n".encode("utf-16-le"),
+        bytes(range(32)) * 10,
+    ],
+    ids=["png", "utf-32-without-bom", "utf-16-without-bom", "controls"],
+)
+def test_binary_input_is_refused(data: bytes) -> None:
+    with pytest.raises(DumpError, match="binary input"):
+        parse_dump(data)
+
+
+def test_dump_error_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        parse_dump("")
+
+
+def test_lone_surrogate_in_text_is_removed_and_reported() -> None:
+    dump = parse_dump("05 January 2025\n\nTi\ud800tle\n\nText\ufffe.\n")
+    assert dump.articles[0].title == "Title" and dump.articles[0].summary == "Text."
+    assert [str(p) for p in dump.problems] == [
+        "<dump>:3: removed U+D800, a character XML forbids",
+        "<dump>:5: removed U+FFFE, a character XML forbids",
+    ]
+
+
+def test_titles_and_summaries_have_normalised_whitespace() -> None:
+    dump = parse_dump("05 January 2025\n\n  A \u00a0 Title\there  \n\n Some\u2003 text \u00a0 here. \n")
+    assert (dump.articles[0].title, dump.articles[0].summary) == ("A Title here", "Some text here.")
+    assert dump.articles[0].slug == "a-title-here"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "summary", "figures"),
+    [
+        (
+            '[caption id="attachment_5" align="alignright" width="abc"]Cap[/caption]Text.',
+            "Text.",
+            (Figure("Cap", 5, None, "alignright"),),
+        ),
+        (
+            'A [caption id="x" caption="Old style"]<img src="a.jpg">[/caption] B.',
+            "A B.",
+            (Figure("Old style"),),
+        ),
+        ("A [caption]Never closed B.", "A Never closed B.", ()),
+        ('A [embed width="500"]https://x.example/v[/embed] B.', "A https://x.example/v B.", ()),
+        ("A [gallery ids=1,2] [audio /] [button]Go[/button] B.", "A Go B.", ()),
+        (
+            "A [sic] and [emphasis added] and [Editor's note] stay.",
+            "A [sic] and [emphasis added] and [Editor's note] stay.",
+            (),
+        ),
+        ("A [[caption]x[/caption] B.", "A [ B.", (Figure("x"),)),
+        ("Unbalanced ] and [ brackets [/who] stay.", "Unbalanced ] and [ brackets [/who] stay.", ()),
+    ],
+)
+def test_shortcodes(paragraph: str, summary: str, figures: tuple[Figure, ...]) -> None:
+    (article,) = parse_dump(f"05 January 2025\n\nTitle\n\n{paragraph}\n").articles
+    assert (article.summary, article.figures) == (summary, figures)
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Kazakhstan’s Future", "kazakhstans-future"),
+        ("Café Déjà Vu in Almaty", "cafe-deja-vu-in-almaty"),
+        ("Straße, Æsir & Łódź", "strasse-aesir-lodz"),
+        ("Токаев: «Реформы» — 2025", "токаев-реформы-2025"),
+        ("U.S.–Uzbekistan Talks / C5+1", "u-s-uzbekistan-talks-c51"),
+        ("  --Leading and trailing!--  ", "leading-and-trailing"),
+        ("Why “Middle Power” Matters…", "why-middle-power-matters"),
+        ("Oʻzbekiston Ğarb Işık", "oʻzbekiston-garb-isik"),
+        ("Rock &amp; Roll", "rock-roll"),
+    ],
+)
+def test_slugify(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+def test_slugify_never_returns_empty() -> None:
+    slug = slugify("“!!!” 🙂")
+    assert slug == "article-" + hashlib.sha1("“!!!” 🙂".encode()).hexdigest()[:12]
+    assert slugify("“!!!” 🙂") == slug != slugify("???")
+
+
+def test_slugify_cuts_at_two_hundred_url_characters() -> None:
+    assert slugify("word " * 100) == ("word-" * 40).rstrip("-")
+    assert len(slugify("ж" * 100)) == 200 // 6
+
+
+def test_dump_to_dict_is_json_ready_with_exact_decimals(seed: Dump) -> None:
+    data = json.loads(json.dumps(dump_to_dict(seed), ensure_ascii=False))
+    assert data["source"] == "seed.txt" and data["problems"] == []
+    page = data["pages"][0]
+    assert (page["date"], page["first"], page["last"], page["total"]) == ("2025-01-05", 1, 6, 20)
+    assert [rate["value"] for rate in data["rates"]] == [value for _, value in SEED_RATES]
+    assert data["rates"][3]["inverse"] == "12500" and data["rates"][2]["direction"] is None
+    assert page["articles"][0]["figures"] == [
+        {"caption": "Image: Akorda", "attachment_id": 27253, "width": 750, "align": "aligncenter"}
+    ]
+    assert [a["truncated"] for a in page["articles"]] == [True, True, True, False, False, True]
+
+
+def test_dump_to_dict_keeps_tiny_values_plain_and_problems() -> None:
+    dump = parse_dump("05 January 2025\n• IRR/USD = 0.00000002 -0.10%\nstray\n")
+    data = dump_to_dict(dump)
+    assert data["rates"][0]["value"] == "0.00000002" and data["rates"][0]["change_percent"] == "-0.10"
+    assert data["problems"] == [
+        {"source": "<dump>", "line": 3, "message": "title without a paragraph: 'stray'", "text": "stray"}
+    ]
+
+
+def test_many_caption_openings_and_a_long_line_parse() -> None:
+    """Smoke test of the linear scanners (timings are measured by hand, not asserted)."""
+    paragraph = "[caption " * 100_000 + "x]" + "[caption]a" * 50_000 + "[/caption]"
+    (article,) = parse_dump(f"05 January 2025\n\nTitle\n\n{paragraph}\n").articles
+    assert article.summary.startswith("[caption [caption") and len(article.figures) == 1
+    long = parse_dump("05 January 2025\n\nTitle\n\n" + "word " * 200_000 + "...\n").articles[0]
+    assert long.truncated and len(long.summary) == 5 * 200_000 + 3
+
+
+def test_other_bullets_need_a_currency_pair_to_be_a_ticker() -> None:
+    text = "05 January 2025\n- KZT/USD = 0.00191 0%\n* KGS/USD = 0.01 0%\n\n• A list item as a title\n\n"
+    text += "• Its text.\n"
+    dump = parse_dump(text)
+    assert [rate.pair for rate in dump.rates] == ["KZT/USD", "KGS/USD"] and dump.problems == ()
+    assert [(a.title, a.summary) for a in dump.articles] == [("• A list item as a title", "• Its text.")]

@@ -1,0 +1,455 @@
+"""The HTTP server, exercised over 127.0.0.1 by raw sockets, http.client, feedparser and reader."""
+
+from __future__ import annotations
+
+import email.utils
+import gzip
+import http.client
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import feedparser
+import pytest
+from serving import SERVE_DATA, Served, start, stop
+
+from centralasia_feed.errors import ConfigError
+from centralasia_feed.publish import write_atomic
+from centralasia_feed.serve import accepts_gzip, make_server, none_match, request_path
+
+FEEDS = ("rss.xml", "atom.xml", "feed.json")
+SECRET = b"TOP-SECRET-OUTSIDE-ROOT-7f3a"
+
+
+def fetch(served: Served, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
+    """One request on its own connection: (status, lower-cased headers, body)."""
+    conn = http.client.HTTPConnection("127.0.0.1", served.server.server_port, timeout=10)
+    try:
+        conn.request(method, path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
+
+
+def raw(served: Served, data: bytes) -> bytes:
+    """Send bytes as they are and read until the server closes the connection."""
+    chunks = []
+    with socket.create_connection(("127.0.0.1", served.server.server_port), timeout=10) as sock:
+        sock.sendall(data)
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def status_of(response: bytes) -> int:
+    return int(response.split(b" ", 2)[1])
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loopback traffic must never be sent to a proxy a developer happens to have configured."""
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("rss.xml", "application/rss+xml; charset=utf-8"),
+        ("atom.xml", "application/atom+xml; charset=utf-8"),
+        ("feed.json", "application/feed+json; charset=utf-8"),
+        ("rates.json", "application/feed+json; charset=utf-8"),
+        ("index.html", "text/html; charset=utf-8"),
+    ],
+)
+def test_files_are_served_with_their_media_type(served: Served, name: str, content_type: str) -> None:
+    status, headers, body = fetch(served, "/" + name)
+    assert (status, headers["content-type"]) == (200, content_type)
+    assert body == (served.root / name).read_bytes()
+    assert headers["content-length"] == str(len(body))
+
+
+def test_root_is_the_index_page(served: Served) -> None:
+    status, headers, body = fetch(served, "/")
+    assert (status, headers["content-type"]) == (200, "text/html; charset=utf-8")
+    assert body == (served.root / "index.html").read_bytes()
+
+
+def test_every_file_has_validators(served: Served) -> None:
+    for name in (*FEEDS, "rates.json", "index.html"):
+        _, headers, _ = fetch(served, "/" + name)
+        mtime = int((served.root / name).stat().st_mtime)
+        assert headers["etag"].startswith('"') and headers["etag"].endswith('"')  # strong: no W/
+        assert headers["last-modified"] == email.utils.formatdate(mtime, usegmt=True)
+        assert headers["cache-control"] == "max-age=300"
+        assert headers["vary"] == "Accept-Encoding"
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["{etag}", 'W/{etag}', '"nope", {etag}', '"a",W/"b" , {etag} ', "*", '"a", "b"'],
+)
+def test_if_none_match(served: Served, header: str) -> None:
+    _, first, body = fetch(served, "/rss.xml")
+    value = header.format(etag=first["etag"])
+    status, headers, again = fetch(served, "/rss.xml", {"If-None-Match": value})
+    if first["etag"] in value or value == "*":
+        assert (status, again) == (304, b"")
+        assert headers["etag"] == first["etag"]
+        assert headers["last-modified"] == first["last-modified"]
+        assert headers["cache-control"] == first["cache-control"]
+        assert headers["vary"] == "Accept-Encoding"
+    else:
+        assert (status, again) == (200, body)
+
+
+def test_if_modified_since(served: Served) -> None:
+    _, first, body = fetch(served, "/atom.xml")
+    stamp = first["last-modified"]
+    assert fetch(served, "/atom.xml", {"If-Modified-Since": stamp})[:3:2] == (304, b"")
+    earlier = email.utils.formatdate(email.utils.parsedate_to_datetime(stamp).timestamp() - 3600, usegmt=True)
+    assert fetch(served, "/atom.xml", {"If-Modified-Since": earlier})[::2] == (200, body)
+    assert fetch(served, "/atom.xml", {"If-Modified-Since": "not a date"})[::2] == (200, body)
+
+
+def test_if_none_match_takes_precedence_over_if_modified_since(served: Served) -> None:
+    _, first, body = fetch(served, "/atom.xml")
+    headers = {"If-None-Match": '"stale"', "If-Modified-Since": first["last-modified"]}
+    assert fetch(served, "/atom.xml", headers)[::2] == (200, body)
+
+
+@pytest.mark.parametrize("name", ["rss.xml", "atom.xml"])
+def test_feedparser_gets_304_on_its_second_poll(served: Served, name: str) -> None:
+    first = feedparser.parse(served.url + name)
+    assert (first.status, first.bozo) == (200, False)
+    assert len(first.entries) == len(feedparser.parse((served.root / name).read_bytes()).entries) > 0
+    second = feedparser.parse(served.url + name, etag=first.etag, modified=first.modified)
+    assert second.status == 304
+    assert not second.entries
+
+
+def expected_items(root: Path, name: str) -> list[tuple[str, str]]:
+    """(id, title) of every item, read from the file by an independent parser."""
+    if name.endswith(".json"):
+        items = json.loads((root / name).read_bytes())["items"]
+        return sorted((item["id"], item["title"]) for item in items)
+    entries = feedparser.parse((root / name).read_bytes()).entries
+    return sorted((entry.id, entry.title) for entry in entries)
+
+
+def test_reader_subscribes_and_its_second_update_is_304(
+    served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    reader_module = pytest.importorskip("reader")
+    reader = reader_module.make_reader(":memory:")
+    caplog.set_level(logging.WARNING, logger="reader")
+    try:
+        urls = [served.url + name for name in FEEDS]
+        for url in urls:
+            reader.add_feed(url)
+        reader.update_feeds(scheduled=False)
+        before = len(served.lines)
+        reader.update_feeds(scheduled=False)
+        second = served.lines[before:]
+        for name, url in zip(FEEDS, urls, strict=True):
+            assert [line.split()[-2] for line in second if f" /{name} " in line] == ["304"]
+            assert reader.get_feed(url).last_exception is None
+            stored = sorted((entry.id, entry.title) for entry in reader.get_entries(feed=url))
+            assert stored == expected_items(served.root, name)
+        assert [record.getMessage() for record in caplog.records] == []  # e.g. no "bozo feed" warning
+    finally:
+        reader.close()
+
+
+@pytest.fixture
+def outside(site: Path) -> Path:
+    """A secret beside the served folder, and symlinks inside it that point out."""
+    secret = site.parent / "secret.txt"
+    secret.write_bytes(SECRET)
+    (site / "link.txt").symlink_to(secret)
+    (site / "outside").symlink_to(site.parent, target_is_directory=True)
+    (site / ".rss.xml.abc123.tmp").write_bytes(SECRET)
+    (site / ".hidden").mkdir()
+    (site / ".hidden" / "index.html").write_bytes(SECRET)
+    return secret
+
+
+TRAVERSALS = [
+    "/../secret.txt",
+    "/../../secret.txt",
+    "/./../secret.txt",
+    "/%2e%2e/secret.txt",
+    "/%2E%2E/secret.txt",
+    "/.%2e/secret.txt",
+    "/..%2fsecret.txt",
+    "/%2e%2e%2fsecret.txt",
+    "/%2e%2e%2Fsecret.txt",
+    "/%252e%252e/secret.txt",
+    "/%252e%252e%252fsecret.txt",
+    "/..%5csecret.txt",
+    "/..\\secret.txt",
+    "/%5c..%5csecret.txt",
+    "/%c0%ae%c0%ae/secret.txt",
+    "/%ef%bc%8e%ef%bc%8e/secret.txt",
+    "/..;/secret.txt",
+    "/rss.xml/../../secret.txt",
+    "/link.txt",
+    "/outside/secret.txt",
+    "/.rss.xml.abc123.tmp",
+    "/%2erss.xml.abc123.tmp",
+    "/.hidden/",
+    "/.hidden/index.html",
+    "/%00",
+    "/secret.txt%00",
+    "/rss.xml%00.txt",
+    "//../secret.txt",
+    "http://127.0.0.1/../secret.txt",
+    "/{secret}",
+    "/%2f{secret}",
+]
+
+
+@pytest.mark.parametrize("target", TRAVERSALS)
+def test_nothing_outside_the_folder_is_served(served: Served, outside: Path, target: str) -> None:
+    request = f"GET {target.format(secret=outside)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    response = raw(served, request.encode())
+    assert status_of(response) == 404
+    assert SECRET not in response
+
+
+def test_raw_control_bytes_in_the_target_are_refused(served: Served, outside: Path) -> None:
+    for target in (b"/\x00", b"/../secret.txt\x00", b"/\xc0\xae\xc0\xae/secret.txt", b"\\..\\secret.txt"):
+        response = raw(served, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert status_of(response) in (400, 404)
+        assert SECRET not in response
+    assert fetch(served, "/rss.xml")[0] == 200
+
+
+def test_request_path_decodes_once() -> None:
+    assert request_path("/rss%2exml?x=1") == ("rss.xml",)
+    assert request_path("/a/%2e%2e/b") is None
+    assert request_path("/%252e%252e/b") == ("%2e%2e", "b")
+    assert request_path("rss.xml") is None
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "FOO"])
+def test_other_methods_are_not_allowed(served: Served, method: str) -> None:
+    status, headers, _ = fetch(served, "/rss.xml", method=method)
+    assert (status, headers["allow"]) == (405, "GET, HEAD")
+    assert (served.root / "rss.xml").read_bytes() == (SERVE_DATA / "rss.xml").read_bytes()
+
+
+@pytest.mark.parametrize(("method", "status"), [("POST", 405), ("GET", 200)])
+def test_a_request_body_is_not_taken_for_a_request(served: Served, method: str, status: int) -> None:
+    smuggled = b"GET /rss.xml HTTP/1.1\r\nHost: x\r\n\r\n"
+    head = f"{method} /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length: {len(smuggled)}\r\n\r\n".encode()
+    response = raw(served, head + smuggled)
+    assert response.count(b"HTTP/1.1 ") == 1 and status_of(response) == status
+    assert b"\r\nConnection: close\r\n" in response
+
+
+@pytest.mark.parametrize("name", [*FEEDS, "rates.json", "index.html"])
+def test_gzip_round_trips_with_its_own_etag(served: Served, name: str) -> None:
+    _, plain, body = fetch(served, "/" + name)
+    status, zipped, packed = fetch(served, "/" + name, {"Accept-Encoding": "gzip, deflate"})
+    assert (status, zipped["content-encoding"], zipped["vary"]) == (200, "gzip", "Accept-Encoding")
+    assert gzip.decompress(packed) == body == (served.root / name).read_bytes()
+    assert zipped["content-length"] == str(len(packed))
+    assert zipped["etag"] != plain["etag"]
+    assert fetch(served, "/" + name, {"Accept-Encoding": "gzip"})[2] == packed  # deterministic
+    again = fetch(served, "/" + name, {"Accept-Encoding": "gzip", "If-None-Match": zipped["etag"]})
+    assert again[0] == 304 and again[1]["etag"] == zipped["etag"]
+    assert fetch(served, "/" + name, {"If-None-Match": zipped["etag"]})[0] == 200  # not this variant
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("gzip", True),
+        ("GZIP;q=0.5", True),
+        ("deflate, gzip;q=1.0, br", True),
+        ("*", True),
+        ("x-gzip", True),
+        ("gzip;q=0", False),
+        ("gzip;q=0.000", False),
+        ("gzip;q=0, *", False),
+        ("identity", False),
+        ("", False),
+        (None, False),
+        ("gzip;q=bogus", False),
+    ],
+)
+def test_accepts_gzip(header: str | None, expected: bool) -> None:
+    assert accepts_gzip(header) is expected
+
+
+def test_none_match_rules() -> None:
+    assert none_match('"a", W/"b"', '"b"')
+    assert none_match("*", '"b"')
+    assert none_match(' , "a",, "b" ,', '"b"')  # empty list elements are allowed
+    assert not none_match('"a" "b"', '"b"')
+    assert not none_match('"ab"', '"b"')
+    assert not none_match('b', '"b"')  # an unquoted tag is malformed, not a match
+
+
+def test_head_has_the_headers_of_get_and_no_body(served: Served) -> None:
+    _, get_headers, body = fetch(served, "/feed.json", {"Accept-Encoding": "gzip"})
+    request = b"HEAD /feed.json HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n"
+    response = raw(served, request)
+    head, _, rest = response.partition(b"\r\n\r\n")
+    assert (status_of(head), rest) == (200, b"")
+    assert f"content-length: {len(body)}".encode() in head.lower()
+    assert f"etag: {get_headers['etag']}".encode() in head.lower()
+
+
+def test_head_then_get_on_one_connection(served: Served) -> None:
+    """A HEAD that leaked a body would corrupt the next response on a kept-alive connection."""
+    conn = http.client.HTTPConnection("127.0.0.1", served.server.server_port, timeout=10)
+    try:
+        conn.request("HEAD", "/rss.xml")
+        assert conn.getresponse().read() == b""
+        conn.request("GET", "/rss.xml")
+        assert conn.getresponse().read() == (served.root / "rss.xml").read_bytes()
+    finally:
+        conn.close()
+
+
+def test_a_rebuild_is_served_without_a_restart(served: Served) -> None:
+    _, first, old = fetch(served, "/rss.xml")
+    new = old.replace(b"Resigns", b"Resigns (updated)")
+    assert write_atomic(served.root / "rss.xml", new)
+    status, second, body = fetch(served, "/rss.xml")
+    assert (status, body) == (200, new)
+    assert second["etag"] != first["etag"]
+    assert fetch(served, "/rss.xml", {"If-None-Match": first["etag"]})[::2] == (200, new)
+
+
+def test_directories_serve_their_index_and_are_never_listed(served: Served) -> None:
+    (served.root / "archive").mkdir()
+    (served.root / "archive" / "index.html").write_bytes(b"<p>archive</p>")
+    (served.root / "empty").mkdir()
+    (served.root / "empty" / "page.html").write_bytes(b"<p>page</p>")
+    assert fetch(served, "/archive/")[::2] == (200, b"<p>archive</p>")
+    status, headers, _ = fetch(served, "/archive")
+    assert (status, headers["location"]) == (301, "/archive/")
+    assert fetch(served, "/empty/")[0] == 404
+    assert fetch(served, "/empty")[0] == 404
+
+
+def test_other_files_have_no_charset_and_no_vary(served: Served) -> None:
+    (served.root / "data.bin").write_bytes(b"\x00\x01")
+    status, headers, body = fetch(served, "/data.bin", {"Accept-Encoding": "gzip"})
+    assert (status, headers["content-type"], body) == (200, "application/octet-stream", b"\x00\x01")
+    assert "vary" not in headers and "content-encoding" not in headers
+
+
+def test_many_clients_at_once(served: Served) -> None:
+    expected = {name: (served.root / name).read_bytes() for name in (*FEEDS, "index.html")}
+
+    def client(number: int) -> list[bool]:
+        names = list(expected)
+        return [fetch(served, "/" + names[(number + i) % 4])[::2] == (200, expected[names[(number + i) % 4]])
+                for i in range(10)]  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = [ok for oks in pool.map(client, range(20)) for ok in oks]
+    assert results == [True] * 200
+
+
+def test_over_long_lines_get_an_error_and_serving_goes_on(served: Served) -> None:
+    size = (served.root / "rss.xml").stat().st_size
+    assert status_of(raw(served, b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n")) == 414
+    header = b"GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n"
+    assert status_of(raw(served, header)) == 431
+    many = b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(150)) + b"\r\n"
+    assert status_of(raw(served, many)) == 431
+    assert status_of(raw(served, b"GET / junk HTTP/1.1\r\n\r\n")) == 400
+    assert fetch(served, "/rss.xml")[0] == 200
+    assert [line.split()[-2:] for line in served.lines] == [["414", "-"], ["431", "-"], ["431", "-"],
+                                                           ["400", "-"], ["200", str(size)]]  # fmt: skip
+
+
+def test_a_silent_client_does_not_block_others(served: Served) -> None:
+    with socket.create_connection(("127.0.0.1", served.server.server_port), timeout=10) as silent:
+        silent.sendall(b"GET /rss")  # and then nothing more
+        for name in FEEDS:
+            assert fetch(served, "/" + name)[0] == 200
+
+
+def test_an_idle_connection_is_closed_after_the_timeout(site: Path) -> None:
+    running, thread = start(site, timeout=0.2)
+    try:
+        with socket.create_connection(("127.0.0.1", running.server.server_port), timeout=10) as idle:
+            assert idle.recv(1024) == b""  # the server hung up; it did not wait forever
+        assert fetch(running, "/rss.xml")[0] == 200
+    finally:
+        stop(running, thread)
+
+
+def test_one_log_line_per_request(served: Served) -> None:
+    fetch(served, "/rss.xml")
+    fetch(served, "/missing.xml")
+    fetch(served, "/rss.xml", method="DELETE")
+    size = (served.root / "rss.xml").stat().st_size
+    assert served.lines == [
+        f"127.0.0.1 GET /rss.xml 200 {size}",
+        "127.0.0.1 GET /missing.xml 404 14",
+        "127.0.0.1 DELETE /rss.xml 405 23",
+    ]
+
+
+def test_log_lines_escape_control_characters(served: Served) -> None:
+    raw(served, b"GET /a%0a\x1b[31m HTTP/1.1\r\nConnection: close\r\n\r\n")
+    assert served.lines == ["127.0.0.1 GET /a%0a\\x1b[31m 404 14"]
+
+
+def test_url_and_loopback_default(site: Path) -> None:
+    server = make_server(site, port=0)
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+        assert server.url == f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.server_close()
+
+
+def test_bad_folder_or_busy_port_is_a_config_error(site: Path) -> None:
+    with pytest.raises(ConfigError, match="not a folder"):
+        make_server(site / "missing", port=0)
+    with make_server(site, port=0) as busy, pytest.raises(ConfigError, match="cannot listen"):
+        make_server(site, port=busy.server_port)
+
+
+def test_ctrl_c_stops_serve_cleanly(site: Path) -> None:
+    code = "import sys; from centralasia_feed.serve import serve; serve(sys.argv[1], port=0, log=print)"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    cwd = Path(__file__).parent.parent
+    with subprocess.Popen([sys.executable, "-c", code, str(site)], cwd=cwd, env=env, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:  # fmt: skip
+        try:
+            assert process.stdout is not None
+            first = process.stdout.readline()
+            url = first.split(" at ")[1].split()[0]
+            port = int(url.rsplit(":", 1)[1].strip("/"))
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/atom.xml")
+            response = conn.getresponse()
+            assert (response.status, response.read()) == (200, (site / "atom.xml").read_bytes())
+            conn.close()
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=20)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 0
+    assert err == ""
+    size = (site / "atom.xml").stat().st_size
+    assert out.splitlines() == [f"127.0.0.1 GET /atom.xml 200 {size}", "stopped"]
