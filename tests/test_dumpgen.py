@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import itertools
 
+import dumpgen
+import dumpwords
 import pytest
+from paths import SEED
 
-from . import dumpgen, dumpwords
-from .conftest import SEED
+from centralasia_feed import parse_dump
 
 DAY = dt.date(2025, 1, 5)
 
@@ -105,13 +106,7 @@ def _titles(text: str) -> list[str]:
     return [lines[i] for i in range(len(lines) - 2) if lines[i + 1] == "" and len(lines[i + 2]) > 1000]
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("centralasia_feed.parse") is None,
-    reason="the parser (centralasia_feed.parse, issue 2) has not landed on this branch yet",
-)
 def test_generated_dumps_parse_with_no_problems(days: list[tuple[dt.date, str]]) -> None:
-    from centralasia_feed.parse import parse_dump
-
     for day, text in days[:5]:
         dump = parse_dump(text, source=f"{day}.txt")
         assert dump.problems == ()

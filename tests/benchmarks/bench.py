@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path[:0] = [str(HERE), str(HERE.parent), str(ROOT)]
 
-from tests import dumpgen  # noqa: E402
-from tests.benchmarks import report  # noqa: E402
+import dumpgen  # noqa: E402
+import report  # noqa: E402
 
 FULL = (1_000, 10_000, 100_000)
 QUICK = (100, 500, 1_000)
@@ -68,7 +68,7 @@ class Bench:
     def run(self, task: dict[str, Any], *, once: bool = False) -> dict[str, Any]:
         """One child process, one measurement; a failure becomes an ``error`` entry, not a crash."""
         task = {"repeats": 1 if once else self.repeats, "budget": self.budget, "seed": self.seed, **task}
-        command = [sys.executable, "-m", "tests.benchmarks.tasks", json.dumps(task)]
+        command = [sys.executable, str(HERE / "tasks.py"), json.dumps(task)]
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]

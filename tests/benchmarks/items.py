@@ -8,9 +8,9 @@ import random
 import re
 from decimal import Decimal
 
-from centralasia_feed.models import Article, Direction, Entry, Figure, Rate
+import dumpgen
 
-from .. import dumpgen
+from centralasia_feed.models import Article, Direction, Entry, Figure, Rate
 
 PER_DAY = 20
 _CAPTION = re.compile(r'\[caption id="attachment_(\d+)" align="(\w+)" width="(\d+)"\] ?(.*?)\[/caption\]')

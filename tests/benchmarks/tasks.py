@@ -1,4 +1,4 @@
-"""One measurement, run in a child process of its own: ``python -m tests.benchmarks.tasks '<json>'``.
+"""One measurement, run in a child process of its own: ``python tests/benchmarks/tasks.py '<json>'``.
 
 A fresh process per measurement keeps measurements from polluting each other (heap, caches, page
 faults) and gives each its own peak RSS: the kernel's high-water mark of this process's memory
@@ -19,9 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from centralasia_feed.config import FeedConfig
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parents[1])]
 
-from . import baselines, items
+import baselines  # noqa: E402
+import items  # noqa: E402
+
+from centralasia_feed.config import FeedConfig  # noqa: E402
 
 Task = dict[str, Any]
 Result = dict[str, Any]

@@ -1,1 +1,0 @@
-"""Benchmarks: run ``python tests/benchmarks/bench.py`` (not collected by pytest)."""
