@@ -103,12 +103,14 @@ def render(rows: Sequence[tuple[str, int, Result, Result]]) -> str:
 
 
 def daily(rows: Sequence[tuple[int, Result]]) -> str:
-    empty = rows[0][1]
+    """Ratios to the empty archive (the issue's) and to the smallest one whose feeds are full."""
+    empty, full = rows[0][1], rows[1][1]
     body = []
     for count, result in rows:
         shown, verdict = ratio(result, empty, 1.5)
-        body.append((f"{count:,}", seconds(result), shown, verdict, note(result)))
-    header = ("archived articles", "build s", "ratio to empty", "<= 1.5", "note")
+        to_full, _ = ratio(result, full, 1.5)
+        body.append((f"{count:,}", seconds(result), shown, verdict, to_full, note(result)))
+    header = ("archived articles", "build s", "ratio to empty", "<= 1.5", f"ratio to {rows[1][0]}", "note")
     return table("3. Daily build: one new day's dump (26 articles) into an archive", header, body)
 
 
