@@ -72,7 +72,7 @@ def rss(entries: Sequence[Entry], config: FeedConfig) -> bytes:
 
 def atom(entries: Sequence[Entry], config: FeedConfig) -> bytes:
     tz = config.tz
-    root = etree.Element(_A + "feed", nsmap={None: ATOM})
+    root = etree.Element(_A + "feed", nsmap={None: ATOM})  # type: ignore[dict-item]
     root.set("{http://www.w3.org/XML/1998/namespace}lang", config.language)
     _text(root, _A + "id", config.tag("feed"))
     _text(root, _A + "title", config.title)

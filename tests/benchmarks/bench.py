@@ -106,7 +106,7 @@ class Bench:
     def backfill_and_daily(self, archives: Sequence[int]) -> None:
         """Backfills that also prepare the archives (once per run) the daily builds start from."""
         days = self._write_days(max(FULL_FEEDS, *archives))
-        backfills, prepared = [], {}
+        backfills, prepared = [], dict[int, tuple[Path, Path]]()
         for count in (FULL_FEEDS, *archives):
             listing = self.folder / f"days-{count}.list"
             listing.write_text("\n".join(str(p) for p in days[: count // PER_DAY]), encoding="utf-8")
@@ -120,14 +120,9 @@ class Bench:
         dump = self._write_new_day(max(archives), len(days))
         daily = []
         for count in (0, FULL_FEEDS, *archives):
-            archive, out = prepared.get(count, (None, None))
-            task = {
-                "task": "daily",
-                "dump": str(dump),
-                "work": str(self.folder / "daily"),
-                "archive": str(archive) if archive else None,
-                "out": str(out) if out else None,
-            }
+            start = [str(path) for path in prepared.get(count, ())] or ["", ""]
+            task = {"task": "daily", "dump": str(dump), "work": str(self.folder / "daily")}
+            task.update(archive=start[0], out=start[1])
             result = self.run(task)
             self.results.append((f"daily build, archive {count:,}", result, None))
             daily.append((count, result))

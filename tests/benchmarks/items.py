@@ -45,7 +45,7 @@ def entries(count: int, *, seed: int) -> tuple[Entry, ...]:
 def rates(days: int, *, seed: int, first: dt.date = dumpgen.FIRST_DAY) -> tuple[Rate, ...]:
     """Five pairs a day for ``days`` editions, newest edition first."""
     rng = random.Random(seed)
-    quotes = dumpgen.SEED_QUOTES
+    quotes: tuple[dumpgen.Quote, ...] = dumpgen.SEED_QUOTES
     found: list[Rate] = []
     for day in range(days):
         date = first + dt.timedelta(days=day)
