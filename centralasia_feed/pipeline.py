@@ -7,18 +7,19 @@ old one or the new one (publish renames complete files into place).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.resources
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ._version import __version__
-from .archive import Archive
+from .archive import Archive, ArchivePage, archive_pages, newest_page
 from .config import FeedConfig
 from .errors import DumpError, PublishError
-from .models import Dump, Problem
+from .models import Dump, Entry, Problem
 from .parse import parse_dump
 from .publish import is_temporary, media_type, publish
 from .render import (
@@ -32,7 +33,7 @@ from .render import (
 
 DEFAULT_ARCHIVE = "centralasia_feed.sqlite"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
-FINGERPRINT = ".build-fingerprint"
+MANIFEST = ".build-manifest"  # digests of the archive pages in the folder
 HISTORY_DAYS = 90  # points per pair in the landing page charts
 
 DumpSource = Dump | str | os.PathLike[str]
@@ -117,11 +118,8 @@ def build(
             files = _render(store, config, out)
             changed = set(publish(out, {name: data for name, (data, _) in files.items()}))
         archived = store.count()
-    report = tuple(
-        OutputFile(name, media_type(name), items, name in changed)
-        for name, (_, items) in files.items()
-        if not is_temporary(name)
-    )
+    names = sorted((name for name in files if not is_temporary(name)), key=lambda name: "/" in name)
+    report = tuple(OutputFile(name, media_type(name), files[name][1], name in changed) for name in names)
     return BuildReport(out, report, problems, archived)
 
 
@@ -140,62 +138,91 @@ Rendered = dict[str, tuple[bytes, int]]
 
 
 def _render(store: Archive, config: FeedConfig, out: Path) -> Rendered:
-    """Every file of the output folder, with its item count."""
-    entries = store.entries(config.limit)
+    """Every file of the output folder with its item count, in the order to publish them.
+
+    Archive pages come first and the main feeds after them, so a feed never links a page that is
+    not written yet; the manifest comes last, so a build killed while publishing renders again
+    whatever it may not have finished.
+    """
+    everything = store.entries()
+    entries = everything[: config.limit]
+    pages = archive_pages(everything, config.limit)
+    newest = newest_page(pages)
     dates = store.rate_dates(config.limit)
     rates = store.rates_on(dates)
     latest = tuple(rate for rate in rates if dates and rate.date == dates[0])
-    full = store.full_chunks(config.limit)
-    previous = f"archive/{{}}-{full}.xml" if full else None
-    files: Rendered = {
-        "rss.xml": (render_rss(entries, config, links=_main_links("rss", previous)), len(entries)),
-        "atom.xml": (render_atom(entries, config, links=_main_links("atom", previous)), len(entries)),
-        "feed.json": (render_json_feed(entries, config), len(entries)),
-        "rates.json": (render_rates_feed(rates, config), len(dates)),
-        "index.html": (
-            render_index(entries, latest, config, history=store.rate_history(HISTORY_DAYS)),
-            len(entries),
-        ),
-    }
-    files.update(_archive_pages(store, config, out, full))
+    files, manifest = _archive_files(pages, config, out)
+    files["rss.xml"] = (render_rss(entries, config, links=_main_links("rss", newest)), len(entries))
+    files["atom.xml"] = (render_atom(entries, config, links=_main_links("atom", newest)), len(entries))
+    files["feed.json"] = (render_json_feed(entries, config), len(entries))
+    files["rates.json"] = (render_rates_feed(rates, config), len(dates))
+    history = store.rate_history(HISTORY_DAYS)
+    files["index.html"] = (render_index(entries, latest, config, history=history), len(entries))
+    files[MANIFEST] = (manifest, 0)
     return files
 
 
-def _main_links(kind: str, previous: str | None) -> ArchiveLinks:
-    path = "rss.xml" if kind == "rss" else "atom.xml"
-    return ArchiveLinks(self_path=path, prev_archive=previous.format(kind) if previous else None)
+def _page_name(kind: str, index: int) -> str:
+    return f"archive/{kind}-{index}.xml"
 
 
-def _archive_pages(store: Archive, config: FeedConfig, out: Path, full: int) -> Rendered:
-    """RFC 5005 archive documents, rendered only where their content (or the config) changed.
+def _main_links(kind: str, newest: ArchivePage | None) -> ArchiveLinks:
+    previous = _page_name(kind, newest.index) if newest else None
+    return ArchiveLinks(self_path=f"{kind}.xml", prev_archive=previous)
 
-    A full archive page never changes afterwards: it links only to the older page and to the
-    subscription feed, never to a newer page that does not exist yet.
+
+def _page_links(kind: str, page: ArchivePage) -> ArchiveLinks:
+    """An archive page names the feed, the page before it and, once full, the page after it.
+
+    None of these ever changes for a full page: the page after a full one always exists (the open
+    page, maybe empty), and a page never links the feed's newest page, which moves.
     """
-    fingerprint = _fingerprint(config)
-    stale = _read_text(out / FINGERPRINT) != fingerprint
-    first = 1 if stale else (store.changed_from(config.limit) or full + 1)
+    return ArchiveLinks(
+        self_path=_page_name(kind, page.index),
+        current=f"{kind}.xml",
+        prev_archive=_page_name(kind, page.previous) if page.previous else None,
+        next_archive=_page_name(kind, page.next) if page.next else None,
+    )
+
+
+def _archive_files(pages: Sequence[ArchivePage], config: FeedConfig, out: Path) -> tuple[Rendered, bytes]:
+    """RFC 5005 archive documents that differ from what ``out`` holds, and the new manifest.
+
+    The manifest keeps, per page file, a digest of all its bytes depend on (entries, links, program
+    version, config): a page with the same digest and a file in place is not rendered again, so a
+    build costs one read of the archive rather than a render of every page. Comparing with the
+    folder, not with the last build, keeps this right whichever archive or dumps built it before.
+    """
+    known = _read_manifest(out / MANIFEST)
+    salt = _fingerprint(config)
     files: Rendered = {}
-    for index in range(1, full + 1):
-        names = {kind: f"archive/{kind}-{index}.xml" for kind in ("rss", "atom")}
-        if index < first and all((out / name).is_file() for name in names.values()):
-            continue
-        chunk = store.chunk(index, config.limit)
-        for kind, name in names.items():
-            links = ArchiveLinks(
-                self_path=name,
-                current=f"{kind}.xml",
-                prev_archive=f"archive/{kind}-{index - 1}.xml" if index > 1 else None,
-            )
-            render = render_rss if kind == "rss" else render_atom
-            files[name] = (render(chunk, config, links=links), len(chunk))
-    files[FINGERPRINT] = (fingerprint.encode(), 0)
-    return files
+    lines = []
+    for page in pages:
+        for kind, render in (("rss", render_rss), ("atom", render_atom)):
+            links = _page_links(kind, page)
+            digest = _digest(salt, links, page.entries)
+            lines.append(f"{digest} {links.self_path}\n")
+            if known.get(links.self_path) != digest or not (out / links.self_path).is_file():
+                files[links.self_path] = (render(page.entries, config, links=links), len(page.entries))
+    return files, "".join(lines).encode()
+
+
+def _digest(salt: str, links: ArchiveLinks, entries: Sequence[Entry]) -> str:
+    """What a page's bytes depend on; where an entry was read (source, line) takes no part."""
+    shown = [dataclasses.replace(entry, article=dataclasses.replace(entry.article, source="", line=0))
+             for entry in entries]  # fmt: skip
+    return hashlib.sha256(f"{salt}\n{links!r}\n{shown!r}".encode()).hexdigest()
 
 
 def _fingerprint(config: FeedConfig) -> str:
-    """Changes whenever archive pages would render differently for the same entries."""
+    """Changes whenever pages would render differently for the same entries."""
     return hashlib.sha256(f"{__version__}\n{config!r}".encode()).hexdigest()
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    """The manifest's page digests by file name; nothing when it is missing or unreadable."""
+    lines = (_read_text(path) or "").splitlines()
+    return {name: digest for digest, _, name in (line.partition(" ") for line in lines) if name}
 
 
 def _read_text(path: Path) -> str | None:

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from paths import DATA, SEED
+
+from centralasia_feed import build
 from centralasia_feed.serve import FeedServer, make_server
 
-SERVE_DATA = Path(__file__).resolve().parent / "data" / "serve"
+SITE_DUMPS = (SEED, *sorted((DATA / "days").glob("*.txt")))
+_WORK = Path(tempfile.mkdtemp(prefix="centralasia-feed-site-"))
+atexit.register(shutil.rmtree, _WORK, True)
+SERVE_DATA = _WORK / "public"
+"""The site every test serves a copy of, built once per test run by ``fill_site``."""
 
 
 def fill_site(folder: Path) -> None:
-    """Fill ``folder`` with a built output folder: rss.xml, atom.xml, feed.json, rates.json, index.html.
-
-    For now these are hand-written fixture files; swapping in a real build of the seed here is
-    enough to run every serve and browser test against real output.
+    """Fill ``folder`` with a real build: the seed and the next three days, built day by day
+    through an archive (so the landing page has rate charts), with the default FeedConfig.
     """
-    for source in sorted(SERVE_DATA.iterdir()):
-        (folder / source.name).write_bytes(source.read_bytes())
+    if not SERVE_DATA.is_dir():
+        for dump in SITE_DUMPS:
+            build([dump], SERVE_DATA, archive=_WORK / "archive.sqlite")
+    shutil.copytree(SERVE_DATA, folder, dirs_exist_ok=True)
 
 
 @dataclass

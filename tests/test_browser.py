@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import struct
 import subprocess
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -88,22 +88,83 @@ def test_page_shows_the_articles(served: Served, dom: lxml.html.HtmlElement) -> 
         assert item["url"] in hrefs
 
 
+def latest_rates(root: Path) -> tuple[str, list[dict[str, str]]]:
+    """The newest rates item's date and its exact rates, from rates.json's extension object."""
+    latest = newest_items(root, "rates.json")[0]
+    extension = latest["_centralasia_feed"]
+    assert isinstance(extension, dict)
+    rates: list[dict[str, str]] = extension["rates"]
+    return rates[0]["date"], rates
+
+
 def test_page_shows_the_latest_rates(served: Served, dom: lxml.html.HtmlElement) -> None:
-    latest = newest_items(served.root, "rates.json")[0]
-    listed = str(latest.get("content_text") or re.sub(r"<[^>]+>", "", str(latest.get("content_html"))))
-    rows = re.findall(r"\b([A-Z]{3}/[A-Z]{3})\s+([0-9][0-9.]*)", listed)
-    assert rows
-    text = dom.text_content()
-    assert [row for row in rows if row[0] not in text or row[1] not in text] == []
+    day, rates = latest_rates(served.root)
+    section = dom.xpath("//section[@aria-labelledby='rates']")[0]
+    assert section.xpath("string(.//h2)").endswith(
+        time.strftime("%d %B %Y", time.strptime(day, "%Y-%m-%d")).lstrip("0")
+    )
+    rows = {
+        " ".join(row.xpath("string(th)").split()): [
+            " ".join(td.text_content().split()) for td in row.xpath("td")
+        ]
+        for row in section.xpath(".//tbody/tr")
+    }
+    assert sorted(rows) == sorted(f"{rate['base']}/{rate['quote']}" for rate in rates)
+    for rate in rates:
+        value, inverse, change, direction = rows[f"{rate['base']}/{rate['quote']}"]
+        assert (value, inverse, change) == (rate["value"], rate["inverse"], f"{rate['change_percent']}%")
+        assert direction.endswith(rate["direction"] or "unknown")
+    assert any(rate["direction"] == "down" for rate in rates)  # the history tells, on the page too
 
 
-def test_charts_when_present_are_drawn(dom: lxml.html.HtmlElement) -> None:
-    for svg in dom.xpath("//svg"):
-        shapes = svg.xpath(".//polyline/@points | .//path/@d | .//line/@x2")
-        assert any(shape.strip() for shape in shapes), lxml.html.tostring(svg)[:200]
+def test_a_chart_per_pair_with_history(served: Served, dom: lxml.html.HtmlElement) -> None:
+    dates: dict[str, set[str]] = {}
+    for item in newest_items(served.root, "rates.json"):
+        for rate in item["_centralasia_feed"]["rates"]:  # type: ignore[index]
+            dates.setdefault(f"{rate['base']}/{rate['quote']}", set()).add(rate["date"])
+    charted = {pair for pair, days in dates.items() if len(days) > 1}
+    assert len(charted) == 5
+    figures = dom.xpath("//section[@aria-labelledby='rates']//figure")
+    assert sorted(figure.xpath("string(figcaption)") for figure in figures) == sorted(charted)
+    for figure in figures:
+        (svg,) = figure.xpath(".//svg")
+        pair = figure.xpath("string(figcaption)")
+        assert svg.xpath("string(title)").startswith(pair)
+        points = svg.xpath("string(.//polyline/@points)").split()
+        assert len(points) == len(dates[pair])
+
+
+PROBE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>probe</title></head><body>
+<iframe id="page" src="index.html" style="width:{width}px;height:900px;border:0"></iframe>
+<script>
+document.getElementById("page").addEventListener("load", function () {{
+  var doc = this.contentDocument, box = doc.querySelector("#rates").parentNode.querySelector(".scroll");
+  var out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify({{viewport: doc.documentElement.clientWidth,
+    page: doc.documentElement.scrollWidth, box: box.clientWidth, table: box.scrollWidth}});
+  document.body.appendChild(out);
+}});
+</script></body></html>"""
+
+
+@pytest.mark.parametrize("width", [412, 360, 320])
+def test_the_rates_table_fits_a_phone(served: Served, tmp_path: Path, width: int) -> None:
+    """Measured by the browser itself: the page lays out in a phone-wide frame with no sideways scroll.
+
+    The probe page (test-only, with a script) frames index.html, which itself has none.
+    """
+    (served.root / "probe.html").write_text(PROBE.format(width=width), encoding="utf-8")
+    page = run_browser(tmp_path, "--hide-scrollbars", "--dump-dom", served.url + "probe.html")
+    found = lxml.html.fromstring(page)
+    sizes = json.loads(str(found.xpath("string(//pre[@id='probe'])")))
+    assert sizes["viewport"] == width
+    assert sizes["page"] <= sizes["viewport"], sizes
+    assert sizes["table"] <= sizes["box"], sizes  # the rates table needs no scrolling of its own
 
 
 def test_page_renders_on_a_phone_sized_screen(served: Served, tmp_path: Path) -> None:
+    """A phone-sized screenshot, kept under CENTRALASIA_FEED_SCREENSHOTS when that is set."""
     shot = tmp_path / "page.png"
     run_browser(tmp_path, f"--screenshot={shot}", "--window-size=412,900", "--hide-scrollbars", served.url)
     data = shot.read_bytes()

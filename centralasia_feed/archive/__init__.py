@@ -18,6 +18,16 @@ file systems. A killed build leaves a ``-journal`` that the next open rolls back
 """
 
 from ._archive import DEFAULT_PATH, MEMORY, Archive
+from ._pages import ArchivePage, archive_pages, newest_page
 from ._schema import APPLICATION_ID, SCHEMA_VERSION
 
-__all__ = ["APPLICATION_ID", "DEFAULT_PATH", "MEMORY", "SCHEMA_VERSION", "Archive"]
+__all__ = [
+    "APPLICATION_ID",
+    "DEFAULT_PATH",
+    "MEMORY",
+    "SCHEMA_VERSION",
+    "Archive",
+    "ArchivePage",
+    "archive_pages",
+    "newest_page",
+]

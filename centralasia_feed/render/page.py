@@ -1,8 +1,16 @@
 """index.html: the page a person opens first, and the page a feed reader discovers the feeds from.
 
-Valid HTML5 with no script and no external resource: autodiscovery links (absolute URLs) and
-subscribe links for all four feeds, the newest articles, the latest rates and, where the archive
-has history, one inline SVG chart per pair. Every piece of text is escaped.
+Valid HTML5 with no script and no external resource: autodiscovery links and subscribe links for
+all four feeds, the newest articles, the latest rates and, where the archive has history, one
+inline SVG chart per pair. Every piece of text is escaped.
+
+The page links the feeds by relative URLs (``rss.xml``), which browsers and feed readers resolve
+against the page's own address: the page works wherever the folder is served (another port or
+host, a path behind a proxy, a file:// preview) even when ``feed_url`` names somewhere else. The
+feeds themselves keep absolute self links and ids, as feed readers need.
+
+On a phone the rates table keeps every column: smaller text and padding below 32rem, and below
+23rem (the narrowest phones) the Inverse column gives way, as the caption says how to get it.
 """
 
 from __future__ import annotations
@@ -28,6 +36,9 @@ th[scope=row],thead th,td:last-child{text-align:left}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:1rem}
 .charts figure{margin:0}figcaption{font-weight:bold}
 svg{width:100%;height:auto;font-size:11px}svg .axis{stroke:#bbb}
+@media (max-width:32rem){body{padding:0 .75rem}table{font-size:.85rem}th,td{padding:.2rem .3rem}}
+@media (max-width:23rem){table{font-size:.8rem}th,td{padding:.15rem .2rem}
+th:nth-child(3),td:nth-child(3){display:none}}
 """.strip()
 
 
@@ -66,7 +77,7 @@ def _footer() -> str:
 
 def _head(config: FeedConfig) -> str:
     links = [
-        f'<link rel="alternate" type="{kind}" title="{text.escape(title)}" href="{_href(config, name)}">'
+        f'<link rel="alternate" type="{kind}" title="{text.escape(title)}" href="{text.escape(name)}">'
         for name, kind, title in feeds(config)
     ]
     return "\n".join(
@@ -90,14 +101,10 @@ def _header(config: FeedConfig) -> str:
 
 def _subscribe(config: FeedConfig) -> str:
     items = "\n".join(
-        f'<li><a href="{_href(config, name)}" type="{kind}">{text.escape(title)}</a></li>'
+        f'<li><a href="{text.escape(name)}" type="{kind}">{text.escape(title)}</a></li>'
         for name, kind, title in feeds(config)
     )
     return _section("subscribe", "Subscribe", f"<ul>\n{items}\n</ul>")
-
-
-def _href(config: FeedConfig, name: str) -> str:
-    return text.escape(config.url(name))
 
 
 def _section(name: str, heading: str, content: str) -> str:
@@ -142,7 +149,7 @@ def _charts(history: Mapping[str, Sequence[Rate]]) -> str:
         svg = chart_svg(history[pair], f"chart-{number}")
         if svg:
             caption = f"<figcaption>{text.escape(text.line(pair))}</figcaption>"
-            figures.append(f"<figure>\n{svg}\n{caption}\n</figure>")
+            figures.append(f"<figure>\n{caption}\n{svg}\n</figure>")  # the name above its chart
     if not figures:
         return ""
     return '<h3>History</h3>\n<div class="charts">\n' + "\n".join(figures) + "\n</div>"
