@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ._version import __version__
 from .archive import Archive
@@ -32,6 +33,7 @@ from .render import (
 
 DEFAULT_ARCHIVE = "centralasia_feed.sqlite"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+_CHUNK = 16 * 1024 * 1024
 FINGERPRINT = ".build-fingerprint"
 HISTORY_DAYS = 90  # points per pair in the landing page charts
 
@@ -79,12 +81,22 @@ def read_dump(
             size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
                 raise DumpError(f"file is {size:,} bytes, over the limit of {max_bytes:,}", source=name)
-            data = handle.read(max_bytes + 1)
+            data = _read_at_most(handle, max_bytes + 1)  # a file may grow as we read it
     except OSError as exc:
         raise DumpError(f"cannot read: {exc.strerror or exc}", source=name) from exc
     if len(data) > max_bytes:
         raise DumpError(f"file is over the limit of {max_bytes:,} bytes", source=name)
     return parse_dump(data, source=name, strict=strict)
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes, in chunks: a pipe or a growing file has no size to trust up front."""
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0 and (chunk := handle.read(min(left, _CHUNK))):
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _dumps(sources: Iterable[DumpSource], strict: bool, max_bytes: int) -> Iterator[Dump]:
