@@ -18,7 +18,7 @@ from typing import BinaryIO
 from ._version import __version__
 from .archive import Archive
 from .config import FeedConfig
-from .errors import DumpError, PublishError
+from .errors import ConfigError, DumpError, PublishError
 from .models import Dump, Problem
 from .parse import parse_dump
 from .publish import is_temporary, media_type, publish
@@ -34,6 +34,7 @@ from .render import (
 DEFAULT_ARCHIVE = "centralasia_feed.sqlite"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _CHUNK = 16 * 1024 * 1024
+MAX_LIMIT = 1_000_000  # items per feed; SQLite cannot take a LIMIT past 2**63
 FINGERPRINT = ".build-fingerprint"
 HISTORY_DAYS = 90  # points per pair in the landing page charts
 
@@ -120,6 +121,8 @@ def build(
     SQLite archive there remembers what earlier builds published.
     """
     config = config or FeedConfig()
+    if config.limit > MAX_LIMIT:
+        raise ConfigError(f"limit must be at most {MAX_LIMIT:,}, not {config.limit:,}")
     out = Path(out_dir)
     with Archive(os.fspath(archive) if archive is not None else ":memory:") as store:
         with store.transaction():
