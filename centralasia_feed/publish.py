@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
@@ -131,14 +132,44 @@ def publish(out_dir: Path, files: Mapping[str, bytes]) -> tuple[str, ...]:
         try:
             for name in changed:
                 staged.append((_stage(root / name, files[name]), root / name))
-            while staged:
-                _replace(*staged.pop(0))
+            _swap_in(staged)
         finally:
             for temp, _ in staged:
-                _discard(temp)
+                _discard(temp)  # already renamed, or left over from a failure
         for folder in {(root / name).parent for name in changed}:
             _sync_folder(folder)
     return tuple(changed)
+
+
+def _swap_in(staged: list[tuple[Path, Path]]) -> None:
+    """Rename each staged file into place; when one rename fails, put back the ones done before it.
+
+    The old files are kept as hard links until all renames succeeded (no data is copied).
+    """
+    undo: list[tuple[Path, Path | None]] = []
+    try:
+        for temp, path in staged:
+            undo.append((path, _keep_old(path)))
+            _replace(temp, path)
+    except PublishError:
+        for path, old in reversed(undo):
+            with contextlib.suppress(OSError):
+                os.replace(old, path) if old else os.unlink(path)
+        raise
+    finally:
+        for _, old in undo:
+            if old:
+                _discard(old)
+
+
+def _keep_old(path: Path) -> Path | None:
+    """A hidden hard link to the file at ``path``; None when there is none (or links fail)."""
+    keep = path.with_name(f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    try:
+        os.link(path, keep, follow_symlinks=False)
+    except OSError:
+        return None
+    return keep
 
 
 _OUR_TEMPORARY = re.compile(rf"{re.escape(TEMP_PREFIX)}.+\.[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}")
