@@ -7,6 +7,7 @@ old one or the new one (publish renames complete files into place).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.resources
 import os
@@ -124,7 +125,7 @@ def build(
     if config.limit > MAX_LIMIT:
         raise ConfigError(f"limit must be at most {MAX_LIMIT:,}, not {config.limit:,}")
     out = Path(out_dir)
-    with Archive(os.fspath(archive) if archive is not None else ":memory:") as store:
+    with _new_file_kept_on_success(archive), Archive(_archive_path(archive)) as store:
         with store.transaction():
             problems = _ingest(store, _dumps(dumps, strict, max_bytes), strict)
             if store.count() == 0 and not store.rate_dates(1):
@@ -138,6 +139,25 @@ def build(
         if not is_temporary(name)
     )
     return BuildReport(out, report, problems, archived)
+
+
+def _archive_path(archive: str | os.PathLike[str] | None) -> str:
+    return os.fspath(archive) if archive is not None else ":memory:"
+
+
+@contextlib.contextmanager
+def _new_file_kept_on_success(archive: str | os.PathLike[str] | None) -> Iterator[None]:
+    """A build that fails leaves no archive behind where there was none (SQLite made the file)."""
+    path = _archive_path(archive)
+    created = path != ":memory:" and not os.path.lexists(path)
+    try:
+        yield
+    except BaseException:
+        if created:
+            for leftover in (path, path + "-journal"):
+                with contextlib.suppress(OSError):
+                    os.unlink(leftover)
+        raise
 
 
 def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool) -> tuple[Problem, ...]:
