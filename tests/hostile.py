@@ -18,6 +18,10 @@ from hypothesis import strategies as st
 from lxml import etree
 from render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed, parse_html
 
+from centralasia_feed.errors import DumpError
+from centralasia_feed.models import Dump
+from centralasia_feed.parse import _parse
+
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "25"))
 BUILD_SETTINGS = settings(
     max_examples=EXAMPLES,
@@ -235,3 +239,28 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     if not folder.exists():
         return {}
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines as the issue counts them (LF, CRLF or CR ends), independently of the parser."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def assert_nothing_lost(data: str | bytes, source: str = "hostile") -> Dump | None:
+    """Parse: a Dump or a DumpError, nothing else; for a Dump whose text the test can decode, every
+    non-blank line is used by a value or named in a problem, and every problem line exists."""
+    try:
+        dump, used = _parse(data, source=source)
+    except DumpError as error:
+        assert error.source == source and error.line >= 0
+        return None
+    text = decoded_for_counting(data)
+    if text is not None:
+        lines = split_lines(text)
+        nonblank = {number for number, line in enumerate(lines, 1) if line.strip()}
+        problems = {problem.line for problem in dump.problems}
+        assert nonblank - used - problems == set()
+        assert used <= nonblank and problems <= set(range(1, len(lines) + 1))
+    assert all(str(problem).startswith(f"{source}:{problem.line}: ") for problem in dump.problems)
+    assert dump.articles or dump.rates
+    return dump
