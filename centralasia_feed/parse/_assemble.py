@@ -22,6 +22,7 @@ _LONGEST_TITLE = 300
 _MOST_RESULTS = 10_000
 _SENTENCE_ENDS = (".", "…")
 _CLOSERS = "\"'”’»)]"
+_FULL_STOPS = (".", "…", "!", "?", "。")
 
 Pair = tuple[Block, Block | None]
 
@@ -29,8 +30,9 @@ Pair = tuple[Block, Block | None]
 class Assembler:
     """Carries what one page needs from the pages before it: the last date, positions, rates seen."""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, last_line: int = 0) -> None:
         self.report = report
+        self.last_line = last_line  # the dump's last non-blank line: where a cut-short dump stops
         self.last_date: dt.date | None = None
         self.next_position: dict[dt.date, int] = {}
         self.rates_seen: dict[tuple[str, dt.date], Rate] = {}
@@ -71,12 +73,23 @@ class Assembler:
             summary,
             date,
             slugify(heading),
-            summary.endswith(("...", "…")),
+            summary.endswith(("...", "…")) or self._cut_short(paragraph, summary),
             figures,
             position,
             self.report.source,
             title.line,
         )
+
+    def _cut_short(self, paragraph: Block | None, summary: str) -> bool:
+        """The dump's last paragraph stopping mid-sentence: the scrape was cut off there, so the
+        text is an excerpt (and is reported), never presented as the whole paragraph."""
+        if paragraph is None or paragraph.lines[-1][0] != self.last_line or not summary:
+            return False
+        if summary.rstrip(_CLOSERS).endswith(_FULL_STOPS):
+            return False
+        end = summary if len(summary) <= 40 else "…" + summary[-39:]
+        self.report.problem(self.last_line, f"the dump ends mid-paragraph, kept as an excerpt: {quote(end)}")
+        return True
 
     def _rates(self, draft: Draft, date: dt.date) -> tuple[Rate, ...]:
         """One rate per pair: identical repeats collapse, a different repeat is reported, the first kept."""
