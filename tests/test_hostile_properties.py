@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from hostile import ANY_DUMP, BUILD_SETTINGS, EXAMPLES, assert_nothing_lost, assert_output_valid, snapshot
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from centralasia_feed import FeedConfig, build
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump
+from centralasia_feed.parse import _shortcodes
 
 PARSE_SETTINGS = settings(
     max_examples=EXAMPLES * 8,
@@ -78,3 +80,10 @@ def test_builds_with_an_archive_fail_cleanly_or_write_valid_feeds(
                 continue
             parsed.append(assert_nothing_lost(as_bytes(data), source=str(path)))
             assert_output_valid(folder / "out", entries=expected_entries(parsed, limit))
+
+
+@PARSE_SETTINGS
+@given(st.text(st.sampled_from(" \t\n\u00a0\u2028\u3000\x1c\x85ab€")), st.integers(1, 9))
+def test_normalizing_a_long_text_in_chunks_is_the_same_as_at_once(text: str, chunk: int) -> None:
+    with mock.patch.object(_shortcodes, "_CHUNK", chunk):
+        assert _shortcodes.normalize(text) == " ".join(text.split())
