@@ -91,7 +91,7 @@ _COUNTER = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """A readable ticker line: ``1 base = value quote``, changed by ``change`` percent."""
 
@@ -102,21 +102,21 @@ class Quote:
     direction: Direction | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TickerLine:
     line: int
     text: str
     quote: Quote | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateLine:
     line: int
     text: str
     date: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CounterLine:
     line: int
     text: str
