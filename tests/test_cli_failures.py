@@ -247,3 +247,17 @@ def test_debug_shows_the_traceback(capsys: pytest.CaptureFixture[str], tmp_path:
     err = capsys.readouterr().err
     assert err.startswith("Traceback (most recent call last):")
     assert err.splitlines()[-1] == f"{PREFIX}{tmp_path / 'nope'}: cannot read: No such file or directory"
+
+
+def test_a_file_name_with_a_newline_or_escape_stays_on_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "two\nlines\x1b[31m.txt"
+    line = fails(capsys, ["build", "--no-archive", "--out", str(tmp_path / "out"), str(missing)])
+    assert line.endswith("two\\nlines\\x1b[31m.txt: cannot read: No such file or directory")
+    odd = tmp_path / "odd\nname.txt"
+    odd.write_text("05 January 2025\n\nA Title\n\nA paragraph, no full stop\n", encoding="utf-8")
+    assert main(["build", "--no-archive", "--out", str(tmp_path / "out"), str(odd)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"{tmp_path}/odd\\nname.txt:5: the dump ends mid-paragraph, kept as an excerpt: 'A paragraph, no full stop'"
+    ]
