@@ -4,7 +4,7 @@ Every input must give a Dump or a DumpError, account for every non-blank line, a
 build into feeds that lxml, RFC 4287's RELAX NG, feedparser, the JSON Feed schema and html5lib accept.
 A failing input is printed (and, with atheris, saved as ``crash-*``) for tests/data/hostile.
 
-With atheris (``pip install -e '.[fuzz]'``), coverage-guided, from the repository root::
+With atheris (``pip install -e '.[test,fuzz]'``), coverage-guided, from the repository root::
 
     python tests/fuzz_build.py -max_total_time=300 fuzz-corpus/ seeds/ tests/data/hostile/ tests/data/broken/
 

@@ -258,6 +258,5 @@ def test_a_file_name_with_a_newline_or_escape_stays_on_one_line(
     odd = tmp_path / "odd\nname.txt"
     odd.write_text("05 January 2025\n\nA Title\n\nA paragraph, no full stop\n", encoding="utf-8")
     assert main(["build", "--no-archive", "--out", str(tmp_path / "out"), str(odd)]) == 0
-    assert capsys.readouterr().err.splitlines() == [
-        f"{tmp_path}/odd\\nname.txt:5: the dump ends mid-paragraph, kept as an excerpt: 'A paragraph, no full stop'"
-    ]
+    message = "the dump ends mid-paragraph, kept as an excerpt: 'A paragraph, no full stop'"
+    assert capsys.readouterr().err.splitlines() == [f"{tmp_path}/odd\\nname.txt:5: {message}"]
