@@ -1,7 +1,7 @@
 """Hostile dumps for the property, corpus, fuzz and CLI tests: generators, and one check of a whole
 output folder by independent readers (lxml, RFC 4287 RELAX NG, feedparser, jsonschema, html5lib).
 
-Budgets: ``HOSTILE_EXAMPLES`` (an environment variable, default 25) sets hypothesis' example count
+Budgets: ``HOSTILE_EXAMPLES`` (an environment variable, default 50) sets hypothesis' example count
 for the whole-build properties, so ``HOSTILE_EXAMPLES=2000 pytest tests/test_hostile_properties.py``
 runs a longer campaign without editing anything.
 """
@@ -22,7 +22,7 @@ from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump
 from centralasia_feed.parse import _parse
 
-EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "50"))
 BUILD_SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
