@@ -3,6 +3,10 @@
 Each file is written to a hidden temporary name in its own folder, flushed to disk, and renamed over
 the old one (``os.replace`` is atomic on POSIX). Files whose bytes did not change are left alone,
 so their modification time, and the Last-Modified a server derives from it, stays put.
+
+``publish`` writes a whole folder: every temporary file first, then every rename, under a lock
+(``.publish.lock``), putting old files back if a rename fails. A build killed with SIGKILL can
+still leave temporary files; they are hidden (never served) and the next publish removes them.
 """
 
 from __future__ import annotations
