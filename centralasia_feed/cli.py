@@ -51,8 +51,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _fail(args: argparse.Namespace, message: str) -> int:
     if args.debug:
         traceback.print_exc()
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {one_line(message)}", file=sys.stderr)
     return 1
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: a file name holding a newline or an escape cannot split a
+    message in two or drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def _quiet_stdout() -> None:
@@ -164,7 +172,7 @@ def _port(text: str) -> int:
 
 def _print_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(one_line(str(problem)), file=sys.stderr)
 
 
 def _run_parse(args: argparse.Namespace) -> int:

@@ -18,10 +18,16 @@ from .errors import ConfigError
 
 _TAG_DATE = re.compile(r"\d{4}(-\d\d(-\d\d)?)?")
 _AUTHORITY = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
+_URI = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")  # RFC 3986 characters
 
 
 def _absolute_folder_url(name: str, url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
+    if not _URI.fullmatch(url):
+        raise ConfigError(f"{name} holds characters a URL cannot (percent-encode them): {url!r}")
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError as exc:
+        raise ConfigError(f"{name} is not a URL ({exc}): {url!r}") from exc
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"{name} must be an absolute http(s) URL, not {url!r}")
     if parts.query or parts.fragment:

@@ -7,6 +7,7 @@ old one or the new one (publish renames complete files into place).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import importlib.resources
@@ -16,12 +17,12 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import BinaryIO, ClassVar
 
 from ._version import __version__
 from .archive import Archive, ArchivePage, Changes, archive_page, archived, newest_page, page_count, page_of
 from .config import FeedConfig
-from .errors import DumpError, PublishError
+from .errors import ConfigError, DumpError, PublishError
 from .models import Dump, Entry, Problem
 from .parse import parse_dump
 from .publish import is_temporary, media_type, publish
@@ -37,6 +38,8 @@ from .render import (
 DEFAULT_ARCHIVE = "centralasia_feed.sqlite"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 MANIFEST = ".build-manifest"  # what the archive pages in the folder show (see _Manifest)
+_CHUNK = 16 * 1024 * 1024
+MAX_LIMIT = 1_000_000  # items per feed; SQLite cannot take a LIMIT past 2**63
 HISTORY_DAYS = 90  # points per pair in the landing page charts
 
 DumpSource = Dump | str | os.PathLike[str]
@@ -83,12 +86,22 @@ def read_dump(
             size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
                 raise DumpError(f"file is {size:,} bytes, over the limit of {max_bytes:,}", source=name)
-            data = handle.read(max_bytes + 1)
+            data = _read_at_most(handle, max_bytes + 1)  # a file may grow as we read it
     except OSError as exc:
         raise DumpError(f"cannot read: {exc.strerror or exc}", source=name) from exc
     if len(data) > max_bytes:
         raise DumpError(f"file is over the limit of {max_bytes:,} bytes", source=name)
     return parse_dump(data, source=name, strict=strict)
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes, in chunks: a pipe or a growing file has no size to trust up front."""
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0 and (chunk := handle.read(min(left, _CHUNK))):
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _dumps(sources: Iterable[DumpSource], strict: bool, max_bytes: int) -> Iterator[Dump]:
@@ -112,8 +125,10 @@ def build(
     SQLite archive there remembers what earlier builds published.
     """
     config = config or FeedConfig()
+    if config.limit > MAX_LIMIT:
+        raise ConfigError(f"limit must be at most {MAX_LIMIT:,}, not {config.limit:,}")
     out = Path(out_dir)
-    with Archive(os.fspath(archive) if archive is not None else ":memory:") as store:
+    with _new_file_kept_on_success(archive), Archive(_archive_path(archive)) as store:
         with store.transaction():
             problems = _ingest(store, _dumps(dumps, strict, max_bytes), strict)
             if store.count() == 0 and not store.rate_dates(1):
@@ -126,6 +141,25 @@ def build(
     names = sorted((name for name in items if not is_temporary(name)), key=lambda name: "/" in name)
     report = tuple(OutputFile(name, media_type(name), items[name], name in changed) for name in names)
     return BuildReport(out, report, problems, archived)
+
+
+def _archive_path(archive: str | os.PathLike[str] | None) -> str:
+    return os.fspath(archive) if archive is not None else ":memory:"
+
+
+@contextlib.contextmanager
+def _new_file_kept_on_success(archive: str | os.PathLike[str] | None) -> Iterator[None]:
+    """A build that fails leaves no archive behind where there was none (SQLite made the file)."""
+    path = _archive_path(archive)
+    created = path != ":memory:" and not os.path.lexists(path)
+    try:
+        yield
+    except BaseException:
+        if created:
+            for leftover in (path, path + "-journal"):
+                with contextlib.suppress(OSError):
+                    os.unlink(leftover)
+        raise
 
 
 def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool) -> tuple[Problem, ...]:

@@ -3,17 +3,28 @@
 Each file is written to a hidden temporary name in its own folder, flushed to disk, and renamed over
 the old one (``os.replace`` is atomic on POSIX). Files whose bytes did not change are left alone,
 so their modification time, and the Last-Modified a server derives from it, stays put.
+
+``publish`` writes a whole folder: every temporary file first, then every rename, under a lock
+(``.publish.lock``), putting old files back if a rename fails. A build killed with SIGKILL can
+still leave temporary files; they are hidden (never served) and the next publish removes them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import secrets
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from .errors import PublishError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows has no flock; builds there are not serialized
+    fcntl = None  # type: ignore[assignment]
 
 RSS = "application/rss+xml"
 ATOM = "application/atom+xml"
@@ -21,6 +32,8 @@ JSON_FEED = "application/feed+json"
 HTML = "text/html"
 
 TEMP_PREFIX = "."
+TEMP_SUFFIX = ".tmp"
+LOCK_NAME = ".publish.lock"
 
 
 def media_type(name: str) -> str:
@@ -46,12 +59,26 @@ def is_temporary(name: str) -> bool:
 
 def write_atomic(path: Path, data: bytes) -> bool:
     """Replace ``path`` with ``data`` atomically; returns False when it already held these bytes."""
-    with contextlib.suppress(OSError):
-        if path.read_bytes() == data:
-            return False
+    if _holds(path, data):
+        return False
+    temp = _stage(path, data)
+    _replace(temp, path)
+    _sync_folder(path.parent)
+    return True
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """``data`` in a complete, synced, hidden temporary file beside ``path``; nothing left on failure."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as exc:
         raise PublishError(f"cannot write: {exc.strerror or exc}", path=str(path)) from exc
     try:
@@ -60,13 +87,23 @@ def write_atomic(path: Path, data: bytes) -> bool:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
+    except OSError as exc:
+        _discard(Path(temp))
+        raise PublishError(f"cannot write: {exc.strerror or exc}", path=str(path)) from exc
+    return Path(temp)
+
+
+def _replace(temp: Path, path: Path) -> None:
+    try:
         os.replace(temp, path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+        _discard(temp)
         raise PublishError(f"cannot write: {exc.strerror or exc}", path=str(path)) from exc
-    _sync_folder(path.parent)
-    return True
+
+
+def _discard(temp: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(temp)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -80,12 +117,93 @@ def _sync_folder(folder: Path) -> None:
 
 
 def publish(out_dir: Path, files: Mapping[str, bytes]) -> tuple[str, ...]:
-    """Write every file under ``out_dir`` atomically; returns the names whose bytes changed."""
+    """Write every file under ``out_dir`` atomically; returns the names whose bytes changed.
+
+    Two phases: every changed file is first written in full to a temporary file, and only then
+    are they renamed into place, so a full disk or a failed write leaves the folder as it was.
+    The folder is locked meanwhile, so a concurrent build waits, and temporary files a killed
+    build left behind are removed first.
+    """
     root = Path(out_dir)
-    changed = []
-    for name, data in files.items():
+    for name in files:
         if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
             raise PublishError("refusing a file name outside the output folder", path=name)
-        if write_atomic(root / name, data):
-            changed.append(name)
+    with _locked(root):
+        for folder in {(root / name).parent for name in files}:
+            remove_stale_temporaries(folder)
+        changed = [name for name, data in files.items() if not _holds(root / name, data)]
+        staged: list[tuple[Path, Path]] = []
+        try:
+            for name in changed:
+                staged.append((_stage(root / name, files[name]), root / name))
+            _swap_in(staged)
+        finally:
+            for temp, _ in staged:
+                _discard(temp)  # already renamed, or left over from a failure
+        for folder in {(root / name).parent for name in changed}:
+            _sync_folder(folder)
     return tuple(changed)
+
+
+def _swap_in(staged: list[tuple[Path, Path]]) -> None:
+    """Rename each staged file into place; when one rename fails, put back the ones done before it.
+
+    The old files are kept as hard links until all renames succeeded (no data is copied).
+    """
+    undo: list[tuple[Path, Path | None]] = []
+    try:
+        for temp, path in staged:
+            undo.append((path, _keep_old(path)))
+            _replace(temp, path)
+    except PublishError:
+        for path, old in reversed(undo):
+            with contextlib.suppress(OSError):
+                os.replace(old, path) if old else os.unlink(path)
+        raise
+    finally:
+        for _, old in undo:
+            if old:
+                _discard(old)
+
+
+def _keep_old(path: Path) -> Path | None:
+    """A hidden hard link to the file at ``path``; None when there is none (or links fail)."""
+    keep = path.with_name(f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    try:
+        os.link(path, keep, follow_symlinks=False)
+    except OSError:
+        return None
+    return keep
+
+
+_OUR_TEMPORARY = re.compile(rf"{re.escape(TEMP_PREFIX)}.+\.[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}")
+
+
+def remove_stale_temporaries(folder: Path) -> tuple[str, ...]:
+    """Delete the temporary files of ours (``.rss.xml.k2j4h5g6.tmp``) a killed build left in ``folder``.
+
+    Called with the folder lock held, so no live build is writing them.
+    """
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if _OUR_TEMPORARY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                _discard(Path(entry.path))
+                removed.append(entry.name)
+    return tuple(sorted(removed))
+
+
+@contextlib.contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    """An exclusive lock on ``root/.publish.lock`` (POSIX ``flock``; elsewhere no lock)."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise PublishError(f"cannot write: {exc.strerror or exc}", path=str(root)) from exc
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

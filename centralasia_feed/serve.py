@@ -255,6 +255,7 @@ class FeedServer(ThreadingHTTPServer):
     """A threading HTTP server over one folder; ``url`` is where it listens."""
 
     daemon_threads = True
+    request_queue_size = 128  # socketserver's 5 makes a burst of readers wait seconds on SYN retries
 
     def __init__(self, root: Path, address: tuple[str, int], *, log: Log | None, timeout: float) -> None:
         self.root = root

@@ -96,7 +96,7 @@ def test_every_file_has_validators(served: Served) -> None:
 
 @pytest.mark.parametrize(
     "header",
-    ["{etag}", 'W/{etag}', '"nope", {etag}', '"a",W/"b" , {etag} ', "*", '"a", "b"'],
+    ["{etag}", "W/{etag}", '"nope", {etag}', '"a",W/"b" , {etag} ', "*", '"a", "b"'],
 )
 def test_if_none_match(served: Served, header: str) -> None:
     _, first, body = fetch(served, "/rss.xml")
@@ -298,7 +298,7 @@ def test_none_match_rules() -> None:
     assert none_match(' , "a",, "b" ,', '"b"')  # empty list elements are allowed
     assert not none_match('"a" "b"', '"b"')
     assert not none_match('"ab"', '"b"')
-    assert not none_match('b', '"b"')  # an unquoted tag is malformed, not a match
+    assert not none_match("b", '"b"')  # an unquoted tag is malformed, not a match
 
 
 def test_head_has_the_headers_of_get_and_no_body(served: Served) -> None:

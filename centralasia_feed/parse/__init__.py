@@ -41,7 +41,7 @@ def _parse(
     """``parse_dump``, plus the numbers of the lines its values were made from (for the tests)."""
     report = Report(DEFAULT_SOURCE if source is None else source)
     lines = decode_lines(data, report)
-    assembler = Assembler(report)
+    assembler = Assembler(report, _last_nonblank(lines))
     pages = tuple(assembler.page(draft) for draft in paginate(tokenize(lines, report), report))
     dump = Dump(report.source, pages, report.sorted_problems())
     if strict and dump.problems:
@@ -50,6 +50,10 @@ def _parse(
     if not dump.articles and not dump.rates:
         raise DumpError("no articles or rates", source=report.source, line=_first_line(dump))
     return dump, frozenset(report.used)
+
+
+def _last_nonblank(lines: list[str]) -> int:
+    return next((number for number in range(len(lines), 0, -1) if lines[number - 1].strip()), 0)
 
 
 def _first_line(dump: Dump) -> int:

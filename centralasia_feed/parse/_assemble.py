@@ -17,8 +17,12 @@ from ._shortcodes import clean, normalize
 from ._slug import slugify
 
 _LONGEST_TITLE = 300
+# A listing position becomes seconds before the edition's midnight; a counter past this is not
+# believed, so a hostile ``Viewing results 999999999 - ...`` cannot date articles decades back.
+_MOST_RESULTS = 10_000
 _SENTENCE_ENDS = (".", "…")
 _CLOSERS = "\"'”’»)]"
+_FULL_STOPS = (".", "…", "!", "?", "。")
 
 Pair = tuple[Block, Block | None]
 
@@ -26,8 +30,9 @@ Pair = tuple[Block, Block | None]
 class Assembler:
     """Carries what one page needs from the pages before it: the last date, positions, rates seen."""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, last_line: int = 0) -> None:
         self.report = report
+        self.last_line = last_line  # the dump's last non-blank line: where a cut-short dump stops
         self.last_date: dt.date | None = None
         self.next_position: dict[dt.date, int] = {}
         self.rates_seen: dict[tuple[str, dt.date], Rate] = {}
@@ -42,7 +47,7 @@ class Assembler:
             return Page(
                 None, first=_count(draft, 0), last=_count(draft, 1), total=_count(draft, 2), line=draft.line
             )
-        first = draft.counter[0] if draft.counter else None
+        first = draft.counter[0] if draft.counter and draft.counter[0] <= _MOST_RESULTS else None
         start = max(first, 1) - 1 if first is not None else self.next_position.get(date, 0)
         self.next_position[date] = start + len(pairs)
         articles = tuple(
@@ -68,12 +73,23 @@ class Assembler:
             summary,
             date,
             slugify(heading),
-            summary.endswith(("...", "…")),
+            summary.endswith(("...", "…")) or self._cut_short(paragraph, summary),
             figures,
             position,
             self.report.source,
             title.line,
         )
+
+    def _cut_short(self, paragraph: Block | None, summary: str) -> bool:
+        """The dump's last paragraph stopping mid-sentence: the scrape was cut off there, so the
+        text is an excerpt (and is reported), never presented as the whole paragraph."""
+        if paragraph is None or paragraph.lines[-1][0] != self.last_line or not summary:
+            return False
+        if summary.rstrip(_CLOSERS).endswith(_FULL_STOPS):
+            return False
+        end = summary if len(summary) <= 40 else "…" + summary[-39:]
+        self.report.problem(self.last_line, f"the dump ends mid-paragraph, kept as an excerpt: {quote(end)}")
+        return True
 
     def _rates(self, draft: Draft, date: dt.date) -> tuple[Rate, ...]:
         """One rate per pair: identical repeats collapse, a different repeat is reported, the first kept."""
@@ -124,6 +140,8 @@ class Assembler:
         said = f"results counter {first} - {last} of {total}"
         if first < 1 or first > last:
             self.report.problem(draft.counter_line, f"{said} is not a range of results")
+        elif first > _MOST_RESULTS:
+            self.report.problem(draft.counter_line, f"{said} starts past result {_MOST_RESULTS:,}")
         elif last > total:
             self.report.problem(draft.counter_line, f"{said} goes past its total")
         elif last - first + 1 != found:

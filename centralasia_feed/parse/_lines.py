@@ -82,12 +82,16 @@ _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s{1,3}([A-Za-z]{3,9})\.?,?\s{1,3}(\d{4}
 _MONTH_DAY_YEAR = re.compile(r"([A-Za-z]{3,9})\.?\s{1,3}(\d{1,2}),?\s{1,3}(\d{4})")
 _YEAR_MONTH_DAY = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
 _AMBIGUOUS = re.compile(r"\d{1,2}([-/.])\d{1,2}\1\d{2,4}")
+# Edition dates a news site can have: before 1990 the W3C validator calls a feed date implausible,
+# and years near 1 or 9999 overflow once a time zone and a listing position are applied.
+_EARLIEST = dt.date(1990, 1, 1)
+_LATEST = dt.date(2199, 12, 31)
 _COUNTER = re.compile(
     r"viewing\s{1,3}results\s{1,3}(\d{1,9})\s{0,3}[-–—]\s{0,3}(\d{1,9})\s{1,3}of\s{1,3}(\d{1,9})", re.I
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """A readable ticker line: ``1 base = value quote``, changed by ``change`` percent."""
 
@@ -98,21 +102,21 @@ class Quote:
     direction: Direction | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TickerLine:
     line: int
     text: str
     quote: Quote | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateLine:
     line: int
     text: str
     date: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CounterLine:
     line: int
     text: str
@@ -212,6 +216,9 @@ def _read_date(number: int, text: str, report: Report) -> DateLine | None:
         date = dt.date(*parts)
     except ValueError:
         report.problem(number, f"no such date: {quote(text)}", text)
+        return DateLine(number, text, None)
+    if not _EARLIEST <= date <= _LATEST:
+        report.problem(number, f"edition date outside {_EARLIEST.year}-{_LATEST.year}: {quote(text)}", text)
         return DateLine(number, text, None)
     if rest is not text and weekday and _WEEKDAYS[weekday.group(1).lower()] != date.weekday():
         report.problem(number, f"the weekday does not match the date: {quote(text)}", text)

@@ -18,13 +18,29 @@ _ATTRIBUTE = re.compile(r"""([\w-]{1,40})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'\]
 _ATTACHMENT = re.compile(r"attachment_(\d{1,18})")
 _NUMBER = re.compile(r"\d{1,9}")
 _HTML_TAG = re.compile(r"<[^<>]*>")
+_SPACE = re.compile(r"\s")  # the characters str.split() splits on
+_CHUNK = 1 << 20
 _KNOWN = frozenset({"caption", "wp_caption", "embed", "gallery", "audio", "video", "playlist"})
 _CAPTIONS = frozenset({"caption", "wp_caption"})
 
 
 def normalize(text: str) -> str:
-    """Whitespace runs (NBSP and other Unicode spaces included) to one space, ends stripped."""
-    return " ".join(text.split())
+    """Whitespace runs (NBSP and other Unicode spaces included) to one space, ends stripped.
+
+    A long text goes a chunk at a time, each cut at a space: ``str.split`` on a whole 50 MB
+    paragraph would hold ten million word objects (ten times the text) at once.
+    """
+    if len(text) <= _CHUNK:
+        return " ".join(text.split())
+    pieces = []
+    start = 0
+    while start < len(text):
+        space = _SPACE.search(text, start + _CHUNK)
+        end = space.start() if space else len(text)
+        if piece := " ".join(text[start:end].split()):
+            pieces.append(piece)
+        start = end
+    return " ".join(pieces)
 
 
 def clean(paragraph: str) -> tuple[str, tuple[Figure, ...]]:

@@ -1,0 +1,200 @@
+"""Plain scripts that write the same documents as our renderer, for the render benchmark's ratios.
+
+Raw lxml for RSS and Atom (the floor under feedgen, which builds the same lxml tree), and one
+``json.dumps`` for each JSON Feed. Each does the work a renderer cannot skip: escaping the excerpt
+into HTML with its figures and "Read more" link, formatting dates, minting ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import html
+import json
+from collections.abc import Sequence
+from itertools import groupby
+from typing import Any
+
+from lxml import etree
+
+from centralasia_feed.config import FeedConfig
+from centralasia_feed.models import Entry, Rate
+
+ATOM = "http://www.w3.org/2005/Atom"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+_A = f"{{{ATOM}}}"
+
+
+def content_html(entry: Entry, config: FeedConfig) -> str:
+    """The excerpt as HTML: paragraph, figures, and a read-more link when the site cut it."""
+    article = entry.article
+    summary = article.summary
+    if article.truncated and not summary.endswith(("...", "\u2026")):
+        summary += " \u2026"
+    parts = [f"<p>{html.escape(summary)}</p>"]
+    parts += [f"<figure><figcaption>{html.escape(f.caption)}</figcaption></figure>" for f in article.figures]
+    if article.truncated:
+        link = html.escape(config.source_link(article.slug))
+        parts.append(f'<p><a href="{link}">Read more at {_host(config)}</a></p>')
+    return "\n".join(parts)
+
+
+def _host(config: FeedConfig) -> str:
+    return config.source_url.split("/")[2]
+
+
+def rss(entries: Sequence[Entry], config: FeedConfig) -> bytes:
+    tz = config.tz
+    root = etree.Element("rss", version="2.0", nsmap={"atom": ATOM, "content": CONTENT})
+    channel = etree.SubElement(root, "channel")
+    _text(channel, "title", config.title)
+    _text(channel, "link", config.source_url)
+    _text(channel, "description", config.description)
+    self_link = {"href": config.url("rss.xml"), "rel": "self", "type": "application/rss+xml"}
+    etree.SubElement(channel, _A + "link", self_link)
+    _text(channel, "docs", "http://www.rssboard.org/rss-specification")
+    _text(channel, "generator", "baseline dev")
+    _text(channel, "language", config.language)
+    if entries:
+        _text(channel, "lastBuildDate", email.utils.format_datetime(entries[0].updated.time(tz)))
+    for entry in entries:
+        body = content_html(entry, config)
+        item = etree.SubElement(channel, "item")
+        _text(item, "title", entry.article.title)
+        _text(item, "link", config.source_link(entry.slug))
+        _text(item, "description", body)
+        if not entry.article.truncated:
+            _text(item, f"{{{CONTENT}}}encoded", body)
+        _text(item, "guid", config.tag("article", entry.slug)).set("isPermaLink", "false")
+        _text(item, "pubDate", email.utils.format_datetime(entry.published.time(tz)))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def atom(entries: Sequence[Entry], config: FeedConfig) -> bytes:
+    tz = config.tz
+    root = etree.Element(_A + "feed", nsmap={None: ATOM})  # type: ignore[dict-item]
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", config.language)
+    _text(root, _A + "id", config.tag("feed"))
+    _text(root, _A + "title", config.title)
+    if entries:
+        _text(root, _A + "updated", entries[0].updated.time(tz).isoformat())
+    author = etree.SubElement(root, _A + "author")
+    _text(author, _A + "name", config.author)
+    _text(author, _A + "uri", config.source_url)
+    self_link = {"href": config.url("atom.xml"), "rel": "self", "type": "application/atom+xml"}
+    etree.SubElement(root, _A + "link", self_link)
+    etree.SubElement(root, _A + "link", href=config.source_url, rel="alternate", type="text/html")
+    _text(root, _A + "generator", "baseline").set("version", "dev")
+    _text(root, _A + "subtitle", config.description)
+    for entry in entries:
+        node = etree.SubElement(root, _A + "entry")
+        _text(node, _A + "id", config.tag("article", entry.slug))
+        _text(node, _A + "title", entry.article.title)
+        _text(node, _A + "updated", entry.updated.time(tz).isoformat())
+        if entry.article.truncated:
+            etree.SubElement(node, _A + "link", href=config.source_link(entry.slug))
+            _text(node, _A + "summary", content_html(entry, config)).set("type", "html")
+        else:
+            _text(node, _A + "content", content_html(entry, config)).set("type", "html")
+            etree.SubElement(node, _A + "link", href=config.source_link(entry.slug))
+        _text(node, _A + "published", entry.published.time(tz).isoformat())
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _text(parent: etree._Element, tag: str, text: str) -> etree._Element:
+    node = etree.SubElement(parent, tag)
+    node.text = text
+    return node
+
+
+def json_feed(entries: Sequence[Entry], config: FeedConfig) -> bytes:
+    return _dumps(_feed(config, "feed.json", config.title, [_item(entry, config) for entry in entries]))
+
+
+def _item(entry: Entry, config: FeedConfig) -> dict[str, Any]:
+    tz, article = config.tz, entry.article
+    item: dict[str, Any] = {
+        "id": config.tag("article", entry.slug),
+        "url": config.source_link(entry.slug),
+        "title": article.title,
+        "content_html": content_html(entry, config),
+    }
+    if article.truncated:
+        item["summary"] = article.summary
+    item["date_published"] = entry.published.time(tz).isoformat()
+    if entry.updated != entry.published:
+        item["date_modified"] = entry.updated.time(tz).isoformat()
+    figures = [
+        {"caption": f.caption, "attachment_id": f.attachment_id, "width": f.width} for f in article.figures
+    ]
+    first = entry.published.date.isoformat()
+    item["_centralasia_feed"] = {"truncated": article.truncated, "first_edition": first, "figures": figures}
+    return item
+
+
+def rates_feed(rates: Sequence[Rate], config: FeedConfig) -> bytes:
+    """Rates arrive grouped by date, newest first, sorted by pair (as the archive returns them)."""
+    items = [_rates_item(date, tuple(group), config) for date, group in groupby(rates, key=lambda r: r.date)]
+    feed = _feed(config, "rates.json", f"{config.title}: exchange rates", items)
+    feed["description"] = f"Daily exchange rates of the Central Asian currencies, from {config.title}."
+    return _dumps(feed)
+
+
+_COLUMNS = ("Pair", "Value", "Inverse", "Change", "Direction")
+_HEAD = "".join(f'<th scope="col">{name}</th>' for name in _COLUMNS)
+_EXPLANATION = (
+    "1 unit of the first currency of a pair is worth Value units of the second; Inverse is the reverse."
+)
+_TABLE_HEAD = f"<table>\n<caption>{_EXPLANATION}</caption>\n<thead><tr>{_HEAD}</tr></thead>"
+_ARROWS = {"up": "\u25b2 up", "down": "\u25bc down", "flat": "\u25ac flat", None: "? unknown"}
+
+
+def _rates_item(date: dt.date, rates: Sequence[Rate], config: FeedConfig) -> dict[str, Any]:
+    cells = [
+        (r.pair, f"{r.value:f}", f"{r.inverse:f}", f"{r.change_percent:f}%", _ARROWS[r.direction])
+        for r in rates
+    ]
+    lines = [f"{a:<8} {b:>8} {c:>8} {d:>7}  {e}" for a, b, c, d, e in (_COLUMNS, *cells)]
+    text = "\n".join([*lines, "", _EXPLANATION])
+    rows = "\n".join(
+        f'<tr><th scope="row"><abbr title="{r.base_name}">{r.base}</abbr>/<abbr title="{r.quote_name}">'
+        f"{r.quote}</abbr></th><td>{b}</td><td>{c}</td><td>{d}</td><td>{e}</td></tr>"
+        for r, (_, b, c, d, e) in zip(rates, cells, strict=True)
+    )
+    exact = [
+        {
+            "base": r.base,
+            "quote": r.quote,
+            "value": str(r.value),
+            "inverse": str(r.inverse),
+            "change_percent": str(r.change_percent),
+            "direction": r.direction,
+            "date": r.date.isoformat(),
+        }
+        for r in rates
+    ]
+    return {
+        "id": config.tag("rates", date.isoformat()),
+        "title": f"Exchange rates, {date.day} {date:%B %Y}",
+        "content_text": text,
+        "content_html": f"{_TABLE_HEAD}\n<tbody>\n{rows}\n</tbody>\n</table>",
+        "date_published": dt.datetime.combine(date, dt.time(), config.tz).isoformat(),
+        "_centralasia_feed": {"rates": exact},
+    }
+
+
+def _feed(config: FeedConfig, path: str, title: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "home_page_url": config.source_url,
+        "feed_url": config.url(path),
+        "description": config.description,
+        "language": config.language,
+        "authors": [{"name": config.author, "url": config.source_url}],
+        "items": items,
+    }
+
+
+def _dumps(feed: dict[str, Any]) -> bytes:
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode()

@@ -1,0 +1,139 @@
+"""The benchmark's tables: one per section, each figure beside its baseline and its target."""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Sequence
+from typing import Any
+
+Result = dict[str, Any]
+BASELINE_NAMES = {"rss": "raw lxml", "atom": "raw lxml", "json": "json.dumps", "rates": "json.dumps"}
+
+
+def machine() -> str:
+    """nproc, CPU model and Python version, for the figures' caption."""
+    model = "unknown CPU"
+    if os.path.exists("/proc/cpuinfo"):
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            models = (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+            model = next(models, model)
+    return f"Machine: {os.cpu_count()} CPUs, {model}, Python {platform.python_version()}, {platform.system()}"
+
+
+def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table: first column left-aligned, the others right-aligned."""
+    widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
+    lines = [f"\n{title}"]
+    for row in (header, *rows):
+        cells = [
+            str(cell).ljust(w) if i == 0 else str(cell).rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  " + "  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def seconds(result: Result | None) -> str:
+    if not result or "error" in result:
+        return "n/a"
+    return f"{result['seconds']:.3f}"
+
+
+def ratio(ours: Result | None, base: Result | None, target: float) -> tuple[str, str]:
+    """``ours / base`` and whether it meets the target (a ratio at most ``target``)."""
+    if not ours or not base or "error" in ours or "error" in base or base["seconds"] <= 0:
+        return "n/a", ""
+    value = ours["seconds"] / base["seconds"]
+    return f"{value:.2f}", "ok" if value <= target else "MISS"
+
+
+def note(*results: Result | None) -> str:
+    return "; ".join(
+        r.get("error") or r.get("note", "") for r in results if r and (r.get("error") or r.get("note"))
+    )
+
+
+def parse(rows: Sequence[tuple[int, float, Result, Result]]) -> str:
+    body = []
+    for count, megabytes, ours, floor in rows:
+        shown, verdict = ratio(ours, floor, 1.25)
+        body.append(
+            (
+                f"{count:,}",
+                f"{megabytes:.1f}",
+                seconds(ours),
+                _speed(megabytes, ours),
+                _speed(megabytes, floor),
+                shown,
+                verdict,
+                note(ours),
+            )
+        )
+    header = ("articles", "MB", "parse s", "parse MB/s", "floor MB/s", "ratio", "<= 1.25", "note")
+    return table(
+        "1. Parse throughput, beside the read + decode + splitlines floor of the same file", header, body
+    )
+
+
+def _speed(megabytes: float, result: Result | None) -> str:
+    if not result or "error" in result or result["seconds"] <= 0:
+        return "n/a"
+    return f"{megabytes / result['seconds']:.1f}"
+
+
+def render(rows: Sequence[tuple[str, int, Result, Result]]) -> str:
+    body = []
+    for kind, count, ours, base in rows:
+        shown, verdict = ratio(ours, base, 1.3)
+        body.append(
+            (
+                kind,
+                f"{count:,}",
+                seconds(ours),
+                seconds(base),
+                BASELINE_NAMES[kind],
+                shown,
+                verdict,
+                note(ours, base),
+            )
+        )
+    header = ("feed", "items", "ours s", "baseline s", "baseline", "ratio", "<= 1.3", "output / note")
+    return table("2. Render time, beside a plain script writing the same document", header, body)
+
+
+def daily(rows: Sequence[tuple[int, Result]]) -> str:
+    """Ratios to the empty archive (the issue's) and to the smallest one whose feeds are full."""
+    empty, full = rows[0][1], rows[1][1]
+    body = []
+    for count, result in rows:
+        shown, verdict = ratio(result, empty, 1.5)
+        to_full, _ = ratio(result, full, 1.5)
+        body.append((f"{count:,}", seconds(result), shown, verdict, to_full, note(result)))
+    header = ("archived articles", "build s", "ratio to empty", "<= 1.5", f"ratio to {rows[1][0]}", "note")
+    return table("3. Daily build: one new day's dump (26 articles) into an archive", header, body)
+
+
+def backfill(rows: Sequence[tuple[int, int, Result]]) -> str:
+    body = []
+    for count, dumps, result in rows:
+        ok = "error" not in result and result["seconds"] < 60 and result["rss_mb"] < 500
+        speed = f"{count / result['seconds']:,.0f}" if "error" not in result else "n/a"
+        rss = f"{result['rss_mb']:.0f}" if "error" not in result else "n/a"
+        body.append(
+            (f"{count:,}", f"{dumps:,}", seconds(result), speed, rss, "ok" if ok else "MISS", note(result))
+        )
+    header = ("articles", "daily dumps", "seconds", "articles/s", "peak RSS MB", "< 60 s, < 500 MB", "note")
+    return table("4. Backfill: every daily dump in one build, into a new archive", header, body)
+
+
+def memory(results: Sequence[tuple[str, Result, Result | None]]) -> str:
+    body = [(name, _rss(ours), _rss(base)) for name, ours, base in results]
+    header = ("measurement", "ours peak RSS MB", "baseline peak RSS MB")
+    return table("5. Peak memory (VmHWM of the measuring child process, inputs included)", header, body)
+
+
+def _rss(result: Result | None) -> str:
+    if result is None:
+        return "-"
+    return "n/a" if "error" in result else f"{result['rss_mb']:.0f}"

@@ -1,0 +1,168 @@
+"""One measurement, run in a child process of its own: ``python tests/benchmarks/tasks.py '<json>'``.
+
+A fresh process per measurement keeps measurements from polluting each other (heap, caches, page
+faults) and gives each its own peak RSS: the kernel's high-water mark of this process's memory
+(``VmHWM``, which unlike ``ru_maxrss`` does not inherit the parent's footprint across exec).
+Prints one JSON object: best seconds of the runs, the number of runs, peak RSS in MB, a note.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import resource
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parents[1])]
+
+import baselines  # noqa: E402
+import items  # noqa: E402
+
+from centralasia_feed.config import FeedConfig  # noqa: E402
+
+Task = dict[str, Any]
+Result = dict[str, Any]
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size, in MB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def best_of(
+    run: Callable[[], object], task: Task, setup: Callable[[], object] | None = None
+) -> tuple[float, int]:
+    """The best time of up to ``repeats`` runs, stopping once ``budget`` seconds were spent."""
+    best, spent, runs = math.inf, 0.0, 0
+    while runs < task.get("repeats", 1) and (runs == 0 or spent < task.get("budget", 0.0)):
+        if setup is not None:
+            setup()
+        start = time.perf_counter()
+        run()
+        elapsed = time.perf_counter() - start
+        best, spent, runs = min(best, elapsed), spent + elapsed, runs + 1
+    return best, runs
+
+
+def floor(task: Task) -> Result:
+    """What any parser must do: read the file, decode it, split it into lines."""
+    path = Path(task["path"])
+    seconds, runs = best_of(lambda: path.read_bytes().decode("utf-8").splitlines(), task)
+    return {"seconds": seconds, "runs": runs}
+
+
+def parse(task: Task) -> Result:
+    from centralasia_feed.parse import parse_dump
+
+    path = Path(task["path"])
+    found: list[Any] = []
+    seconds, runs = best_of(lambda: found.append(parse_dump(path.read_bytes(), source=path.name)), task)
+    dump = found[-1]
+    return {
+        "seconds": seconds,
+        "runs": runs,
+        "note": f"{len(dump.articles)} articles, {len(dump.problems)} problems",
+    }
+
+
+def render(task: Task) -> Result:
+    """Render ``count`` items with ours (``side: ours``) or the plain script (``side: baseline``)."""
+    count, kind = task["count"], task["kind"]
+    config = FeedConfig(limit=max(count, 1))
+    values = (
+        items.rates(count, seed=task["seed"]) if kind == "rates" else items.entries(count, seed=task["seed"])
+    )
+    function = _renderer(kind) if task["side"] == "ours" else getattr(baselines, _BASELINES[kind])
+    sizes: list[int] = []
+    seconds, runs = best_of(lambda: sizes.append(len(function(values, config))), task)
+    return {"seconds": seconds, "runs": runs, "note": f"{sizes[-1] / 1e6:.1f} MB"}
+
+
+_BASELINES = {"rss": "rss", "atom": "atom", "json": "json_feed", "rates": "rates_feed"}
+
+
+def _renderer(kind: str) -> Callable[..., bytes]:
+    from centralasia_feed import render
+
+    name = {
+        "rss": "render_rss",
+        "atom": "render_atom",
+        "json": "render_json_feed",
+        "rates": "render_rates_feed",
+    }
+    function: Callable[..., bytes] = getattr(render, name[kind])
+    return function
+
+
+def backfill(task: Task) -> Result:
+    """Every dump of a list in one build, into a new archive and output folder (kept for later)."""
+    from centralasia_feed.pipeline import build
+
+    dumps = Path(task["dumps"]).read_text(encoding="utf-8").split()
+    report: list[Any] = []
+    seconds, runs = best_of(lambda: report.append(build(dumps, task["out"], archive=task["archive"])), task)
+    problems = len(report[-1].problems)
+    return {"seconds": seconds, "runs": runs, "note": f"{report[-1].archived} archived, {problems} problems"}
+
+
+def daily(task: Task) -> Result:
+    """One new day's dump into a copy of a prepared archive and of its output folder."""
+    from centralasia_feed.pipeline import build
+
+    work = Path(task["work"])
+
+    def setup() -> None:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        if task.get("archive"):
+            shutil.copyfile(task["archive"], work / "archive.sqlite")
+            shutil.copytree(task["out"], work / "out", copy_function=os.link)
+
+    report: list[Any] = []
+    seconds, runs = best_of(
+        lambda: report.append(build([task["dump"]], work / "out", archive=work / "archive.sqlite")),
+        task,
+        setup,
+    )
+    shutil.rmtree(work, ignore_errors=True)
+    changed = len(report[-1].changed)
+    return {
+        "seconds": seconds,
+        "runs": runs,
+        "note": f"{report[-1].archived} archived, {changed} files changed",
+    }
+
+
+TASKS: dict[str, Callable[[Task], Result]] = {
+    "floor": floor,
+    "parse": parse,
+    "render": render,
+    "backfill": backfill,
+    "daily": daily,
+}
+
+
+def main(argv: list[str]) -> int:
+    task = json.loads(argv[1])
+    result = TASKS[task["task"]](task)
+    result["rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

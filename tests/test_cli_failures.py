@@ -1,0 +1,262 @@
+"""Every way a build can fail is one line ``centralasia-feed: error: ...`` and exit 1 (2 for usage),
+never a traceback (unless --debug), and leaves the previous output folder and archive byte for byte."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hostile import snapshot
+from paths import SEED
+
+from centralasia_feed import publish
+from centralasia_feed.cli import main
+
+PREFIX = "centralasia-feed: error: "
+UNURL = "holds characters a URL cannot (percent-encode them)"
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path]:
+    """An output folder and archive from a good build of the seed: what a failure must not touch."""
+    out, archive = tmp_path / "public", tmp_path / "archive.sqlite"
+    assert main(["build", "--out", str(out), "--archive", str(archive), str(SEED)]) == 0
+    return out, archive
+
+
+def fails(capsys: pytest.CaptureFixture[str], argv: list[str], status: int = 1) -> str:
+    """Run the command, expect ``status`` and exactly one error line; return that line."""
+    capsys.readouterr()
+    if status == 2:
+        with pytest.raises(SystemExit) as caught:
+            main(argv)
+        assert caught.value.code == 2
+    else:
+        assert main(argv) == status
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(PREFIX if status == 1 else "usage: ") or status == 2
+    return lines[0]
+
+
+def build_argv(built: tuple[Path, Path], *dumps: str | Path, extra: tuple[str, ...] = ()) -> list[str]:
+    out, archive = built
+    return ["build", "--out", str(out), "--archive", str(archive), *extra, *map(str, dumps)]
+
+
+def test_a_missing_dump(capsys: pytest.CaptureFixture[str], built: tuple[Path, Path], tmp_path: Path) -> None:
+    before = snapshot(built[0]), built[1].read_bytes()
+    line = fails(capsys, build_argv(built, SEED, tmp_path / "nope.txt"))
+    assert line == f"{PREFIX}{tmp_path / 'nope.txt'}: cannot read: No such file or directory"
+    assert (snapshot(built[0]), built[1].read_bytes()) == before
+
+
+def test_a_directory_given_as_a_dump(
+    capsys: pytest.CaptureFixture[str], built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    before = snapshot(built[0]), built[1].read_bytes()
+    assert fails(capsys, build_argv(built, tmp_path)) == f"{PREFIX}{tmp_path}: cannot read: Is a directory"
+    assert (snapshot(built[0]), built[1].read_bytes()) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_dump(
+    capsys: pytest.CaptureFixture[str], built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    locked = tmp_path / "locked.txt"
+    locked.write_bytes(SEED.read_bytes())
+    locked.chmod(0)
+    assert fails(capsys, build_argv(built, locked)) == f"{PREFIX}{locked}: cannot read: Permission denied"
+
+
+def test_an_output_folder_under_a_regular_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_bytes(b"x")
+    line = fails(capsys, ["build", "--no-archive", "--out", str(blocker / "out"), str(SEED)])
+    assert line == f"{PREFIX}{blocker / 'out'}: cannot create the output folder: Not a directory"
+    assert blocker.read_bytes() == b"x"
+
+
+def test_an_output_folder_that_is_a_regular_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_bytes(b"x")
+    line = fails(capsys, ["build", "--no-archive", "--out", str(blocker), str(SEED)])
+    assert line.startswith(f"{PREFIX}{blocker}: ")
+    assert blocker.read_bytes() == b"x"
+
+
+@pytest.mark.parametrize("where", ["write", "fsync", "replace"])
+def test_a_full_disk_leaves_the_previous_output_and_archive(
+    capsys: pytest.CaptureFixture[str],
+    built: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+) -> None:
+    """Simulated ENOSPC while writing, syncing or renaming the second file of a build that changes
+    every file: the first must not have been renamed into place already."""
+    out, archive = built
+    before = snapshot(out), archive.read_bytes()
+    other = tmp_path / "other.txt"
+    other.write_text(SEED.read_text(encoding="utf-8").replace("05 January 2025", "06 January 2025"), "utf-8")
+
+    calls = []
+    real_call = getattr(os, where, None)
+
+    def full(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        if len(calls) == 2:  # the disk fills once; putting old files back needs no new space
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_call(*args, **kwargs) if real_call and where != "write" else None
+
+    if where == "write":
+        real = os.fdopen
+
+        class Full:
+            def __init__(self, fd: int, mode: str) -> None:
+                self.handle = real(fd, mode)
+
+            def __enter__(self) -> Full:
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                self.handle.close()
+
+            def write(self, data: bytes) -> None:
+                full()
+                self.handle.write(data)
+
+            def flush(self) -> None:
+                self.handle.flush()
+
+            def fileno(self) -> int:
+                return self.handle.fileno()
+
+        monkeypatch.setattr(publish.os, "fdopen", Full)
+    else:
+        monkeypatch.setattr(publish.os, where, full)
+    line = fails(capsys, build_argv(built, other, extra=("--title", "Changed")))
+    assert line.startswith(PREFIX) and line.endswith(": cannot write: No space left on device")
+    assert (snapshot(out), archive.read_bytes()) == before  # no temporary file left either
+
+
+@pytest.mark.parametrize("damage", ["truncated", "random", "foreign", "empty-header"])
+def test_a_damaged_archive_is_named_and_left_alone(
+    capsys: pytest.CaptureFixture[str], built: tuple[Path, Path], tmp_path: Path, damage: str
+) -> None:
+    out, archive = built
+    data = archive.read_bytes()
+    damaged = tmp_path / f"{damage}.sqlite"
+    if damage == "truncated":
+        damaged.write_bytes(data[: len(data) // 2])
+    elif damage == "random":
+        damaged.write_bytes(bytes((n * 7919 + 13) % 256 for n in range(9000)))
+    elif damage == "foreign":
+        with sqlite3.connect(damaged) as conn:
+            conn.execute("CREATE TABLE mail (id INTEGER PRIMARY KEY, body TEXT)")
+        conn.close()
+    else:
+        damaged.write_bytes(data[:60])
+    damaged_bytes, before = damaged.read_bytes(), snapshot(out)
+    line = fails(capsys, ["build", "--out", str(out), "--archive", str(damaged), str(SEED)])
+    assert line.startswith(f"{PREFIX}{damaged}: ")
+    assert "refusing" in line or "truncated" in line
+    assert damaged.read_bytes() == damaged_bytes
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(damaged.name)) == [damaged.name]
+
+
+def test_an_archive_path_that_is_a_directory(
+    capsys: pytest.CaptureFixture[str], built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "folder.sqlite"
+    folder.mkdir()
+    line = fails(capsys, ["build", "--out", str(built[0]), "--archive", str(folder), str(SEED)])
+    assert line == f"{PREFIX}{folder}: cannot read the archive: Is a directory"
+    assert list(folder.iterdir()) == []
+
+
+def test_a_dump_over_max_bytes_is_refused_before_reading(
+    capsys: pytest.CaptureFixture[str], built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A sparse 300 MB file: refused by its size, never read (no disk or memory is used)."""
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as handle:
+        handle.truncate(300 * 1024 * 1024)
+    before = snapshot(built[0]), built[1].read_bytes()
+    line = fails(capsys, build_argv(built, huge))
+    assert line == f"{PREFIX}{huge}: file is 314,572,800 bytes, over the limit of 268,435,456"
+    line = fails(capsys, build_argv(built, SEED, extra=("--max-bytes", "1000")))
+    assert line == f"{PREFIX}{SEED}: file is {SEED.stat().st_size:,} bytes, over the limit of 1,000"
+    assert (snapshot(built[0]), built[1].read_bytes()) == before
+
+
+def test_a_huge_max_bytes_still_builds(built: tuple[Path, Path]) -> None:
+    assert main(build_argv(built, SEED, extra=("--max-bytes", str(10**30)))) == 0
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--timezone", "Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
+        ("--timezone", "../../etc/passwd", "unknown time zone '../../etc/passwd'"),
+        ("--timezone", "", "unknown time zone ''"),
+        ("--feed-url", "feeds/", "feed_url must be an absolute http(s) URL, not 'feeds/'"),
+        ("--feed-url", "mailto:a@b", "feed_url must be an absolute http(s) URL, not 'mailto:a@b'"),
+        ("--feed-url", "http://[::1", "feed_url is not a URL (Invalid IPv6 URL): 'http://[::1'"),
+        (
+            "--feed-url",
+            'http://x/"><script>',
+            f"feed_url {UNURL}: 'http://x/\"><script>'",
+        ),
+        ("--source-url", "http://x/a b", f"source_url {UNURL}: 'http://x/a b'"),
+        ("--limit", str(10**23), f"limit must be at most 1,000,000, not {10**23:,}"),
+        ("--title", "  ", "title must not be empty"),
+    ],
+)
+def test_bad_option_values(
+    capsys: pytest.CaptureFixture[str], built: tuple[Path, Path], option: str, value: str, message: str
+) -> None:
+    before = snapshot(built[0]), built[1].read_bytes()
+    assert fails(capsys, build_argv(built, SEED, extra=(option, value))) == PREFIX + message
+    assert (snapshot(built[0]), built[1].read_bytes()) == before
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "1.5", ""])
+@pytest.mark.parametrize("option", ["--limit", "--max-bytes"])
+def test_bad_numbers_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], built: tuple[Path, Path], option: str, value: str
+) -> None:
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as caught:
+        main(build_argv(built, SEED, extra=(option, value)))
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.splitlines()[-1].startswith(
+        "centralasia-feed build: error: argument"
+    )
+
+
+def test_debug_shows_the_traceback(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["--debug", "build", "--no-archive", "--out", str(tmp_path), str(tmp_path / "nope")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):")
+    assert err.splitlines()[-1] == f"{PREFIX}{tmp_path / 'nope'}: cannot read: No such file or directory"
+
+
+def test_a_file_name_with_a_newline_or_escape_stays_on_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "two\nlines\x1b[31m.txt"
+    line = fails(capsys, ["build", "--no-archive", "--out", str(tmp_path / "out"), str(missing)])
+    assert line.endswith("two\\nlines\\x1b[31m.txt: cannot read: No such file or directory")
+    odd = tmp_path / "odd\nname.txt"
+    odd.write_text("05 January 2025\n\nA Title\n\nA paragraph, no full stop\n", encoding="utf-8")
+    assert main(["build", "--no-archive", "--out", str(tmp_path / "out"), str(odd)]) == 0
+    message = "the dump ends mid-paragraph, kept as an excerpt: 'A paragraph, no full stop'"
+    assert capsys.readouterr().err.splitlines() == [f"{tmp_path}/odd\\nname.txt:5: {message}"]

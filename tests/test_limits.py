@@ -1,0 +1,112 @@
+"""Big inputs, at sizes the suite can afford: each goes through and gives the right result (the
+full sizes, a 50 MB line and a million shortcode openings or ticker lines, are timed by hand and
+reported in the issue; no test here asserts on time). Over-limit files are refused unread."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from hostile import assert_output_valid
+
+from centralasia_feed import build, pipeline
+from centralasia_feed.errors import DumpError
+from centralasia_feed.parse import parse_dump
+
+HEADER = "• KZT/USD = 0.00191 0%\n05 January 2025\n\nA Title\n\n"
+
+
+def test_a_long_single_line_paragraph() -> None:
+    words = "word\u00a0 \t" * 400_000
+    dump = parse_dump(HEADER + words + "end.")
+    (article,) = dump.articles
+    assert article.summary == "word " * 400_000 + "end."
+    assert dump.problems == ()
+
+
+def test_a_long_line_without_spaces() -> None:
+    dump = parse_dump(HEADER + "x" * 3_000_000 + ".")
+    assert len(dump.articles[0].summary) == 3_000_001
+
+
+def test_many_unclosed_caption_openings_stay_text() -> None:
+    dump = parse_dump(HEADER + "[caption " * 100_000 + "end.")
+    (article,) = dump.articles
+    assert article.summary == "[caption " * 100_000 + "end."
+    assert article.figures == ()
+
+
+def test_many_caption_openings_then_many_closings() -> None:
+    dump = parse_dump(HEADER + '[caption id="attachment_7"]x' * 50_000 + "[/caption]" * 50_000 + ".")
+    (article,) = dump.articles
+    assert len(article.figures) == 1 and article.figures[0].attachment_id == 7
+    assert "[caption" not in article.summary and "[/caption]" not in article.summary
+
+
+def test_many_closings_then_many_openings() -> None:
+    dump = parse_dump(HEADER + "Text [/caption]" * 50_000 + ' [caption id="1"]' * 50_000 + " end.")
+    assert dump.articles[0].summary == "Text " * 50_000 + "end."
+
+
+def test_many_ticker_lines_collapse_to_one_rate_and_report_the_rest() -> None:
+    tickers = "".join(f"• KZT/USD = 0.00{191 + i % 3} 0%\n" for i in range(60_000))
+    dump = parse_dump(tickers + "05 January 2025\n\nA Title\n\nIts paragraph.\n")
+    (rate,) = dump.rates
+    assert str(rate.value) == "0.00191"
+    assert len(dump.problems) == 40_000  # the two other values, each reported at its line
+    assert {problem.line % 3 for problem in dump.problems} == {2, 0}
+
+
+def test_many_ticker_lines_through_a_build(tmp_path: Path) -> None:
+    dump = tmp_path / "tickers.txt"
+    tickers = "• KZT/USD = 0.00191 0%\n• KGS/USD = 0.01149 0%\n" * 30_000
+    dump.write_text(tickers + "05 January 2025\n\nA Title\n\nIts paragraph.\n", encoding="utf-8")
+    report = build([dump], tmp_path / "out")
+    assert report.problems == ()
+    assert {file.name: file.items for file in report.files}["rates.json"] == 1
+    rates = assert_output_valid(tmp_path / "out", entries=1)["rates.json"]
+    assert len(rates["items"][0]["_centralasia_feed"]["rates"]) == 2
+
+
+def test_many_articles() -> None:
+    text = "05 January 2025\n\n" + "".join(f"Title {n}\n\nParagraph {n}.\n\n" for n in range(20_000))
+    dump = parse_dump(text)
+    assert len(dump.articles) == 20_000 and dump.articles[-1].position == 19_999
+    assert dump.problems == ()
+
+
+def test_a_file_over_the_limit_is_refused_by_its_size_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sparse = tmp_path / "sparse.txt"
+    with open(sparse, "wb") as handle:
+        handle.truncate(pipeline.DEFAULT_MAX_BYTES + 1)  # no disk blocks: a hole
+
+    def never(*args: object) -> bytes:
+        raise AssertionError("read a file over the limit")
+
+    monkeypatch.setattr(pipeline, "_read_at_most", never)
+    with pytest.raises(DumpError) as refused:
+        pipeline.read_dump(sparse)
+    assert refused.value.message == "file is 268,435,457 bytes, over the limit of 268,435,456"
+
+
+def test_a_stream_over_the_limit_is_refused_after_limit_bytes(tmp_path: Path) -> None:
+    """A pipe has no size: read up to the limit and one byte more, then refuse."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with open(fifo, "wb") as writer:
+            try:
+                writer.write(b"x" * 5000)
+            except BrokenPipeError:
+                pass
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    with pytest.raises(DumpError, match="over the limit of 1,000 bytes"):
+        pipeline.read_dump(fifo, max_bytes=1000)
+    writer.join(timeout=10)
