@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from .errors import PublishError
@@ -116,26 +116,33 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def publish(out_dir: Path, files: Mapping[str, bytes]) -> tuple[str, ...]:
+def publish(out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> tuple[str, ...]:
     """Write every file under ``out_dir`` atomically; returns the names whose bytes changed.
 
     Two phases: every changed file is first written in full to a temporary file, and only then
-    are they renamed into place, so a full disk or a failed write leaves the folder as it was.
-    The folder is locked meanwhile, so a concurrent build waits, and temporary files a killed
-    build left behind are removed first.
+    are they renamed into place, in the order given, so a full disk or a failed write leaves the
+    folder as it was. The folder is locked meanwhile, so a concurrent build waits, and temporary
+    files a killed build left behind are removed first. ``files`` may be (name, bytes) pairs
+    made one at a time: each is staged as it comes, so the whole folder is never in memory.
     """
     root = Path(out_dir)
-    for name in files:
-        if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
-            raise PublishError("refusing a file name outside the output folder", path=name)
+    pairs = files.items() if isinstance(files, Mapping) else files
+    if isinstance(files, Mapping):
+        for name in files:
+            _check_name(name)
     with _locked(root):
-        for folder in {(root / name).parent for name in files}:
-            remove_stale_temporaries(folder)
-        changed = [name for name, data in files.items() if not _holds(root / name, data)]
+        tidied: set[Path] = set()
+        changed: list[str] = []
         staged: list[tuple[Path, Path]] = []
         try:
-            for name in changed:
-                staged.append((_stage(root / name, files[name]), root / name))
+            for name, data in pairs:
+                _check_name(name)
+                if (root / name).parent not in tidied:
+                    remove_stale_temporaries((root / name).parent)
+                    tidied.add((root / name).parent)
+                if not _holds(root / name, data):
+                    staged.append((_stage(root / name, data), root / name))
+                    changed.append(name)
             _swap_in(staged)
         finally:
             for temp, _ in staged:
@@ -143,6 +150,11 @@ def publish(out_dir: Path, files: Mapping[str, bytes]) -> tuple[str, ...]:
         for folder in {(root / name).parent for name in changed}:
             _sync_folder(folder)
     return tuple(changed)
+
+
+def _check_name(name: str) -> None:
+    if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
+        raise PublishError("refusing a file name outside the output folder", path=name)
 
 
 def _swap_in(staged: list[tuple[Path, Path]]) -> None:
