@@ -8,13 +8,12 @@ old one or the new one (publish renames complete files into place).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import importlib.resources
 import itertools
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, ClassVar
@@ -133,11 +132,9 @@ def build(
             problems = _ingest(store, _dumps(dumps, strict, max_bytes), strict)
             if store.count() == 0 and not store.rate_dates(1):
                 raise DumpError("nothing to publish: no articles or rates in the dumps or the archive")
-            files, pages = _render(store, config, out)  # the archive pages are published already
-            changed = set(publish(out, {name: data for name, (data, _) in files.items()}))
+            items: dict[str, int] = {}
+            changed = set(publish(out, _counted(_render(store, config, out), items)))
         archived = store.count()
-    items = {name: n for name, (_, n) in files.items()} | {name: n for name, (n, _) in pages.items()}
-    changed.update(name for name, (_, fresh) in pages.items() if fresh)
     names = sorted((name for name in items if not is_temporary(name)), key=lambda name: "/" in name)
     report = tuple(OutputFile(name, media_type(name), items[name], name in changed) for name in names)
     return BuildReport(out, report, problems, archived)
@@ -173,35 +170,38 @@ def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool) -> tuple[Proble
     return tuple(problems)
 
 
-Rendered = dict[str, tuple[bytes, int]]
-Published = dict[str, tuple[int, bool]]  # file name -> (items, whether its bytes changed)
+Rendered = Iterator[tuple[str, bytes, int]]  # (file name, bytes, item count), one file at a time
 
 
-def _render(store: Archive, config: FeedConfig, out: Path) -> tuple[Rendered, Published]:
-    """The main files of the output folder to publish, in order, and the archive pages published.
+def _counted(files: Rendered, items: dict[str, int]) -> Iterator[tuple[str, bytes]]:
+    """The files to publish, noting each one's item count for the report as it goes by."""
+    for name, data, count in files:
+        items[name] = count
+        yield name, data
 
-    Archive pages are published here, each as soon as it is rendered (holding them all would hold
-    the history), after the main feeds are rendered (so a feed that fails to render leaves no page
-    behind) and before those are published (so a feed never links a page not written yet). The
-    manifest comes last, so a build killed while publishing renders again whatever it may not
-    have finished.
+
+def _render(store: Archive, config: FeedConfig, out: Path) -> Rendered:
+    """Every file of the output folder with its item count, one at a time, in the order to publish.
+
+    Archive pages come first and the main feeds after them, so a feed never links a page that is
+    not written yet; the manifest comes last, so a build killed while publishing renders again
+    whatever it may not have finished. Made lazily, so publishing stages each page as soon as it
+    is rendered: a first build of a long history never holds all its pages.
     """
     total = store.count()
+    manifest = yield from _archive_files(store, total, config, out)
     entries = store.entries(config.limit)
     newest = newest_page(total, config.limit)
     dates = store.rate_dates(config.limit)
     rates = store.rates_on(dates)
     latest = tuple(rate for rate in rates if dates and rate.date == dates[0])
-    files: Rendered = {}
-    files["rss.xml"] = (render_rss(entries, config, links=_main_links("rss", newest)), len(entries))
-    files["atom.xml"] = (render_atom(entries, config, links=_main_links("atom", newest)), len(entries))
-    files["feed.json"] = (render_json_feed(entries, config), len(entries))
-    files["rates.json"] = (render_rates_feed(rates, config), len(dates))
+    yield "rss.xml", render_rss(entries, config, links=_main_links("rss", newest)), len(entries)
+    yield "atom.xml", render_atom(entries, config, links=_main_links("atom", newest)), len(entries)
+    yield "feed.json", render_json_feed(entries, config), len(entries)
+    yield "rates.json", render_rates_feed(rates, config), len(dates)
     history = store.rate_history(HISTORY_DAYS)
-    files["index.html"] = (render_index(entries, latest, config, history=history), len(entries))
-    pages, manifest = _publish_pages(store, total, config, out)
-    files[MANIFEST] = (manifest, 0)
-    return files, pages
+    yield "index.html", render_index(entries, latest, config, history=history), len(entries)
+    yield MANIFEST, manifest, 0
 
 
 def _page_name(kind: str, index: int) -> str:
@@ -233,64 +233,49 @@ class _Manifest:
     (``salt``), the page size, the archive entries' fingerprint and how many were archived.
 
     All of it follows from the entries and the config, so equal builds leave equal manifests
-    whichever archive, order of dumps or number of builds made them. ``dirty`` is set only while
-    a build publishes pages: the lowest page it may have rewritten.
+    whichever archive, order of dumps or number of builds made them.
     """
 
     salt: str
     size: int
     fingerprint: str
     archived: int
-    dirty: int | None = None
 
     HEADER: ClassVar[str] = "centralasia_feed archive pages 2"
 
     def encode(self) -> bytes:
         fields = (self.HEADER, self.salt, self.size, self.fingerprint, self.archived)
-        dirty = () if self.dirty is None else (f"dirty {self.dirty}",)
-        return "".join(f"{field}\n" for field in (*fields, *dirty)).encode()
+        return "".join(f"{field}\n" for field in fields).encode()
 
     @classmethod
     def read(cls, path: Path) -> _Manifest | None:
         """The manifest in ``path``; None when it is missing, unreadable or of another format."""
         lines = (_read_text(path) or "").splitlines()
-        if len(lines) not in (5, 6) or lines[0] != cls.HEADER:
+        if len(lines) != 5 or lines[0] != cls.HEADER or not (lines[2].isdigit() and lines[4].isdigit()):
             return None
-        numbers = [lines[2], lines[4], *(line.removeprefix("dirty ") for line in lines[5:])]
-        if not all(number.isdigit() for number in numbers):
-            return None
-        dirty = int(numbers[2]) if len(numbers) > 2 else None
-        return cls(lines[1], int(lines[2]), lines[3], int(lines[4]), dirty)
+        return cls(lines[1], int(lines[2]), lines[3], int(lines[4]))
 
 
-def _publish_pages(store: Archive, total: int, config: FeedConfig, out: Path) -> tuple[Published, bytes]:
-    """Publish the RFC 5005 archive documents that may have changed; the new manifest's bytes.
+def _archive_files(
+    store: Archive, total: int, config: FeedConfig, out: Path
+) -> Generator[tuple[str, bytes, int], None, bytes]:
+    """The RFC 5005 archive documents that may have changed, one at a time; returns the manifest.
 
     A build reads and renders only the pages that changed since the folder was last built (see
     ``_stale``) and those whose file has gone, so its cost follows what changed, not the size of
-    the history. Before the first page is written, the old manifest is marked dirty from that
-    page on, so a build that dies publishing leaves the next one to render those pages again.
+    the history.
     """
     size = config.limit
     last = page_count(total, size)
-    old = _Manifest.read(out / MANIFEST)
     now = _Manifest(_salt(config), size, store.fingerprint, archived(total, size))
-    edited, start = _stale(store, old, now)
+    edited, start = _stale(store, _Manifest.read(out / MANIFEST), now)
     below = min(start, last + 1)
-    single = sorted(index for index in edited | _missing(out, below) if index < below)
-    lowest = min([*single, below])
-    if old is not None and lowest <= last:
-        dirty = lowest if old.dirty is None else min(old.dirty, lowest)
-        publish(out, {MANIFEST: dataclasses.replace(old, dirty=dirty).encode()})
-    published: dict[int, Published] = {}
-    for index in single:
+    for index in sorted(index for index in edited | _missing(out, below) if index < below):
         page = archive_page(index, total, size)
-        published[index] = _publish_page(out, page, store.entries(page.count, page.offset), config)
+        yield from _page_files(page, store.entries(page.count, page.offset), config)
     for page, chunk in _pages_from(store, below, total, size):
-        published[page.index] = _publish_page(out, page, chunk, config)
-    return {
-        name: file for index in sorted(published) for name, file in published[index].items()
-    }, now.encode()
+        yield from _page_files(page, chunk, config)
+    return now.encode()
 
 
 def _stale(store: Archive, old: _Manifest | None, now: _Manifest) -> tuple[set[int], int]:
@@ -299,9 +284,8 @@ def _stale(store: Archive, old: _Manifest | None, now: _Manifest) -> tuple[set[i
     The folder's manifest names the entries it shows by fingerprint. Found among this archive's
     revisions, only entries changed since that revision are new to the folder: pages holding an
     entry edited in place, every page from the oldest entry new or moved (those above it shift),
-    every page from the old open page, the only one that can have filled, and every page from
-    where a build that died publishing began. Anything else (no manifest, another config or page
-    size, entries this archive never held) makes all stale.
+    and every page from the old open page, the only one that can have filled. Anything else (no
+    manifest, another config or page size, entries this archive never held) makes all stale.
     """
     if old is None or (old.salt, old.size) != (now.salt, now.size):
         return set(), 1
@@ -313,7 +297,6 @@ def _stale(store: Archive, old: _Manifest | None, now: _Manifest) -> tuple[set[i
         changes = store.changes_since(since)
     starts = [page_of(changes.moved, now.size)] if changes.moved is not None else []
     starts += [page_of(old.archived, now.size)] if old.archived != now.archived else []
-    starts += [old.dirty] if old.dirty is not None else []
     return {page_of(rank, now.size) for rank in changes.edited}, min(starts, default=sys.maxsize)
 
 
@@ -347,14 +330,11 @@ def _pages_from(
     next(entries, None)  # end the walk, so its statement is done before the commit
 
 
-def _publish_page(out: Path, page: ArchivePage, entries: Sequence[Entry], config: FeedConfig) -> Published:
-    """Render and publish the RSS and Atom documents of one archive page."""
-    files: Rendered = {}
+def _page_files(page: ArchivePage, entries: Sequence[Entry], config: FeedConfig) -> Rendered:
+    """The RSS and Atom documents of one archive page."""
     for kind, render in (("rss", render_rss), ("atom", render_atom)):
         links = _page_links(kind, page)
-        files[links.self_path] = (render(entries, config, links=links), len(entries))
-    changed = set(publish(out, {name: data for name, (data, _) in files.items()}))
-    return {name: (items, name in changed) for name, (_, items) in files.items()}
+        yield links.self_path, render(entries, config, links=links), len(entries)
 
 
 def _salt(config: FeedConfig) -> str:
