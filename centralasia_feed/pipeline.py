@@ -184,9 +184,11 @@ def _render(store: Archive, config: FeedConfig, out: Path) -> Rendered:
     """Every file of the output folder with its item count, one at a time, in the order to publish.
 
     Archive pages come first and the main feeds after them, so a feed never links a page that is
-    not written yet; the manifest comes last, so a build killed while publishing renders again
-    whatever it may not have finished. Made lazily, so publishing stages each page as soon as it
-    is rendered: a first build of a long history never holds all its pages.
+    not written yet; the manifest comes last, so a build killed between renames leaves the old
+    manifest, and the next build renders again every page the changes since then touch (a
+    killed build whose changes the next one lacks may leave a page it renamed, as before).
+    Made lazily, so publishing stages each page as soon as it is rendered: a first build of a
+    long history never holds all its pages.
     """
     total = store.count()
     manifest = yield from _archive_files(store, total, config, out)
