@@ -8,25 +8,21 @@ old one or the new one (publish renames complete files into place).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.resources
-import itertools
 import os
-import sys
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, ClassVar
+from typing import BinaryIO
 
-from ._version import __version__
-from .archive import Archive, ArchivePage, Changes, archive_page, archived, newest_page, page_count, page_of
+from .archive import Archive, newest_page
 from .config import FeedConfig
 from .errors import ConfigError, DumpError, PublishError
-from .models import Dump, Entry, Problem
+from .models import Dump, Problem
+from .pages import MANIFEST, Rendered, archive_files, main_links
 from .parse import parse_dump
 from .publish import is_temporary, media_type, publish
 from .render import (
-    ArchiveLinks,
     render_atom,
     render_index,
     render_json_feed,
@@ -36,7 +32,6 @@ from .render import (
 
 DEFAULT_ARCHIVE = "centralasia_feed.sqlite"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
-MANIFEST = ".build-manifest"  # what the archive pages in the folder show (see _Manifest)
 _CHUNK = 16 * 1024 * 1024
 MAX_LIMIT = 1_000_000  # items per feed; SQLite cannot take a LIMIT past 2**63
 HISTORY_DAYS = 90  # points per pair in the landing page charts
@@ -170,9 +165,6 @@ def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool) -> tuple[Proble
     return tuple(problems)
 
 
-Rendered = Iterator[tuple[str, bytes, int]]  # (file name, bytes, item count), one file at a time
-
-
 def _counted(files: Rendered, items: dict[str, int]) -> Iterator[tuple[str, bytes]]:
     """The files to publish, noting each one's item count for the report as it goes by."""
     for name, data, count in files:
@@ -191,164 +183,19 @@ def _render(store: Archive, config: FeedConfig, out: Path) -> Rendered:
     long history never holds all its pages.
     """
     total = store.count()
-    manifest = yield from _archive_files(store, total, config, out)
+    manifest = yield from archive_files(store, total, config, out)
     entries = store.entries(config.limit)
     newest = newest_page(total, config.limit)
     dates = store.rate_dates(config.limit)
     rates = store.rates_on(dates)
     latest = tuple(rate for rate in rates if dates and rate.date == dates[0])
-    yield "rss.xml", render_rss(entries, config, links=_main_links("rss", newest)), len(entries)
-    yield "atom.xml", render_atom(entries, config, links=_main_links("atom", newest)), len(entries)
+    yield "rss.xml", render_rss(entries, config, links=main_links("rss", newest)), len(entries)
+    yield "atom.xml", render_atom(entries, config, links=main_links("atom", newest)), len(entries)
     yield "feed.json", render_json_feed(entries, config), len(entries)
     yield "rates.json", render_rates_feed(rates, config), len(dates)
     history = store.rate_history(HISTORY_DAYS)
     yield "index.html", render_index(entries, latest, config, history=history), len(entries)
     yield MANIFEST, manifest, 0
-
-
-def _page_name(kind: str, index: int) -> str:
-    return f"archive/{kind}-{index}.xml"
-
-
-def _main_links(kind: str, newest: int | None) -> ArchiveLinks:
-    previous = _page_name(kind, newest) if newest else None
-    return ArchiveLinks(self_path=f"{kind}.xml", prev_archive=previous)
-
-
-def _page_links(kind: str, page: ArchivePage) -> ArchiveLinks:
-    """An archive page names the feed, the page before it and, once full, the page after it.
-
-    None of these ever changes for a full page: the page after a full one always exists (the open
-    page, maybe empty), and a page never links the feed's newest page, which moves.
-    """
-    return ArchiveLinks(
-        self_path=_page_name(kind, page.index),
-        current=f"{kind}.xml",
-        prev_archive=_page_name(kind, page.previous) if page.previous else None,
-        next_archive=_page_name(kind, page.next) if page.next else None,
-    )
-
-
-@dataclass(frozen=True)
-class _Manifest:
-    """What the archive pages in a folder show: the program and config that rendered them
-    (``salt``), the page size, the archive entries' fingerprint and how many were archived.
-
-    All of it follows from the entries and the config, so equal builds leave equal manifests
-    whichever archive, order of dumps or number of builds made them.
-    """
-
-    salt: str
-    size: int
-    fingerprint: str
-    archived: int
-
-    HEADER: ClassVar[str] = "centralasia_feed archive pages 2"
-
-    def encode(self) -> bytes:
-        fields = (self.HEADER, self.salt, self.size, self.fingerprint, self.archived)
-        return "".join(f"{field}\n" for field in fields).encode()
-
-    @classmethod
-    def read(cls, path: Path) -> _Manifest | None:
-        """The manifest in ``path``; None when it is missing, unreadable or of another format."""
-        lines = (_read_text(path) or "").splitlines()
-        if len(lines) != 5 or lines[0] != cls.HEADER or not (lines[2].isdigit() and lines[4].isdigit()):
-            return None
-        return cls(lines[1], int(lines[2]), lines[3], int(lines[4]))
-
-
-def _archive_files(
-    store: Archive, total: int, config: FeedConfig, out: Path
-) -> Generator[tuple[str, bytes, int], None, bytes]:
-    """The RFC 5005 archive documents that may have changed, one at a time; returns the manifest.
-
-    A build reads and renders only the pages that changed since the folder was last built (see
-    ``_stale``) and those whose file has gone, so its cost follows what changed, not the size of
-    the history.
-    """
-    size = config.limit
-    last = page_count(total, size)
-    now = _Manifest(_salt(config), size, store.fingerprint, archived(total, size))
-    edited, start = _stale(store, _Manifest.read(out / MANIFEST), now)
-    below = min(start, last + 1)
-    for index in sorted(index for index in edited | _missing(out, below) if index < below):
-        page = archive_page(index, total, size)
-        yield from _page_files(page, store.entries(page.count, page.offset), config)
-    for page, chunk in _pages_from(store, below, total, size):
-        yield from _page_files(page, chunk, config)
-    return now.encode()
-
-
-def _stale(store: Archive, old: _Manifest | None, now: _Manifest) -> tuple[set[int], int]:
-    """The archive pages that may differ from the folder's: some pages, then all from a page on.
-
-    The folder's manifest names the entries it shows by fingerprint. Found among this archive's
-    revisions, only entries changed since that revision are new to the folder: pages holding an
-    entry edited in place, every page from the oldest entry new or moved (those above it shift),
-    and every page from the old open page, the only one that can have filled. Anything else (no
-    manifest, another config or page size, entries this archive never held) makes all stale.
-    """
-    if old is None or (old.salt, old.size) != (now.salt, now.size):
-        return set(), 1
-    changes = Changes(None)
-    if old.fingerprint != now.fingerprint:
-        since = store.revision_of(old.fingerprint)
-        if since is None or old.archived > now.archived:
-            return set(), 1
-        changes = store.changes_since(since)
-    starts = [page_of(changes.moved, now.size)] if changes.moved is not None else []
-    starts += [page_of(old.archived, now.size)] if old.archived != now.archived else []
-    return {page_of(rank, now.size) for rank in changes.edited}, min(starts, default=sys.maxsize)
-
-
-def _missing(out: Path, below: int) -> set[int]:
-    """Pages before ``below`` with a file gone from the folder: one listing of it, no reads."""
-    if below <= 1:
-        return set()
-    try:
-        names = {entry.name for entry in os.scandir(out / "archive")}
-    except OSError:
-        names = set()
-    wanted = ((index, f"{kind}-{index}.xml") for index in range(1, below) for kind in ("rss", "atom"))
-    return {index for index, name in wanted if name not in names}
-
-
-def _pages_from(
-    store: Archive, start: int, total: int, size: int
-) -> Iterator[tuple[ArchivePage, tuple[Entry, ...]]]:
-    """Pages ``start`` to the newest with their entries, newest page first, from one index walk.
-
-    The walk starts at the feed's boundary (offset ``size``) and reads only these pages' entries.
-    """
-    last = page_count(total, size)
-    if start > last:
-        return
-    first = archive_page(start, total, size)
-    entries = store.iter_entries(first.offset + first.count - size, offset=size)
-    for index in range(last, start - 1, -1):
-        page = archive_page(index, total, size)
-        yield page, tuple(itertools.islice(entries, page.count))
-    next(entries, None)  # end the walk, so its statement is done before the commit
-
-
-def _page_files(page: ArchivePage, entries: Sequence[Entry], config: FeedConfig) -> Rendered:
-    """The RSS and Atom documents of one archive page."""
-    for kind, render in (("rss", render_rss), ("atom", render_atom)):
-        links = _page_links(kind, page)
-        yield links.self_path, render(entries, config, links=links), len(entries)
-
-
-def _salt(config: FeedConfig) -> str:
-    """Changes whenever pages would render differently for the same entries."""
-    return hashlib.sha256(f"{__version__}\n{config!r}".encode()).hexdigest()
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def check_output_folder(out_dir: str | os.PathLike[str]) -> None:
