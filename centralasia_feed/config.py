@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .errors import ConfigError
 
+MAX_LIMIT = 1_000_000  # items per feed; SQLite cannot take a LIMIT past 2**63
 _TAG_DATE = re.compile(r"\d{4}(-\d\d(-\d\d)?)?")
 _AUTHORITY = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
 _URI = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")  # RFC 3986 characters
@@ -57,6 +58,8 @@ class FeedConfig:
         self._check_ids()
         if isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 1:
             raise ConfigError(f"limit must be a whole number of at least 1, not {self.limit!r}")
+        if self.limit > MAX_LIMIT:
+            raise ConfigError(f"limit must be at most {MAX_LIMIT:,}, not {self.limit:,}")
         for name in ("title", "description", "language", "author"):
             if not str(getattr(self, name)).strip():
                 raise ConfigError(f"{name} must not be empty")

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from .archive import Archive, newest_page
 from .config import FeedConfig
-from .errors import ConfigError, DumpError, PublishError
+from .errors import DumpError, PublishError
 from .models import Dump, Problem
 from .pages import MANIFEST, Rendered, archive_files, main_links
 from .parse import parse_dump
@@ -33,7 +33,6 @@ from .render import (
 DEFAULT_ARCHIVE = "centralasia_feed.sqlite"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _CHUNK = 16 * 1024 * 1024
-MAX_LIMIT = 1_000_000  # items per feed; SQLite cannot take a LIMIT past 2**63
 HISTORY_DAYS = 90  # points per pair in the landing page charts
 
 DumpSource = Dump | str | os.PathLike[str]
@@ -119,8 +118,6 @@ def build(
     SQLite archive there remembers what earlier builds published.
     """
     config = config or FeedConfig()
-    if config.limit > MAX_LIMIT:
-        raise ConfigError(f"limit must be at most {MAX_LIMIT:,}, not {config.limit:,}")
     out = Path(out_dir)
     with _new_file_kept_on_success(archive), Archive(_archive_path(archive)) as store:
         with store.transaction():
