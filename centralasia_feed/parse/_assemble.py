@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..models import Article, Page, Rate
+from ._lines import Quote
 from ._pages import Block, Draft
 from ._report import Report, quote
 from ._shortcodes import clean, normalize
@@ -92,10 +93,19 @@ class Assembler:
         return True
 
     def _rates(self, draft: Draft, date: dt.date) -> tuple[Rate, ...]:
-        """One rate per pair: identical repeats collapse, a different repeat is reported, the first kept."""
+        """One rate per pair: identical repeats collapse, a different repeat is reported, the first kept.
+
+        A ticker line repeating the very Quote of one already kept (tokenize shares a Quote between
+        lines of the same text) is such an identical repeat, known without building its Rate.
+        """
         kept: dict[str, Rate] = {}
+        repeats: dict[int, Quote] = {}  # by id: the Quotes whose rate is kept, held so ids stay valid
+        used: list[int] = []
         for ticker in draft.tickers:
             if (q := ticker.quote) is None:
+                continue
+            if id(q) in repeats:
+                used.append(ticker.line)
                 continue
             rate = Rate(
                 q.base, q.quote, q.value, q.change, q.direction, date, self.report.source, ticker.line
@@ -110,7 +120,9 @@ class Assembler:
                     ticker.text,
                 )
                 continue
-            self.report.use(ticker.line)
+            repeats[id(q)] = q
+            used.append(ticker.line)
+        self.report.use(*used)
         return tuple(kept.values())
 
     def _check_earlier_page(self, rate: Rate, text: str) -> None:

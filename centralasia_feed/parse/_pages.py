@@ -11,7 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ._lines import CounterLine, DateLine, Structural, TickerLine, classify, glued_ticker, read_ticker
+from ._lines import (
+    CounterLine,
+    DateLine,
+    Quote,
+    Structural,
+    TickerLine,
+    classify,
+    glued_ticker,
+    read_ticker,
+)
 from ._report import Report, quote
 
 
@@ -48,16 +57,30 @@ class Draft:
 
 
 def tokenize(lines: list[str], report: Report) -> list[Token]:
-    """Structural lines as they are; runs of text lines as blocks; blank lines end a block."""
+    """Structural lines as they are; runs of text lines as blocks; blank lines end a block.
+
+    A ticker line read without a problem is remembered by its text: the ticker repeats its few
+    quotes dozens of times a page, and a repeat then costs a dictionary lookup.
+    """
     tokens: list[Token] = []
     block: Block | None = None
+    quotes: dict[str, Quote] = {}
     for number, raw in enumerate(lines, 1):
         text = raw.strip()
-        structural = classify(number, text, report) if text else None
-        if structural is not None or not text:
+        if not text:
             block = None
-            if structural is not None:
-                tokens.append(structural)
+            continue
+        if (known := quotes.get(text)) is not None:
+            block = None
+            tokens.append(TickerLine(number, text, known))
+            continue
+        problems = len(report.problems)
+        structural = classify(number, text, report)
+        if structural is not None:
+            block = None
+            tokens.append(structural)
+            if isinstance(structural, TickerLine) and structural.quote and len(report.problems) == problems:
+                quotes[text] = structural.quote
             continue
         glued = glued_ticker(text)
         if block is None:
