@@ -30,6 +30,8 @@ def normalize(text: str) -> str:
     A long text goes a chunk at a time, each cut at a space: ``str.split`` on a whole 50 MB
     paragraph would hold ten million word objects (ten times the text) at once.
     """
+    if _normal(text):
+        return text
     if len(text) <= _CHUNK:
         return " ".join(text.split())
     pieces = []
@@ -41,6 +43,16 @@ def normalize(text: str) -> str:
             pieces.append(piece)
         start = end
     return " ".join(pieces)
+
+
+def _normal(text: str) -> bool:
+    """Whether ``text`` is normalized already: one C pass instead of a list of every word.
+
+    ``str.split`` splits on the space and on characters ``isprintable`` refuses (the other spaces,
+    the line and paragraph separators, the control characters), so a printable text without
+    double spaces or spaces at its ends has nothing to change.
+    """
+    return text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" ")
 
 
 def clean(paragraph: str) -> tuple[str, tuple[Figure, ...]]:
