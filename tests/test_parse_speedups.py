@@ -6,17 +6,33 @@ names) as the specification: the fast version must give the same values, problem
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import unicodedata
+from typing import Any
 from unittest import mock
 
+import dumpgen
 from hostile import ANY_DUMP
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from centralasia_feed.errors import DumpError
-from centralasia_feed.parse import _decode, _slug, slugify
-from centralasia_feed.parse._report import Report
+from centralasia_feed.models import Dump, Rate
+from centralasia_feed.parse import (
+    _assemble,
+    _decode,
+    _last_nonblank,
+    _lines,
+    _parse,
+    _shortcodes,
+    _slug,
+    slugify,
+)
+from centralasia_feed.parse._assemble import Assembler
+from centralasia_feed.parse._json import dump_to_dict
+from centralasia_feed.parse._pages import Block, Draft, Token, _unglue, paginate
+from centralasia_feed.parse._report import Report, quote
 
 DIFFERENTIAL = settings(
     max_examples=400,
@@ -153,3 +169,173 @@ def test_decode_lines_is_the_reference(data: str | bytes) -> None:
 def test_control_bytes_are_found_in_any_chunk(data: bytes, chunk: int) -> None:
     with mock.patch.object(_decode, "_CHUNK", chunk):
         assert decoded(data, _decode.decode_lines) == decoded(data, reference_decode_lines)
+
+
+def reference_normalize(text: str) -> str:
+    return " ".join(text.split())
+
+
+SPACES = st.text(st.sampled_from(" a\t\n\x0b\x1c\x85\xa0\u1680\u2000\u2028\u202f\u3000\u200b"), max_size=40)
+
+
+@DIFFERENTIAL
+@given(ANY_TEXT | SPACES)
+def test_normalize_is_the_reference(text: str) -> None:
+    assert _shortcodes.normalize(text) == reference_normalize(text)
+
+
+def test_every_space_str_split_knows_is_unprintable() -> None:
+    """What the normalize fast path relies on, over all of Unicode."""
+    spaces = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+    assert [char for char in spaces if char.isprintable()] == [" "]
+
+
+def reference_classify(number: int, text: str, report: Report) -> _lines.Structural | None:
+    if len(text) <= _lines._LONGEST_TICKER and _lines._TICKERISH.match(text):
+        return _lines.TickerLine(number, text, _lines.read_ticker(number, text, report))
+    if len(text) > _lines._LONGEST_STRUCTURAL:
+        return None
+    if text[:15].casefold().startswith("viewing results"):
+        return _lines.CounterLine(number, text, _lines._read_counter(number, text, report))
+    return reference_read_date(number, text, report)
+
+
+def reference_read_date(number: int, text: str, report: Report) -> _lines.DateLine | None:
+    if _lines._AMBIGUOUS.fullmatch(text):
+        report.problem(number, f"ambiguous date, day and month order unknown: {quote(text)}", text)
+        return _lines.DateLine(number, text, None)
+    weekday = _lines._WEEKDAY.match(text)
+    rest = text[weekday.end() :] if weekday and weekday.group(1).lower() in _lines._WEEKDAYS else text
+    parts = _lines._date_parts(rest)
+    if parts is None:
+        return None
+    try:
+        date = dt.date(*parts)
+    except ValueError:
+        report.problem(number, f"no such date: {quote(text)}", text)
+        return _lines.DateLine(number, text, None)
+    if not _lines._EARLIEST <= date <= _lines._LATEST:
+        report.problem(
+            number,
+            f"edition date outside {_lines._EARLIEST.year}-{_lines._LATEST.year}: {quote(text)}",
+            text,
+        )
+        return _lines.DateLine(number, text, None)
+    if rest is not text and weekday and _lines._WEEKDAYS[weekday.group(1).lower()] != date.weekday():
+        report.problem(number, f"the weekday does not match the date: {quote(text)}", text)
+    return _lines.DateLine(number, text, date)
+
+
+LONG_DATES = st.builds(
+    "{}{}{}{}{}{}{}{}".format,
+    st.sampled_from(["", "Wednesday", "Wednesday.,", "Wed", "Septembers"]),
+    st.sampled_from(["", " ", "   ", "\u3000\u3000\u3000"]),
+    st.sampled_from(["05", "5", "2025"]),
+    st.sampled_from([" ", "   ", "-"]),
+    st.sampled_from(["September", "September.,", "Sept.", "Sep", "01"]),
+    st.sampled_from([" ", "   ", "-"]),
+    st.sampled_from(["2025", "05", "5"]),
+    st.sampled_from(["", "x", " "]),
+)
+
+
+@DIFFERENTIAL
+@given(LONG_DATES | st.text(ANY_CHAR, max_size=60))
+def test_classify_is_the_reference(text: str) -> None:
+    report, again = Report("p"), Report("p")
+    assert _lines.classify(1, text, report) == reference_classify(1, text, again)
+    assert report.problems == again.problems
+
+
+def reference_tokenize(lines: list[str], report: Report) -> list[Token]:
+    tokens: list[Token] = []
+    block: Block | None = None
+    for number, raw in enumerate(lines, 1):
+        text = raw.strip()
+        structural = reference_classify(number, text, report) if text else None
+        if structural is not None or not text:
+            block = None
+            if structural is not None:
+                tokens.append(structural)
+            continue
+        glued = _lines.glued_ticker(text)
+        if block is None:
+            block = Block()
+            tokens.append(block)
+        block.lines.append((number, text[:glued].rstrip() if glued > 0 else text))
+        if glued > 0:
+            block = None
+            tokens.append(_unglue(number, text[glued:], report))
+    return tokens
+
+
+class ReferenceAssembler(Assembler):
+    def _rates(self, draft: Draft, date: dt.date) -> tuple[Rate, ...]:
+        kept: dict[str, Rate] = {}
+        for ticker in draft.tickers:
+            if (q := ticker.quote) is None:
+                continue
+            rate = Rate(
+                q.base, q.quote, q.value, q.change, q.direction, date, self.report.source, ticker.line
+            )
+            first = kept.setdefault(rate.pair, rate)
+            if first is rate:
+                self._check_earlier_page(rate, ticker.text)
+            elif not _assemble._same(first, rate):
+                self.report.problem(
+                    ticker.line,
+                    f"{rate.pair} quoted again with another rate, the first kept: {quote(ticker.text)}",
+                    ticker.text,
+                )
+                continue
+            self.report.use(ticker.line)
+        return tuple(kept.values())
+
+
+def reference_parse(data: str | bytes) -> tuple[Dump, frozenset[int]]:
+    """The parse of before the fast paths: the reference stages above, the unchanged ones between."""
+    report = Report("p")
+    lines = reference_decode_lines(data, report)
+    assembler = ReferenceAssembler(report, _last_nonblank(lines))
+    with (
+        mock.patch.object(_shortcodes, "normalize", reference_normalize),
+        mock.patch.object(_assemble, "normalize", reference_normalize),
+        mock.patch.object(_assemble, "slugify", reference_slugify),
+    ):
+        pages = tuple(assembler.page(draft) for draft in paginate(reference_tokenize(lines, report), report))
+    dump = Dump(report.source, pages, report.sorted_problems())
+    if not dump.articles and not dump.rates:
+        raise DumpError("no articles or rates", source=report.source, line=_first_line(dump))
+    return dump, frozenset(report.used)
+
+
+def _first_line(dump: Dump) -> int:
+    return dump.problems[0].line if dump.problems else 0
+
+
+def comparable(parse: Any, data: str | bytes) -> object:
+    """Everything a parse says, as plain values: the dump as JSON data, its problems, the used lines."""
+    try:
+        dump, used = parse(data)
+    except DumpError as error:
+        return ("DumpError", error.message, error.source, error.line)
+    return dump_to_dict(dump), dump.problems, sorted(used)
+
+
+def fast_parse(data: str | bytes) -> tuple[Dump, frozenset[int]]:
+    return _parse(data, source="p")
+
+
+@DIFFERENTIAL
+@given(ANY_DUMP)
+def test_parse_is_the_reference(data: str | bytes) -> None:
+    assert comparable(fast_parse, data) == comparable(reference_parse, data)
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(0, 1000), st.integers(1, 40))
+def test_generated_dumps_parse_as_the_reference(seed: int, articles: int) -> None:
+    text = dumpgen.generate_dump(dt.date(2025, 1, 5), articles, seed=seed)
+    assert comparable(fast_parse, text) == comparable(reference_parse, text)
+    data = text.encode("utf-8")
+    assert comparable(fast_parse, data) == comparable(reference_parse, data)
