@@ -7,12 +7,14 @@ names) as the specification: the fast version must give the same values, problem
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import unicodedata
 from typing import Any
 from unittest import mock
 
 import dumpgen
+import pytest
 from hostile import ANY_DUMP
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -339,3 +341,26 @@ def test_generated_dumps_parse_as_the_reference(seed: int, articles: int) -> Non
     assert comparable(fast_parse, text) == comparable(reference_parse, text)
     data = text.encode("utf-8")
     assert comparable(fast_parse, data) == comparable(reference_parse, data)
+
+
+def test_parse_restores_the_garbage_collector() -> None:
+    """Paused during a parse, running again after it, even after an error; left off if it was off."""
+    assert gc.isenabled()
+    seen: list[bool] = []
+
+    def page(self: Assembler, draft: Draft) -> None:
+        seen.append(gc.isenabled())
+        raise DumpError("stop", source="p")
+
+    with mock.patch.object(Assembler, "page", page), pytest.raises(DumpError):
+        _parse("05 January 2025\n\nA title\n\nA paragraph.\n")
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(DumpError):
+        _parse(b"\x00\x00\x00\x00")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        _parse("05 January 2025\n\nA title\n\nA paragraph.\n")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
