@@ -63,12 +63,14 @@ def clean(paragraph: str) -> tuple[str, tuple[Figure, ...]]:
 
 def _strip(text: str, figures: list[Figure] | None) -> str:
     """Text without its shortcode tags; captions become figures when ``figures`` is given."""
-    closers = _last_closers(text)
+    start = text.find("[")
+    if start == -1:
+        return text
+    closers = _last_closers(text, start)
     opened: set[str] = set()
     caption_ends: dict[str, int] = {}
     out: list[str] = []
     done = bracket = 0
-    start = text.find("[")
     while start != -1:
         if bracket <= start and (bracket := text.find("]", start)) == -1:
             break
@@ -110,10 +112,11 @@ def _is_shortcode(
     return False
 
 
-def _last_closers(text: str) -> dict[str, int]:
-    """Where each ``[/name]`` last appears: an opening tag before it is an enclosing shortcode."""
+def _last_closers(text: str, after: int) -> dict[str, int]:
+    """Where each ``[/name]`` last appears (none is before the first ``[``, at ``after``): an opening
+    tag before it is an enclosing shortcode."""
     last: dict[str, int] = {}
-    start = text.find("[/")
+    start = text.find("[/", after)
     while start != -1:
         if tag := _TAG.match(text, start):
             last[tag.group(2)] = start
