@@ -49,28 +49,34 @@ def slugify(title: str) -> str:
     Each character's slug piece and URL length are computed once and kept in tables that
     ``str.translate`` reads in C: a title costs two translations, not a Python call per character.
     """
-    text = _ENTITY.sub("", unicodedata.normalize("NFC", title))
-    if len(text.translate(_WIDTHS)) > _URL_LENGTH:
+    text = unicodedata.normalize("NFC", title)
+    if "&" in text:
+        text = _ENTITY.sub("", text)
+    if len(text) > _URL_LENGTH if text.isascii() else len(text.translate(_WIDTHS)) > _URL_LENGTH:
         text = _cut(text)
-    slug = _DASHES.sub("-", text.translate(_PIECES)).strip("-")
+    slug = text.translate(_PIECES)
+    if "--" in slug:
+        slug = _DASHES.sub("-", slug)
+    slug = slug.strip("-")
     if slug:
         return slug
     return "article-" + hashlib.sha1(title.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
-class _Table(dict[int, str]):
-    """A ``str.translate`` table filled on first use: code point -> ``make(char)``.
+class _Table(dict[int, str | None]):
+    """A ``str.translate`` table filled on first use: code point -> ``make(char)``, None for "".
 
     At most ``_TABLE_SIZE`` characters are kept, so titles in every script of Unicode cannot
-    grow it without bound; characters past that are computed again each time.
+    grow it without bound; characters past that are computed again each time. (None, not "",
+    marks a deleted character: ``str.translate`` keeps its fast path for ASCII text with None.)
     """
 
     def __init__(self, make: Callable[[str], str]) -> None:
         super().__init__()
         self.make = make
 
-    def __missing__(self, code: int) -> str:
-        value = self.make(chr(code))
+    def __missing__(self, code: int) -> str | None:
+        value = self.make(chr(code)) or None
         if len(self) < _TABLE_SIZE:
             self[code] = value
         return value
@@ -94,7 +100,7 @@ def _cut(text: str) -> str:
     """The title as far as its first 200 URL characters go (non-ASCII counts its %XX escapes)."""
     used = 0
     for index, char in enumerate(text):
-        used += len(_WIDTHS[ord(char)])
+        used += len(_WIDTHS[ord(char)] or "")
         if used > _URL_LENGTH:
             return text[:index]
     return text
