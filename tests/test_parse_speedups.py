@@ -364,3 +364,40 @@ def test_parse_restores_the_garbage_collector() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+TICKER_LINES = st.sampled_from(
+    [
+        "  • KGS/USD = 0.01149 0%",
+        "• KGS/USD = 0.01149 0%",
+        "  • KGS/USD = 0.01150 +0.5%",
+        "  • KZT/USD = 0.00191 0%",
+        "  • KZT/USD =  0.00191 0%",
+        "  • TJS/USD = 0.09217 ▲ -0.44%",
+        "  • KZT/KZT = 1 0%",
+        "  • kgs/usd = 1 0%",
+        "",
+        "Stray text",
+        "A cut paragraph....• KGS/USD = 0.01149 0%",
+    ]
+)
+
+
+@st.composite
+def ticker_dumps(draw: st.DrawFn) -> str:
+    """Pages whose tickers repeat a few blocks: runs met again, runs that conflict, runs undated."""
+    blocks = draw(st.lists(st.lists(TICKER_LINES, max_size=8), min_size=1, max_size=3))
+    pages = []
+    for _ in range(draw(st.integers(1, 6))):
+        head = draw(st.sampled_from(["05 January 2025", "06 January 2025", "", "Viewing results 1 - 1 of 2"]))
+        body = draw(
+            st.sampled_from(["A Title\n\nA paragraph.", "", "A Title\nA paragraph...", "• KZT/USD = 2 0%"])
+        )
+        pages.append("\n".join([*draw(st.sampled_from(blocks)), head, "", body, ""]))
+    return "\n".join(pages)
+
+
+@DIFFERENTIAL
+@given(ticker_dumps())
+def test_repeated_tickers_parse_as_the_reference(text: str) -> None:
+    assert comparable(fast_parse, text) == comparable(reference_parse, text)
