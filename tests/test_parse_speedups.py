@@ -180,8 +180,13 @@ def reference_normalize(text: str) -> str:
 SPACES = st.text(st.sampled_from(" a\t\n\x0b\x1c\x85\xa0\u1680\u2000\u2028\u202f\u3000\u200b"), max_size=40)
 
 
+RUNS = st.lists(st.sampled_from(["a", "b c", " ", "\xa0", "\t"]) | st.integers(1, 20).map(" ".__mul__)).map(
+    "".join
+)
+
+
 @DIFFERENTIAL
-@given(ANY_TEXT | SPACES)
+@given(ANY_TEXT | SPACES | RUNS)
 def test_normalize_is_the_reference(text: str) -> None:
     assert _shortcodes.normalize(text) == reference_normalize(text)
 

@@ -27,11 +27,15 @@ _CAPTIONS = frozenset({"caption", "wp_caption"})
 def normalize(text: str) -> str:
     """Whitespace runs (NBSP and other Unicode spaces included) to one space, ends stripped.
 
+    Most text is printable once its NBSPs are spaces, and then its only whitespace is the space:
+    a few C passes over it (``_spaces``) do what ``str.split`` would do with a list of every word.
     A long text goes a chunk at a time, each cut at a space: ``str.split`` on a whole 50 MB
     paragraph would hold ten million word objects (ten times the text) at once.
     """
-    if _normal(text):
-        return text
+    if "\xa0" in text:
+        text = text.replace("\xa0", " ")  # a space to str.split as well
+    if text.isprintable():
+        return _spaces(text)
     if len(text) <= _CHUNK:
         return " ".join(text.split())
     pieces = []
@@ -45,14 +49,16 @@ def normalize(text: str) -> str:
     return " ".join(pieces)
 
 
-def _normal(text: str) -> bool:
-    """Whether ``text`` is normalized already: one C pass instead of a list of every word.
-
-    ``str.split`` splits on the space and on characters ``isprintable`` refuses (the other spaces,
-    the line and paragraph separators, the control characters), so a printable text without
-    double spaces or spaces at its ends has nothing to change.
+def _spaces(text: str) -> str:
+    """A printable text normalized: ``str.split`` splits on the space and on characters
+    ``isprintable`` refuses (other spaces, line and paragraph separators, controls), so only runs
+    of spaces are left to collapse. Each ``replace`` halves them; longer runs go to ``str.split``.
     """
-    return text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" ")
+    for _ in range(3):
+        if "  " not in text:
+            return text.strip(" ")
+        text = text.replace("  ", " ")
+    return " ".join(text.split())
 
 
 def clean(paragraph: str) -> tuple[str, tuple[Figure, ...]]:
