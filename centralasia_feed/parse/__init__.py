@@ -7,7 +7,8 @@
 Every non-blank line of the input ends up in a returned value or in a Problem (``source:line:
 message``); ``strict=True`` raises DumpError at the first problem instead. The stages, each in its own
 module: ``_decode`` (bytes to lines), ``_lines`` (what each line is), ``_pages`` (lines to page
-drafts), ``_assemble`` (drafts to Pages), with ``_shortcodes`` and ``_slug`` for article text.
+drafts), ``_assemble`` (drafts to Pages), with ``_shortcodes`` and ``_slug`` for article text and
+``_tickers`` for the ticker block every page repeats (read once, then recognised whole).
 """
 
 from __future__ import annotations
