@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 from ..models import Article, Page, Rate
+from ._lines import Quote, TickerLine
 from ._pages import Block, Draft
 from ._report import Report, quote
 from ._shortcodes import clean, normalize
 from ._slug import slugify
+from ._tickers import TickerRun, each_line
 
 _LONGEST_TITLE = 300
 # A listing position becomes seconds before the edition's midnight; a counter past this is not
@@ -92,26 +94,74 @@ class Assembler:
         return True
 
     def _rates(self, draft: Draft, date: dt.date) -> tuple[Rate, ...]:
-        """One rate per pair: identical repeats collapse, a different repeat is reported, the first kept."""
+        """One rate per pair: identical repeats collapse, a different repeat is reported, the first kept.
+
+        ``shared`` holds (by id) the Quotes of rates kept or repeated: a later line with the very
+        same Quote (tokenize shares one between lines of the same text) repeats it, known without
+        building its Rate; a ticker run whose pairs agree with the page's is taken whole.
+        """
         kept: dict[str, Rate] = {}
-        for ticker in draft.tickers:
-            if (q := ticker.quote) is None:
+        shared: dict[int, Quote] = {}
+        used: list[int] = []
+        for item in draft.tickers:
+            if isinstance(item, TickerRun) and self._whole(item, kept, shared, date):
+                used.extend(range(item.line, item.end))
                 continue
-            rate = Rate(
-                q.base, q.quote, q.value, q.change, q.direction, date, self.report.source, ticker.line
-            )
-            first = kept.setdefault(rate.pair, rate)
-            if first is rate:
-                self._check_earlier_page(rate, ticker.text)
-            elif not _same(first, rate):
-                self.report.problem(
-                    ticker.line,
-                    f"{rate.pair} quoted again with another rate, the first kept: {quote(ticker.text)}",
-                    ticker.text,
-                )
-                continue
-            self.report.use(ticker.line)
+            for ticker in item.lines() if isinstance(item, TickerRun) else (item,):
+                if ticker.quote is not None and self._keep(ticker, ticker.quote, kept, shared, date):
+                    used.append(ticker.line)
+        self.report.use(*used)
         return tuple(kept.values())
+
+    def _keep(
+        self, ticker: TickerLine, q: Quote, kept: dict[str, Rate], shared: dict[int, Quote], date: dt.date
+    ) -> bool:
+        """Whether a ticker line gives the kept rate of its pair or repeats it (else it is reported)."""
+        if id(q) in shared:
+            return True
+        rate = Rate(q.base, q.quote, q.value, q.change, q.direction, date, self.report.source, ticker.line)
+        first = kept.setdefault(rate.pair, rate)
+        if first is rate:
+            self._check_earlier_page(rate, ticker.text)
+        elif not _same(first, rate):
+            self.report.problem(
+                ticker.line,
+                f"{rate.pair} quoted again with another rate, the first kept: {quote(ticker.text)}",
+                ticker.text,
+            )
+            return False
+        shared[id(q)] = q
+        return True
+
+    def _whole(self, run: TickerRun, kept: dict[str, Rate], shared: dict[int, Quote], date: dt.date) -> bool:
+        """Take a run's rates at once, unless one differs from a rate kept before it on the page (then
+        nothing is done, and its lines go one by one). A run has one Quote per pair: its first line
+        gives the rate, the others repeat it."""
+        rates = [
+            (
+                run.ticker.texts[offset],
+                q,
+                Rate(
+                    q.base,
+                    q.quote,
+                    q.value,
+                    q.change,
+                    q.direction,
+                    date,
+                    self.report.source,
+                    run.line + offset,
+                ),
+            )
+            for offset, q in run.ticker.firsts
+            if id(q) not in shared
+        ]
+        if any(rate.pair in kept and not _same(kept[rate.pair], rate) for _, _, rate in rates):
+            return False
+        for text, q, rate in rates:
+            if kept.setdefault(rate.pair, rate) is rate:
+                self._check_earlier_page(rate, text)
+            shared[id(q)] = q
+        return True
 
     def _check_earlier_page(self, rate: Rate, text: str) -> None:
         earlier = self.rates_seen.setdefault((rate.pair, rate.date), rate)
@@ -124,7 +174,7 @@ class Assembler:
             )
 
     def _undated(self, draft: Draft, pairs: list[Pair]) -> None:
-        for ticker in draft.tickers:
+        for ticker in each_line(draft.tickers):
             if ticker.quote is not None:
                 self.report.problem(
                     ticker.line, f"rate before any edition date: {quote(ticker.text)}", ticker.text

@@ -82,6 +82,9 @@ _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s{1,3}([A-Za-z]{3,9})\.?,?\s{1,3}(\d{4}
 _MONTH_DAY_YEAR = re.compile(r"([A-Za-z]{3,9})\.?\s{1,3}(\d{1,2}),?\s{1,3}(\d{4})")
 _YEAR_MONTH_DAY = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
 _AMBIGUOUS = re.compile(r"\d{1,2}([-/.])\d{1,2}\1\d{2,4}")
+# No date pattern matches more: a weekday (9 letters, ``.``, ``,``, 3 spaces) before a day, month
+# and year (2 digits, 3 spaces, 9 letters, ``.``, ``,``, 3 spaces, 4 digits). Titles are longer.
+_LONGEST_DATE = (9 + 1 + 1 + 3) + (2 + 3 + 9 + 1 + 1 + 3 + 4)
 # Edition dates a news site can have: before 1990 the W3C validator calls a feed date implausible,
 # and years near 1 or 9999 overflow once a time zone and a listing position are applied.
 _EARLIEST = dt.date(1990, 1, 1)
@@ -204,6 +207,8 @@ def _read_counter(number: int, text: str, report: Report) -> tuple[int, int, int
 
 def _read_date(number: int, text: str, report: Report) -> DateLine | None:
     """A date line in one of the unambiguous forms; a numeric d/m/y is refused, never guessed."""
+    if len(text) > _LONGEST_DATE:
+        return None
     if _AMBIGUOUS.fullmatch(text):
         report.problem(number, f"ambiguous date, day and month order unknown: {quote(text)}", text)
         return DateLine(number, text, None)

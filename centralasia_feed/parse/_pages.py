@@ -10,9 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from ._lines import CounterLine, DateLine, Structural, TickerLine, classify, glued_ticker, read_ticker
+from ._lines import (
+    _LONGEST_TICKER,
+    CounterLine,
+    DateLine,
+    Quote,
+    Structural,
+    TickerLine,
+    classify,
+    glued_ticker,
+    read_ticker,
+)
 from ._report import Report, quote
+from ._tickers import Ticker, TickerRun, learn
 
 
 @dataclass
@@ -25,12 +37,15 @@ class Block:
     def line(self) -> int:
         return self.lines[0][0]
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """The lines joined; read only once the block is complete (after tokenize), and kept."""
+        if len(self.lines) == 1:
+            return self.lines[0][1]
         return " ".join(text for _, text in self.lines)
 
 
-Token = Structural | Block
+Token = Structural | TickerRun | Block
 
 
 @dataclass
@@ -43,31 +58,93 @@ class Draft:
     counted: bool = False
     counter: tuple[int, int, int] | None = None
     counter_line: int = 0
-    tickers: list[TickerLine] = field(default_factory=list)
+    tickers: list[TickerLine | TickerRun] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
 
 
 def tokenize(lines: list[str], report: Report) -> list[Token]:
     """Structural lines as they are; runs of text lines as blocks; blank lines end a block."""
-    tokens: list[Token] = []
-    block: Block | None = None
-    for number, raw in enumerate(lines, 1):
+    return _Tokenizer(report).read(lines)
+
+
+class _Tokenizer:
+    """Reads lines into tokens, remembering what the ticker repeats.
+
+    A ticker line read without a problem is remembered by its text (a repeat costs a lookup), and
+    a run of them as a ``Ticker`` (a repeat of the whole run costs one list comparison).
+    """
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.tokens: list[Token] = []
+        self.block: Block | None = None
+        self.quotes: dict[str, Quote] = {}
+        self.tickers: dict[str, Ticker] = {}  # by the run's first line as read
+        self.longest = -1  # the longest such first line: longer lines are not looked up
+        self.run: list[tuple[str, str, Quote]] = []
+
+    def read(self, lines: list[str]) -> list[Token]:
+        index = 0
+        while index < len(lines):
+            raw = lines[index]
+            ticker = self.tickers.get(raw) if len(raw) <= self.longest else None
+            if ticker is not None and lines[index : index + len(ticker.raws)] == ticker.raws:
+                self._end_run()
+                self.block = None
+                self.tokens.append(TickerRun(index + 1, ticker))
+                index += len(ticker.raws)
+            else:
+                self._line(index + 1, raw)
+                index += 1
+        return self.tokens
+
+    def _line(self, number: int, raw: str) -> None:
         text = raw.strip()
-        structural = classify(number, text, report) if text else None
-        if structural is not None or not text:
-            block = None
-            if structural is not None:
-                tokens.append(structural)
-            continue
+        known = self.quotes.get(text) if len(text) <= _LONGEST_TICKER else None
+        if known is None:
+            self._read(number, raw, text)
+            return
+        self.block = None
+        self.tokens.append(TickerLine(number, text, known))
+        self.run.append((raw, text, known))
+
+    def _read(self, number: int, raw: str, text: str) -> None:
+        """A line not known yet: blank, text or structural (a clean ticker line is remembered)."""
+        problems = len(self.report.problems)
+        structural = classify(number, text, self.report) if text else None
+        if structural is None:
+            self._end_run()
+            self._text(number, text)
+            return
+        self.block = None
+        self.tokens.append(structural)
+        if isinstance(structural, TickerLine) and structural.quote and len(self.report.problems) == problems:
+            self.quotes[text] = structural.quote
+            self.run.append((raw, text, structural.quote))
+        else:
+            self._end_run()
+
+    def _text(self, number: int, text: str) -> None:
+        """A text line joins the current block (a blank line, ``text`` empty, ends it)."""
+        if not text:
+            self.block = None
+            return
         glued = glued_ticker(text)
-        if block is None:
-            block = Block()
-            tokens.append(block)
-        block.lines.append((number, text[:glued].rstrip() if glued > 0 else text))
+        if self.block is None:
+            self.block = Block()
+            self.tokens.append(self.block)
+        self.block.lines.append((number, text[:glued].rstrip() if glued > 0 else text))
         if glued > 0:
-            block = None
-            tokens.append(_unglue(number, text[glued:], report))
-    return tokens
+            self.block = None
+            self.tokens.append(_unglue(number, text[glued:], self.report))
+
+    def _end_run(self) -> None:
+        if not self.run:
+            return
+        if ticker := learn(self.run):
+            self.tickers[ticker.raws[0]] = ticker
+            self.longest = max(self.longest, len(ticker.raws[0]))
+        self.run = []
 
 
 def _unglue(number: int, ticker: str, report: Report) -> Structural:
@@ -92,7 +169,7 @@ def paginate(tokens: list[Token], report: Report) -> list[Draft]:
 
 
 def _starts_page(page: Draft, token: Token) -> bool:
-    if isinstance(token, TickerLine):
+    if isinstance(token, TickerLine | TickerRun):
         return page.dated or page.counted or bool(page.blocks)
     if isinstance(token, DateLine):
         return page.dated or bool(page.blocks)
@@ -101,8 +178,8 @@ def _starts_page(page: Draft, token: Token) -> bool:
     return False
 
 
-def _add_structural(page: Draft, token: Structural, report: Report) -> None:
-    if isinstance(token, TickerLine):
+def _add_structural(page: Draft, token: Structural | TickerRun, report: Report) -> None:
+    if isinstance(token, TickerLine | TickerRun):
         page.tickers.append(token)
     elif isinstance(token, DateLine):
         page.dated, page.date = True, token.date
@@ -129,7 +206,7 @@ def _misplaced(page: Draft, previous: Token | None, following: Token | None) -> 
     """Why a block in a page's header is no article, or None when it may be one."""
     if page.blocks:
         return None
-    if isinstance(previous, TickerLine) and isinstance(following, TickerLine):
+    if isinstance(previous, TickerLine | TickerRun) and isinstance(following, TickerLine | TickerRun):
         return "unexpected line in the ticker"
     if isinstance(following, DateLine) and not page.dated:
         return "unexpected line before the edition date"

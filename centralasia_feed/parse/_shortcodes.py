@@ -27,9 +27,15 @@ _CAPTIONS = frozenset({"caption", "wp_caption"})
 def normalize(text: str) -> str:
     """Whitespace runs (NBSP and other Unicode spaces included) to one space, ends stripped.
 
+    Most text is printable once its NBSPs are spaces, and then its only whitespace is the space:
+    a few C passes over it (``_spaces``) do what ``str.split`` would do with a list of every word.
     A long text goes a chunk at a time, each cut at a space: ``str.split`` on a whole 50 MB
     paragraph would hold ten million word objects (ten times the text) at once.
     """
+    if "\xa0" in text:
+        text = text.replace("\xa0", " ")  # a space to str.split as well
+    if text.isprintable():
+        return _spaces(text)
     if len(text) <= _CHUNK:
         return " ".join(text.split())
     pieces = []
@@ -43,6 +49,18 @@ def normalize(text: str) -> str:
     return " ".join(pieces)
 
 
+def _spaces(text: str) -> str:
+    """A printable text normalized: ``str.split`` splits on the space and on characters
+    ``isprintable`` refuses (other spaces, line and paragraph separators, controls), so only runs
+    of spaces are left to collapse. Each ``replace`` halves them; longer runs go to ``str.split``.
+    """
+    for _ in range(3):
+        if "  " not in text:
+            return text.strip(" ")
+        text = text.replace("  ", " ")
+    return " ".join(text.split())
+
+
 def clean(paragraph: str) -> tuple[str, tuple[Figure, ...]]:
     """The paragraph as plain text, and the figures its captions described, in order."""
     figures: list[Figure] = []
@@ -51,12 +69,14 @@ def clean(paragraph: str) -> tuple[str, tuple[Figure, ...]]:
 
 def _strip(text: str, figures: list[Figure] | None) -> str:
     """Text without its shortcode tags; captions become figures when ``figures`` is given."""
-    closers = _last_closers(text)
+    start = text.find("[")
+    if start == -1:
+        return text
+    closers = _last_closers(text, start)
     opened: set[str] = set()
     caption_ends: dict[str, int] = {}
     out: list[str] = []
     done = bracket = 0
-    start = text.find("[")
     while start != -1:
         if bracket <= start and (bracket := text.find("]", start)) == -1:
             break
@@ -98,10 +118,11 @@ def _is_shortcode(
     return False
 
 
-def _last_closers(text: str) -> dict[str, int]:
-    """Where each ``[/name]`` last appears: an opening tag before it is an enclosing shortcode."""
+def _last_closers(text: str, after: int) -> dict[str, int]:
+    """Where each ``[/name]`` last appears (none is before the first ``[``, at ``after``): an opening
+    tag before it is an enclosing shortcode."""
     last: dict[str, int] = {}
-    start = text.find("[/")
+    start = text.find("[/", after)
     while start != -1:
         if tag := _TAG.match(text, start):
             last[tag.group(2)] = start

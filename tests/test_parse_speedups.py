@@ -1,0 +1,408 @@
+"""The parser's fast paths against the straightforward code they replaced, on arbitrary input.
+
+Each ``reference_*`` below is the earlier version of an optimised function, kept verbatim (bar
+names) as the specification: the fast version must give the same values, problems and errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import unicodedata
+from typing import Any
+from unittest import mock
+
+import dumpgen
+import pytest
+from hostile import ANY_DUMP
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from centralasia_feed.errors import DumpError
+from centralasia_feed.models import Dump, Rate
+from centralasia_feed.parse import (
+    _assemble,
+    _decode,
+    _last_nonblank,
+    _lines,
+    _parse,
+    _shortcodes,
+    _slug,
+    slugify,
+)
+from centralasia_feed.parse._assemble import Assembler
+from centralasia_feed.parse._json import dump_to_dict
+from centralasia_feed.parse._pages import Block, Draft, Token, _unglue, paginate
+from centralasia_feed.parse._report import Report, quote
+
+DIFFERENTIAL = settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+ANY_CHAR = st.characters(codec=None, exclude_categories=())
+ANY_TEXT = st.text(ANY_CHAR, max_size=300)
+WORDS = st.sampled_from(
+    ["Kazakhstan’s", "Übergrößen", "Œuvre", "Ташкент", "日本", "é", "e\u0301", "&amp;", "&#8217;", "--", "—"]
+)
+TITLES = (
+    ANY_TEXT
+    | st.lists(WORDS | st.text(ANY_CHAR, max_size=4), max_size=60).map(" ".join)
+    | st.tuples(st.sampled_from(["a", "é", "ж", "日", "ß", "\ufdfa", "\ud800"]), st.integers(0, 250)).map(
+        lambda pair: pair[0] * pair[1]
+    )
+)
+
+
+def reference_slugify(title: str) -> str:
+    text = reference_cut(_slug._ENTITY.sub("", unicodedata.normalize("NFC", title)))
+    slug = _slug._DASHES.sub("-", "".join(reference_slug_char(char) for char in text)).strip("-")
+    if slug:
+        return slug
+    return "article-" + hashlib.sha1(title.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def reference_fold(char: str) -> str:
+    if char in _slug._FOLDED:
+        return _slug._FOLDED[char]
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return base if base.isascii() and base.isalnum() else unicodedata.normalize("NFKC", char)
+
+
+def reference_cut(text: str) -> str:
+    used = 0
+    for index, char in enumerate(text):
+        folded = reference_fold(char)
+        used += len(folded) if folded.isascii() else 3 * len(folded.encode("utf-8", "surrogatepass"))
+        if used > _slug._URL_LENGTH:
+            return text[:index]
+    return text
+
+
+def reference_slug_char(char: str) -> str:
+    if char in _slug._DROPPED:
+        return ""
+    if char in "./" or char.isspace() or unicodedata.category(char) == "Pd":
+        return "-"
+    if char == "×":
+        return "x"
+    if char == "_" or char.isascii() and char.isalnum():
+        return char.lower()
+    category = unicodedata.category(char)[0]
+    if category in "LN":
+        return "".join(
+            c for c in reference_fold(char).lower() if c.isalnum() or unicodedata.category(c)[0] == "M"
+        )
+    return char if category == "M" else ""
+
+
+_CONTROLS = tuple(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r")
+
+
+def reference_decode_lines(data: str | bytes, report: Report) -> list[str]:
+    if isinstance(data, bytes | bytearray):
+        text = _decode._decode_bytes(bytes(data), report)[0]
+    elif isinstance(data, str):
+        text = data.removeprefix("\ufeff")
+    else:
+        raise TypeError(f"a dump is str or bytes, not {type(data).__name__}")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    reference_refuse_binary(text, report.source)
+    lines = text.split("\n")
+    if _decode._FORBIDDEN.search(text):
+        lines = [_decode._remove_forbidden(number, line, report) for number, line in enumerate(lines, 1)]
+    return lines
+
+
+def reference_refuse_binary(text: str, source: str) -> None:
+    if "\x00\x00\x00\x00" in text:
+        raise DumpError("binary input: a run of NUL bytes", source=source)
+    controls = sum(text.count(c) for c in _CONTROLS)
+    if controls > 8 and controls * 100 > len(text):
+        raise DumpError(f"binary input: {controls} control characters in {len(text)}", source=source)
+
+
+def outcome(function: object, *args: object) -> object:
+    """What a call returns, or the DumpError it raises as comparable values."""
+    try:
+        return function(*args)  # type: ignore[operator]
+    except DumpError as error:
+        return ("DumpError", error.message, error.source, error.line)
+
+
+@DIFFERENTIAL
+@given(TITLES)
+def test_slugify_is_the_reference(title: str) -> None:
+    assert slugify(title) == reference_slugify(title)
+
+
+def test_slug_tables_stay_bounded() -> None:
+    """Past the table's size a character is computed again, never stored: memory stays bounded."""
+    with mock.patch.object(_slug, "_TABLE_SIZE", 0):
+        table = _slug._Table(reference_slug_char)
+        assert "Dé".translate(table) == "de"
+        assert len(table) == 0
+
+
+def decoded(data: str | bytes, decode: object) -> object:
+    report = Report("p")
+    return outcome(decode, data, report), report.problems
+
+
+CONTROL_TEXT = st.text(st.sampled_from("ab \n\r\t\x00\x01\x0b\x1f\x7f\x85\ufffe\uffff\ud800é•"), max_size=200)
+DECODE_INPUT = (
+    ANY_DUMP
+    | ANY_TEXT
+    | CONTROL_TEXT
+    | CONTROL_TEXT.map(lambda text: text.encode("utf-8", "surrogatepass"))
+    | st.binary(max_size=300)
+)
+
+
+@DIFFERENTIAL
+@given(DECODE_INPUT)
+def test_decode_lines_is_the_reference(data: str | bytes) -> None:
+    assert decoded(data, _decode.decode_lines) == decoded(data, reference_decode_lines)
+
+
+@DIFFERENTIAL
+@given(CONTROL_TEXT.map(lambda text: text.encode("utf-8", "surrogatepass")), st.integers(1, 7))
+def test_control_bytes_are_found_in_any_chunk(data: bytes, chunk: int) -> None:
+    with mock.patch.object(_decode, "_CHUNK", chunk):
+        assert decoded(data, _decode.decode_lines) == decoded(data, reference_decode_lines)
+
+
+def reference_normalize(text: str) -> str:
+    return " ".join(text.split())
+
+
+SPACES = st.text(st.sampled_from(" a\t\n\x0b\x1c\x85\xa0\u1680\u2000\u2028\u202f\u3000\u200b"), max_size=40)
+
+
+RUNS = st.lists(st.sampled_from(["a", "b c", " ", "\xa0", "\t"]) | st.integers(1, 20).map(" ".__mul__)).map(
+    "".join
+)
+
+
+@DIFFERENTIAL
+@given(ANY_TEXT | SPACES | RUNS)
+def test_normalize_is_the_reference(text: str) -> None:
+    assert _shortcodes.normalize(text) == reference_normalize(text)
+
+
+def test_every_space_str_split_knows_is_unprintable() -> None:
+    """What the normalize fast path relies on, over all of Unicode."""
+    spaces = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+    assert [char for char in spaces if char.isprintable()] == [" "]
+
+
+def reference_classify(number: int, text: str, report: Report) -> _lines.Structural | None:
+    if len(text) <= _lines._LONGEST_TICKER and _lines._TICKERISH.match(text):
+        return _lines.TickerLine(number, text, _lines.read_ticker(number, text, report))
+    if len(text) > _lines._LONGEST_STRUCTURAL:
+        return None
+    if text[:15].casefold().startswith("viewing results"):
+        return _lines.CounterLine(number, text, _lines._read_counter(number, text, report))
+    return reference_read_date(number, text, report)
+
+
+def reference_read_date(number: int, text: str, report: Report) -> _lines.DateLine | None:
+    if _lines._AMBIGUOUS.fullmatch(text):
+        report.problem(number, f"ambiguous date, day and month order unknown: {quote(text)}", text)
+        return _lines.DateLine(number, text, None)
+    weekday = _lines._WEEKDAY.match(text)
+    rest = text[weekday.end() :] if weekday and weekday.group(1).lower() in _lines._WEEKDAYS else text
+    parts = _lines._date_parts(rest)
+    if parts is None:
+        return None
+    try:
+        date = dt.date(*parts)
+    except ValueError:
+        report.problem(number, f"no such date: {quote(text)}", text)
+        return _lines.DateLine(number, text, None)
+    if not _lines._EARLIEST <= date <= _lines._LATEST:
+        report.problem(
+            number,
+            f"edition date outside {_lines._EARLIEST.year}-{_lines._LATEST.year}: {quote(text)}",
+            text,
+        )
+        return _lines.DateLine(number, text, None)
+    if rest is not text and weekday and _lines._WEEKDAYS[weekday.group(1).lower()] != date.weekday():
+        report.problem(number, f"the weekday does not match the date: {quote(text)}", text)
+    return _lines.DateLine(number, text, date)
+
+
+LONG_DATES = st.builds(
+    "{}{}{}{}{}{}{}{}".format,
+    st.sampled_from(["", "Wednesday", "Wednesday.,", "Wed", "Septembers"]),
+    st.sampled_from(["", " ", "   ", "\u3000\u3000\u3000"]),
+    st.sampled_from(["05", "5", "2025"]),
+    st.sampled_from([" ", "   ", "-"]),
+    st.sampled_from(["September", "September.,", "Sept.", "Sep", "01"]),
+    st.sampled_from([" ", "   ", "-"]),
+    st.sampled_from(["2025", "05", "5"]),
+    st.sampled_from(["", "x", " "]),
+)
+
+
+@DIFFERENTIAL
+@given(LONG_DATES | st.text(ANY_CHAR, max_size=60))
+def test_classify_is_the_reference(text: str) -> None:
+    report, again = Report("p"), Report("p")
+    assert _lines.classify(1, text, report) == reference_classify(1, text, again)
+    assert report.problems == again.problems
+
+
+def reference_tokenize(lines: list[str], report: Report) -> list[Token]:
+    tokens: list[Token] = []
+    block: Block | None = None
+    for number, raw in enumerate(lines, 1):
+        text = raw.strip()
+        structural = reference_classify(number, text, report) if text else None
+        if structural is not None or not text:
+            block = None
+            if structural is not None:
+                tokens.append(structural)
+            continue
+        glued = _lines.glued_ticker(text)
+        if block is None:
+            block = Block()
+            tokens.append(block)
+        block.lines.append((number, text[:glued].rstrip() if glued > 0 else text))
+        if glued > 0:
+            block = None
+            tokens.append(_unglue(number, text[glued:], report))
+    return tokens
+
+
+class ReferenceAssembler(Assembler):
+    def _rates(self, draft: Draft, date: dt.date) -> tuple[Rate, ...]:
+        kept: dict[str, Rate] = {}
+        for ticker in draft.tickers:
+            if (q := ticker.quote) is None:
+                continue
+            rate = Rate(
+                q.base, q.quote, q.value, q.change, q.direction, date, self.report.source, ticker.line
+            )
+            first = kept.setdefault(rate.pair, rate)
+            if first is rate:
+                self._check_earlier_page(rate, ticker.text)
+            elif not _assemble._same(first, rate):
+                self.report.problem(
+                    ticker.line,
+                    f"{rate.pair} quoted again with another rate, the first kept: {quote(ticker.text)}",
+                    ticker.text,
+                )
+                continue
+            self.report.use(ticker.line)
+        return tuple(kept.values())
+
+
+def reference_parse(data: str | bytes) -> tuple[Dump, frozenset[int]]:
+    """The parse of before the fast paths: the reference stages above, the unchanged ones between."""
+    report = Report("p")
+    lines = reference_decode_lines(data, report)
+    assembler = ReferenceAssembler(report, _last_nonblank(lines))
+    with (
+        mock.patch.object(_shortcodes, "normalize", reference_normalize),
+        mock.patch.object(_assemble, "normalize", reference_normalize),
+        mock.patch.object(_assemble, "slugify", reference_slugify),
+    ):
+        pages = tuple(assembler.page(draft) for draft in paginate(reference_tokenize(lines, report), report))
+    dump = Dump(report.source, pages, report.sorted_problems())
+    if not dump.articles and not dump.rates:
+        raise DumpError("no articles or rates", source=report.source, line=_first_line(dump))
+    return dump, frozenset(report.used)
+
+
+def _first_line(dump: Dump) -> int:
+    return dump.problems[0].line if dump.problems else 0
+
+
+def comparable(parse: Any, data: str | bytes) -> object:
+    """Everything a parse says, as plain values: the dump as JSON data, its problems, the used lines."""
+    try:
+        dump, used = parse(data)
+    except DumpError as error:
+        return ("DumpError", error.message, error.source, error.line)
+    return dump_to_dict(dump), dump.problems, sorted(used)
+
+
+def fast_parse(data: str | bytes) -> tuple[Dump, frozenset[int]]:
+    return _parse(data, source="p")
+
+
+@DIFFERENTIAL
+@given(ANY_DUMP)
+def test_parse_is_the_reference(data: str | bytes) -> None:
+    assert comparable(fast_parse, data) == comparable(reference_parse, data)
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(0, 1000), st.integers(1, 40))
+def test_generated_dumps_parse_as_the_reference(seed: int, articles: int) -> None:
+    text = dumpgen.generate_dump(dt.date(2025, 1, 5), articles, seed=seed)
+    assert comparable(fast_parse, text) == comparable(reference_parse, text)
+    data = text.encode("utf-8")
+    assert comparable(fast_parse, data) == comparable(reference_parse, data)
+
+
+def test_parse_restores_the_garbage_collector() -> None:
+    """Paused during a parse, running again after it, even after an error; left off if it was off."""
+    assert gc.isenabled()
+    seen: list[bool] = []
+
+    def page(self: Assembler, draft: Draft) -> None:
+        seen.append(gc.isenabled())
+        raise DumpError("stop", source="p")
+
+    with mock.patch.object(Assembler, "page", page), pytest.raises(DumpError):
+        _parse("05 January 2025\n\nA title\n\nA paragraph.\n")
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(DumpError):
+        _parse(b"\x00\x00\x00\x00")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        _parse("05 January 2025\n\nA title\n\nA paragraph.\n")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+TICKER_LINES = st.sampled_from(
+    [
+        "  • KGS/USD = 0.01149 0%",
+        "• KGS/USD = 0.01149 0%",
+        "  • KGS/USD = 0.01150 +0.5%",
+        "  • KZT/USD = 0.00191 0%",
+        "  • KZT/USD =  0.00191 0%",
+        "  • TJS/USD = 0.09217 ▲ -0.44%",
+        "  • KZT/KZT = 1 0%",
+        "  • kgs/usd = 1 0%",
+        "",
+        "Stray text",
+        "A cut paragraph....• KGS/USD = 0.01149 0%",
+    ]
+)
+
+
+@st.composite
+def ticker_dumps(draw: st.DrawFn) -> str:
+    """Pages whose tickers repeat a few blocks: runs met again, runs that conflict, runs undated."""
+    blocks = draw(st.lists(st.lists(TICKER_LINES, max_size=8), min_size=1, max_size=3))
+    pages = []
+    for _ in range(draw(st.integers(1, 6))):
+        head = draw(st.sampled_from(["05 January 2025", "06 January 2025", "", "Viewing results 1 - 1 of 2"]))
+        body = draw(
+            st.sampled_from(["A Title\n\nA paragraph.", "", "A Title\nA paragraph...", "• KZT/USD = 2 0%"])
+        )
+        pages.append("\n".join([*draw(st.sampled_from(blocks)), head, "", body, ""]))
+    return "\n".join(pages)
+
+
+@DIFFERENTIAL
+@given(ticker_dumps())
+def test_repeated_tickers_parse_as_the_reference(text: str) -> None:
+    assert comparable(fast_parse, text) == comparable(reference_parse, text)
