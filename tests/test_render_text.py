@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
+import hypothesis.strategies as st
 import pytest
+from hypothesis import example, given
 from render_fixtures import CONFIG, make_article, seed_articles
 
 from centralasia_feed.config import FeedConfig
@@ -17,6 +20,24 @@ from centralasia_feed.render import text
 def test_clean_drops_what_xml_forbids_and_keeps_the_rest():
     kept = "tab\t nl\n cr\r é Қ 🐎 \u2028 \ue000"
     assert text.clean("\x00a\x08\x0b\x0c\x1f\x7f\x85\ufdd0\ufffe\uffff\ud800\U0001fffe" + kept) == "a" + kept
+
+
+# The rule as first written: one class of every character to drop, astral noncharacters one by one.
+_ASTRAL_NONCHARACTERS = "".join(chr(p << 16 | 0xFFFE) + chr(p << 16 | 0xFFFF) for p in range(1, 17))
+_REFERENCE = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff{_ASTRAL_NONCHARACTERS}]"
+)
+_EDGES = st.sampled_from(
+    [chr(c) for c in (0, 8, 9, 10, 11, 13, 31, 32, 126, 127, 159, 160, 0xD7FF, 0xD800, 0xDFFF, 0xE000)]
+    + [chr(c) for c in (0xFDCF, 0xFDD0, 0xFDEF, 0xFDF0, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x1FFFE, 0x10FFFF)]
+)
+
+
+@given(st.lists(st.one_of(st.characters(), _EDGES, st.text(max_size=5))).map("".join))
+@example("a\U0001fffeb")
+@example("\u2028 \ufdd0")
+def test_clean_drops_exactly_what_the_reference_pattern_drops(text_):
+    assert text.clean(text_) == _REFERENCE.sub("", text_)
 
 
 def test_line_joins_white_space_including_line_separators():
