@@ -15,6 +15,7 @@ from centralasia_feed.config import FeedConfig
 from centralasia_feed.errors import RenderError
 from centralasia_feed.models import Entry
 from centralasia_feed.render import text
+from centralasia_feed.render.items import prepare
 
 
 def test_clean_drops_what_xml_forbids_and_keeps_the_rest():
@@ -56,7 +57,7 @@ def test_a_truncated_excerpt_always_ends_in_an_ellipsis():
 
 def test_body_html_escapes_text_and_links_truncated_excerpts_to_the_source():
     article = dataclasses.replace(make_article("T", "a-b"), summary='<b>"x"</b> & y...')
-    html = text.body_html(Entry.first_seen(article), CONFIG)
+    html = prepare([article], CONFIG)[0].html
     assert html.startswith("<p>&lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; y...</p>")
     assert html.endswith('<p><a href="https://timesca.com/a-b/">Read more at timesca.com</a></p>')
 

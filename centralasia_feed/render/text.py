@@ -85,11 +85,12 @@ def entries(items: Sequence[Entry | Article]) -> tuple[Entry, ...]:
 
 def slug_part(slug: str) -> str:
     """The slug as it may stand in a URL or tag URI; an ordinary WordPress slug is unchanged."""
+    if _PLAIN_SLUG.fullmatch(slug):
+        return slug  # what quote() never changes: the fast path for every WordPress slug
     return urllib.parse.quote(clean(slug), safe="-._~")
 
 
-def item_id(entry: Entry, config: FeedConfig) -> str:
-    return config.tag("article", slug_part(entry.slug))
+_PLAIN_SLUG = re.compile("[A-Za-z0-9_.~-]*")
 
 
 def item_link(entry: Entry, config: FeedConfig) -> str:
@@ -101,14 +102,6 @@ def title(entry: Entry) -> str:
     return line(entry.article.title) or UNTITLED
 
 
-def published(entry: Entry, config: FeedConfig) -> dt.datetime:
-    return entry.published.time(config.tz)
-
-
-def updated(entry: Entry, config: FeedConfig) -> dt.datetime:
-    return entry.updated.time(config.tz)
-
-
 def excerpt(article: Article) -> str:
     """The paragraph as plain text; a truncated one always ends in an ellipsis."""
     text = clean(article.summary).strip()
@@ -117,29 +110,14 @@ def excerpt(article: Article) -> str:
     return text
 
 
-def body_html(entry: Entry, config: FeedConfig) -> str:
-    """The paragraph and figures as HTML; a truncated excerpt ends with a Read more link."""
-    article = entry.article
-    parts = [f"<p>{escape(excerpt(article))}</p>"]
-    parts += [f"<figure><figcaption>{escape(f.caption)}</figcaption></figure>" for f in article.figures]
-    if article.truncated:
-        link = escape(item_link(entry, config))
-        parts.append(f'<p><a href="{link}">Read more at {escape(_site_name(config))}</a></p>')
-    return "\n".join(parts)
-
-
-def _site_name(config: FeedConfig) -> str:
-    return urllib.parse.urlsplit(config.source_url).hostname or config.source_url
-
-
-def feed_updated(items: Sequence[Entry], config: FeedConfig) -> dt.datetime:
-    """The newest item's updated time; an empty feed gets ``config.id_date``'s first midnight.
+def feed_updated(times: Sequence[dt.datetime], config: FeedConfig) -> dt.datetime:
+    """The newest of the items' updated ``times``; an empty feed gets ``config.id_date``'s first midnight.
 
     Never the clock: the same items always give the same time. The empty-feed constant is a
     date the id authority already owned, so it is never in the future.
     """
-    if items:
-        return max(updated(entry, config) for entry in items)
+    if times:
+        return max(times)
     return dt.datetime.combine(epoch(config), dt.time(), config.tz)
 
 
