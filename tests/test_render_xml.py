@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 import pytest
 from lxml import etree
@@ -189,6 +190,26 @@ def test_feedgen_value_errors_become_render_errors_naming_our_field(monkeypatch)
     monkeypatch.setattr(FeedGenerator, "rss_str", broken)
     with pytest.raises(RenderError, match="the RSS feed: Required fields not set"):
         render_rss(seed_articles(), CONFIG)
+
+
+@pytest.mark.parametrize(
+    "method, step",
+    [("title", "title"), ("link", "id and link"), ("updated", "dates"), ("summary", "text")],
+)
+def test_an_item_feedgen_refuses_is_named_with_the_field_and_its_article(monkeypatch, method, step):
+    from feedgen.entry import FeedEntry
+
+    def broken(*args, **kwargs):
+        raise ValueError("refused")
+
+    monkeypatch.setattr(FeedEntry, method, broken)
+    article = seed_articles()[0]
+    assert article.truncated  # so the text step calls summary()
+    with pytest.raises(
+        RenderError, match=re.escape(f"cannot render the {step} of article {article.slug!r}: refused")
+    ) as caught:
+        render_atom([article], CONFIG)
+    assert isinstance(caught.value.__cause__, ValueError)
 
 
 def test_a_complete_feed_says_so_and_an_ordinary_one_declares_no_history_namespace():
