@@ -1,8 +1,9 @@
-"""What every format shares: safe text, the items to render, and an entry's text and HTML forms.
+"""What every format shares: safe text, the items to render, and an entry's text forms.
 
 Text from a dump is text, never markup. Every string that leaves the renderer goes through
 ``clean`` (characters XML 1.0 forbids are dropped, so one stray control character cannot make a
-whole feed unreadable) and, where it lands inside HTML, through ``html.escape``.
+whole feed unreadable) and, where it lands inside HTML, through ``html.escape``. ``items``
+puts an entry's strings and its HTML together once per item.
 """
 
 from __future__ import annotations
