@@ -14,7 +14,7 @@ from typing import Any
 from ..config import FeedConfig
 from ..models import Article, Entry
 from . import text
-from .items import Item, prepare
+from .items import Item, gc_paused, prepare
 
 VERSION = "https://jsonfeed.org/version/1.1"
 EXTENSION = "_centralasia_feed"
@@ -22,9 +22,14 @@ EXTENSION = "_centralasia_feed"
 
 def render_json_feed(items: Sequence[Entry | Article], config: FeedConfig) -> bytes:
     """A JSON Feed 1.1 of ``items`` in the order given (newest first)."""
+    with gc_paused():
+        return dump(_document(items, config))  # the document is freed before collection resumes
+
+
+def _document(items: Sequence[Entry | Article], config: FeedConfig) -> dict[str, Any]:
     feed = header(config, "feed.json", config.title, config.description)
     feed["items"] = [_item(item) for item in prepare(items, config)]
-    return dump(feed)
+    return feed
 
 
 def header(config: FeedConfig, path: str, title: str, description: str) -> dict[str, Any]:

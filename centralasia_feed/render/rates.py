@@ -16,6 +16,7 @@ from typing import Any
 from ..config import FeedConfig
 from ..models import Rate, Stamp, currency_name
 from . import text
+from .items import gc_paused
 from .jsonfeed import EXTENSION, dump, header
 
 ARROWS = {"up": "▲", "down": "▼", "flat": "▬"}
@@ -28,10 +29,15 @@ EXPLANATION = (
 
 def render_rates_feed(rates: Sequence[Rate], config: FeedConfig) -> bytes:
     """One item per edition date, newest first, at most ``config.limit`` dates."""
+    with gc_paused():
+        return dump(_document(rates, config))  # the document is freed before collection resumes
+
+
+def _document(rates: Sequence[Rate], config: FeedConfig) -> dict[str, Any]:
     description = f"Daily exchange rates of the Central Asian currencies, from {config.title}."
     feed = header(config, "rates.json", f"{config.title}: exchange rates", description)
     feed["items"] = [_item(day, group, config) for day, group in by_date(rates)[: config.limit]]
-    return dump(feed)
+    return feed
 
 
 def by_date(rates: Sequence[Rate]) -> list[tuple[dt.date, tuple[Rate, ...]]]:

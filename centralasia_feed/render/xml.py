@@ -20,7 +20,7 @@ from ..errors import RenderError
 from ..models import Article, Entry
 from . import text
 from .history import ArchiveLinks, HistoryExtension
-from .items import Item, prepare
+from .items import Item, gc_paused, prepare
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
@@ -30,19 +30,27 @@ def render_rss(
     items: Sequence[Entry | Article], config: FeedConfig, *, links: ArchiveLinks | None = None
 ) -> bytes:
     """An RSS 2.0 document of ``items`` in the order given (newest first), UTF-8 and pretty-printed."""
-    feed = _feed(prepare(items, config), config, links or ArchiveLinks("rss.xml"), RSS_TYPE)
-    with text.field("the RSS feed"):
-        data: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    return data
+    with gc_paused():
+        return _render(prepare(items, config), config, links or ArchiveLinks("rss.xml"), RSS_TYPE)
 
 
 def render_atom(
     items: Sequence[Entry | Article], config: FeedConfig, *, links: ArchiveLinks | None = None
 ) -> bytes:
     """An Atom 1.0 document of ``items`` in the order given (newest first), UTF-8 and pretty-printed."""
-    feed = _feed(prepare(items, config), config, links or ArchiveLinks("atom.xml"), ATOM_TYPE)
-    with text.field("the Atom feed"):
-        data: bytes = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    with gc_paused():
+        return _render(prepare(items, config), config, links or ArchiveLinks("atom.xml"), ATOM_TYPE)
+
+
+def _render(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_type: str) -> bytes:
+    """The document's bytes; its feedgen objects are freed on return, before collection resumes."""
+    feed = _feed(items, config, links, media_type)
+    if media_type == RSS_TYPE:
+        with text.field("the RSS feed"):
+            data: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    else:
+        with text.field("the Atom feed"):
+            data = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return data
 
 
