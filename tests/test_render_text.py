@@ -4,19 +4,67 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
+import hypothesis.strategies as st
 import pytest
+from hypothesis import example, given
 from render_fixtures import CONFIG, make_article, seed_articles
 
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.errors import RenderError
 from centralasia_feed.models import Entry
 from centralasia_feed.render import text
+from centralasia_feed.render.items import prepare
 
 
 def test_clean_drops_what_xml_forbids_and_keeps_the_rest():
     kept = "tab\t nl\n cr\r é Қ 🐎 \u2028 \ue000"
     assert text.clean("\x00a\x08\x0b\x0c\x1f\x7f\x85\ufdd0\ufffe\uffff\ud800\U0001fffe" + kept) == "a" + kept
+
+
+# The rule as first written: one class of every character to drop, astral noncharacters one by one.
+_ASTRAL_NONCHARACTERS = "".join(chr(p << 16 | 0xFFFE) + chr(p << 16 | 0xFFFF) for p in range(1, 17))
+_REFERENCE = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff{_ASTRAL_NONCHARACTERS}]"
+)
+# Each side of every boundary of the rule, and of the shortcuts' byte and category tests.
+_EDGE_POINTS = (0, 8, 9, 10, 11, 13, 14, 31, 32, 126, 127, 128, 159, 160, 191, 192, 0x7FF, 0x800)
+_EDGE_POINTS += (0xD7FF, 0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0xE000, 0xEFFF, 0xF000, 0xFDCF, 0xFDD0, 0xFDEF)
+_EDGE_POINTS += (
+    0xFDF0,
+    0xFEFF,
+    0xFFFD,
+    0xFFFE,
+    0xFFFF,
+    0x10000,
+    0x1FFFD,
+    0x1FFFE,
+    0x1FFFF,
+    0x10FFFE,
+    0x10FFFF,
+)
+_EDGES = [chr(c) for c in _EDGE_POINTS]
+_PLAIN = ["a", " ", "\u2019", "\u2026", "\u00e9", "\u049b", "\U0001f40e"]
+
+
+@given(
+    st.one_of(
+        st.lists(st.one_of(st.characters(), st.sampled_from(_EDGES), st.text(max_size=5))).map("".join),
+        st.text(alphabet=st.sampled_from(_PLAIN + _EDGES)),
+    )
+)
+@example("a\U0001fffeb")
+@example("\u2028 \ufdd0")
+def test_clean_drops_exactly_what_the_reference_pattern_drops(text_):
+    assert text.clean(text_) == _REFERENCE.sub("", text_)
+
+
+@pytest.mark.parametrize("edge", _EDGES, ids=[f"U+{c:04X}" for c in _EDGE_POINTS])
+@pytest.mark.parametrize("context", ["", "ascii text ", "curly \u2019 ", "long \u2026 " * 200])
+def test_clean_agrees_with_the_reference_on_each_edge_in_plain_text(edge, context):
+    for text_ in (edge, context + edge, edge + context, context + edge + context):
+        assert text.clean(text_) == _REFERENCE.sub("", text_)
 
 
 def test_line_joins_white_space_including_line_separators():
@@ -35,7 +83,7 @@ def test_a_truncated_excerpt_always_ends_in_an_ellipsis():
 
 def test_body_html_escapes_text_and_links_truncated_excerpts_to_the_source():
     article = dataclasses.replace(make_article("T", "a-b"), summary='<b>"x"</b> & y...')
-    html = text.body_html(Entry.first_seen(article), CONFIG)
+    html = prepare([article], CONFIG)[0].html
     assert html.startswith("<p>&lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; y...</p>")
     assert html.endswith('<p><a href="https://timesca.com/a-b/">Read more at timesca.com</a></p>')
 

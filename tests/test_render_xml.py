@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import gc
+import re
 
 import pytest
 from lxml import etree
@@ -14,7 +16,7 @@ from render_fixtures import CONFIG, make_article, seed_articles, updated_entry
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.errors import RenderError
 from centralasia_feed.models import Entry
-from centralasia_feed.render import ArchiveLinks, render_atom, render_rss
+from centralasia_feed.render import ArchiveLinks, render_atom, render_json_feed, render_rss, text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FH = "{http://purl.org/syndication/history/1.0}"
@@ -191,8 +193,55 @@ def test_feedgen_value_errors_become_render_errors_naming_our_field(monkeypatch)
         render_rss(seed_articles(), CONFIG)
 
 
+@pytest.mark.parametrize(
+    "method, step",
+    [("title", "title"), ("link", "id and link"), ("updated", "dates"), ("summary", "text")],
+)
+def test_an_item_feedgen_refuses_is_named_with_the_field_and_its_article(monkeypatch, method, step):
+    from feedgen.entry import FeedEntry
+
+    def broken(*args, **kwargs):
+        raise ValueError("refused")
+
+    monkeypatch.setattr(FeedEntry, method, broken)
+    article = seed_articles()[0]
+    assert article.truncated  # so the text step calls summary()
+    with pytest.raises(
+        RenderError, match=re.escape(f"cannot render the {step} of article {article.slug!r}: refused")
+    ) as caught:
+        render_atom([article], CONFIG)
+    assert isinstance(caught.value.__cause__, ValueError)
+
+
 def test_a_complete_feed_says_so_and_an_ordinary_one_declares_no_history_namespace():
     data = render_atom(seed_articles(), CONFIG, links=ArchiveLinks("atom.xml", complete=True))
     assert_atom_valid(data)
     assert etree.fromstring(data).find(f"{FH}complete") is not None
     assert b"purl.org/syndication/history" not in render_rss(seed_articles(), CONFIG)
+
+
+@pytest.mark.parametrize("render", [*RENDERERS, render_json_feed])
+@pytest.mark.parametrize("enabled", [True, False])
+def test_rendering_pauses_garbage_collection_and_leaves_it_as_it_found_it(monkeypatch, render, enabled):
+    seen = []
+    excerpt = text.excerpt
+    monkeypatch.setattr(text, "excerpt", lambda article: seen.append(gc.isenabled()) or excerpt(article))
+    (gc.enable if enabled else gc.disable)()
+    try:
+        render(seed_articles(), CONFIG)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert seen and not any(seen)
+
+
+def test_a_failed_render_resumes_garbage_collection(monkeypatch):
+    from feedgen.feed import FeedGenerator
+
+    def broken(*args, **kwargs):
+        raise ValueError("Required fields not set")
+
+    monkeypatch.setattr(FeedGenerator, "rss_str", broken)
+    with pytest.raises(RenderError):
+        render_rss(seed_articles(), CONFIG)
+    assert gc.isenabled()

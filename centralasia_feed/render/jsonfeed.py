@@ -14,6 +14,7 @@ from typing import Any
 from ..config import FeedConfig
 from ..models import Article, Entry
 from . import text
+from .items import Item, gc_paused, prepare
 
 VERSION = "https://jsonfeed.org/version/1.1"
 EXTENSION = "_centralasia_feed"
@@ -21,9 +22,14 @@ EXTENSION = "_centralasia_feed"
 
 def render_json_feed(items: Sequence[Entry | Article], config: FeedConfig) -> bytes:
     """A JSON Feed 1.1 of ``items`` in the order given (newest first)."""
+    with gc_paused():
+        return dump(_document(items, config))  # the document is freed before collection resumes
+
+
+def _document(items: Sequence[Entry | Article], config: FeedConfig) -> dict[str, Any]:
     feed = header(config, "feed.json", config.title, config.description)
-    feed["items"] = [_item(entry, config) for entry in text.entries(items)]
-    return dump(feed)
+    feed["items"] = [_item(item) for item in prepare(items, config)]
+    return feed
 
 
 def header(config: FeedConfig, path: str, title: str, description: str) -> dict[str, Any]:
@@ -39,22 +45,17 @@ def header(config: FeedConfig, path: str, title: str, description: str) -> dict[
     }
 
 
-def _item(entry: Entry, config: FeedConfig) -> dict[str, Any]:
+def _item(item: Item) -> dict[str, Any]:
     """One item: always ``content_html``; a truncated one also its plain excerpt as ``summary``."""
-    article = entry.article
-    item: dict[str, Any] = {
-        "id": text.item_id(entry, config),
-        "url": text.item_link(entry, config),
-        "title": text.title(entry),
-        "content_html": text.body_html(entry, config),
-    }
-    if article.truncated:
-        item["summary"] = text.excerpt(article)
-    item["date_published"] = text.published(entry, config).isoformat()
+    entry = item.entry
+    out: dict[str, Any] = {"id": item.id, "url": item.link, "title": item.title, "content_html": item.html}
+    if entry.article.truncated:
+        out["summary"] = item.excerpt
+    out["date_published"] = item.published.isoformat()
     if entry.updated != entry.published:
-        item["date_modified"] = text.updated(entry, config).isoformat()
-    item[EXTENSION] = _extension(entry)
-    return item
+        out["date_modified"] = item.updated.isoformat()
+    out[EXTENSION] = _extension(entry)
+    return out
 
 
 def _extension(entry: Entry) -> dict[str, Any]:

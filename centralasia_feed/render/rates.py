@@ -8,13 +8,15 @@ banks quote the other way round. ``direction`` is null where neither the dump no
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from ..config import FeedConfig
-from ..models import Rate, Stamp
+from ..models import Rate, Stamp, currency_name
 from . import text
+from .items import gc_paused
 from .jsonfeed import EXTENSION, dump, header
 
 ARROWS = {"up": "▲", "down": "▼", "flat": "▬"}
@@ -27,10 +29,15 @@ EXPLANATION = (
 
 def render_rates_feed(rates: Sequence[Rate], config: FeedConfig) -> bytes:
     """One item per edition date, newest first, at most ``config.limit`` dates."""
+    with gc_paused():
+        return dump(_document(rates, config))  # the document is freed before collection resumes
+
+
+def _document(rates: Sequence[Rate], config: FeedConfig) -> dict[str, Any]:
     description = f"Daily exchange rates of the Central Asian currencies, from {config.title}."
     feed = header(config, "rates.json", f"{config.title}: exchange rates", description)
     feed["items"] = [_item(day, group, config) for day, group in by_date(rates)[: config.limit]]
-    return dump(feed)
+    return feed
 
 
 def by_date(rates: Sequence[Rate]) -> list[tuple[dt.date, tuple[Rate, ...]]]:
@@ -42,22 +49,26 @@ def by_date(rates: Sequence[Rate]) -> list[tuple[dt.date, tuple[Rate, ...]]]:
 
 
 def _item(day: dt.date, rates: tuple[Rate, ...], config: FeedConfig) -> dict[str, Any]:
+    inverses = [inverse(rate) for rate in rates]  # each once: a Decimal division per rate
+    rows = [cells(rate, inverted) for rate, inverted in zip(rates, inverses, strict=True)]
     return {
         "id": config.tag("rates", day.isoformat()),
         "title": f"Exchange rates, {text.long_date(day)}",
-        "content_text": table_text(rates),
-        "content_html": table_html(rates),
+        "content_text": _table_text(rows),
+        "content_html": _table_html(rates, rows, EXPLANATION),
         "date_published": Stamp(day).time(config.tz).isoformat(),
-        EXTENSION: {"rates": [_exact(rate) for rate in rates]},
+        EXTENSION: {
+            "rates": [_exact(rate, inverted) for rate, inverted in zip(rates, inverses, strict=True)]
+        },
     }
 
 
-def _exact(rate: Rate) -> dict[str, Any]:
+def _exact(rate: Rate, inverted: Decimal | None) -> dict[str, Any]:
     return {
         "base": text.clean(rate.base),
         "quote": text.clean(rate.quote),
         "value": str(rate.value),
-        "inverse": _optional(inverse(rate)),
+        "inverse": _optional(inverted),
         "change_percent": str(rate.change_percent),
         "direction": rate.direction,
         "date": rate.date.isoformat(),
@@ -85,29 +96,42 @@ def change(rate: Rate) -> str:
     return f"{plain(rate.change_percent)}%"
 
 
-def arrow(rate: Rate) -> str:
-    return ARROWS.get(rate.direction or "", UNKNOWN_ARROW)
+def arrow(direction: str | None) -> str:
+    return ARROWS.get(direction or "", UNKNOWN_ARROW)
 
 
-def direction_word(rate: Rate) -> str:
-    return rate.direction or "unknown"
+def direction_word(direction: str | None) -> str:
+    return direction or "unknown"
 
 
 def pair_html(rate: Rate) -> str:
     """``KGS/USD`` with each code's name in an ``<abbr title>``."""
-    base = f'<abbr title="{text.escape(rate.base_name)}">{text.escape(rate.base)}</abbr>'
-    return f'{base}/<abbr title="{text.escape(rate.quote_name)}">{text.escape(rate.quote)}</abbr>'
+    return _pair_html(rate.base, rate.quote)
 
 
-def cells(rate: Rate) -> tuple[str, str, str, str, str]:
-    """The plain-text cells of one row, in COLUMNS order."""
-    direction = f"{arrow(rate)} {direction_word(rate)}"
-    return (text.line(rate.pair), plain(rate.value), plain(inverse(rate)), change(rate), direction)
+@functools.lru_cache(maxsize=256)
+def _pair_html(base: str, quote: str) -> str:
+    """Cached: a few pairs recur on every date of the feed."""
+    base_html = f'<abbr title="{text.escape(currency_name(base))}">{text.escape(base)}</abbr>'
+    return f'{base_html}/<abbr title="{text.escape(currency_name(quote))}">{text.escape(quote)}</abbr>'
+
+
+Cells = tuple[str, str, str, str, str]
+
+
+def cells(rate: Rate, inverted: Decimal | None) -> Cells:
+    """The plain-text cells of one row, in COLUMNS order; ``inverted`` is ``inverse(rate)``."""
+    direction = f"{arrow(rate.direction)} {direction_word(rate.direction)}"
+    return (text.line(rate.pair), plain(rate.value), plain(inverted), change(rate), direction)
 
 
 def table_text(rates: Sequence[Rate]) -> str:
     """An aligned plain-text table: text columns left, numbers right."""
-    rows = [COLUMNS, *(cells(rate) for rate in rates)]
+    return _table_text([cells(rate, inverse(rate)) for rate in rates])
+
+
+def _table_text(cells: Sequence[Cells]) -> str:
+    rows = [COLUMNS, *cells]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     lines = ["  ".join(_align(i, cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     return "\n".join([*lines, "", EXPLANATION])
@@ -119,19 +143,30 @@ def _align(column: int, cell: str, width: int) -> str:
 
 def table_html(rates: Sequence[Rate], *, caption: str = EXPLANATION) -> str:
     """A ``<table>`` of rates; every value is escaped."""
-    head = "".join(f'<th scope="col">{name}</th>' for name in COLUMNS)
-    rows = "\n".join(_row_html(rate) for rate in rates)
+    return _table_html(rates, [cells(rate, inverse(rate)) for rate in rates], caption)
+
+
+_HEAD = "".join(f'<th scope="col">{name}</th>' for name in COLUMNS)
+
+
+def _table_html(rates: Sequence[Rate], cells: Sequence[Cells], caption: str) -> str:
+    rows = "\n".join(_row_html(rate, row) for rate, row in zip(rates, cells, strict=True))
     return (
         f"<table>\n<caption>{text.escape(caption)}</caption>\n"
-        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
+        f"<thead><tr>{_HEAD}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
     )
 
 
-def _row_html(rate: Rate) -> str:
-    _, value, inverted, changed, _ = (text.escape(cell) for cell in cells(rate))
-    word = text.escape(direction_word(rate))
-    direction = f'<span title="{word}">{text.escape(arrow(rate))}</span> {word}'
+def _row_html(rate: Rate, cells: Cells) -> str:
+    _, value, inverted, changed, _ = (text.escape(cell) for cell in cells)
     return (
         f'<tr><th scope="row">{pair_html(rate)}</th><td>{value}</td><td>{inverted}</td>'
-        f"<td>{changed}</td><td>{direction}</td></tr>"
+        f"<td>{changed}</td><td>{_direction_html(rate.direction)}</td></tr>"
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _direction_html(direction: str | None) -> str:
+    """Cached: a direction is one of a few words."""
+    word = text.escape(direction_word(direction))
+    return f'<span title="{word}">{text.escape(arrow(direction))}</span> {word}'

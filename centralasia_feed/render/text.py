@@ -1,8 +1,9 @@
-"""What every format shares: safe text, the items to render, and an entry's text and HTML forms.
+"""What every format shares: safe text, the items to render, and an entry's text forms.
 
 Text from a dump is text, never markup. Every string that leaves the renderer goes through
 ``clean`` (characters XML 1.0 forbids are dropped, so one stray control character cannot make a
-whole feed unreadable) and, where it lands inside HTML, through ``html.escape``.
+whole feed unreadable) and, where it lands inside HTML, through ``html.escape``. ``items``
+puts an entry's strings and its HTML together once per item.
 """
 
 from __future__ import annotations
@@ -27,15 +28,43 @@ _NONCHARACTERS = "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) f
 _C0 = "\x00-\x08\x0b\x0c\x0e-\x1f"  # all C0 controls but tab, newline and carriage return
 _OTHERS = "\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"  # DEL, C1, noncharacters, surrogates
 _FORBIDDEN = re.compile(f"[{_C0}{_OTHERS}{_NONCHARACTERS}]")
+# Everything but what _FORBIDDEN drops, or an astral character: one class of ranges, which the
+# regex engine scans ten times faster than _FORBIDDEN's thirty-two single astral characters.
+_SUSPECT = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd]")
+# The UTF-8 bytes no dropped character's encoding needs: all but C0 (less tab and newlines), DEL,
+# and the lead bytes of U+0080-00BF (C1 controls), U+F000-FFFF (noncharacters) and astral planes.
+_PLAIN_BYTES = bytes(
+    sorted({9, 10, 13, *range(0x20, 0x7F), *range(0x80, 0x100)} - {0xC2, 0xEF, *range(0xF0, 0xF5)})
+)
 
 
 def clean(text: str) -> str:
     """``text`` without the characters XML 1.0 forbids or discourages, which HTML5 also rejects.
 
     That is C0 controls but tab and newlines, DEL and C1 controls, noncharacters, and lone
-    surrogates (which UTF-8 cannot carry).
+    surrogates (which UTF-8 cannot carry). Ordinary text comes back as it is, unscanned by the
+    slow precise pattern (see ``_surely_clean``).
     """
+    if _surely_clean(text):
+        return text
     return _FORBIDDEN.sub("", text)
+
+
+def _surely_clean(text: str) -> bool:
+    """Whether ``text`` has nothing to drop, by the fastest scans CPython has for it.
+
+    ASCII is known without a scan, and every ASCII character to drop is unprintable. Other text
+    is encoded, a C loop three times faster than ``isprintable`` on an article's paragraph; a
+    byte of _PLAIN_BYTES' complement (or a lone surrogate) sends it to the one-class pattern.
+    """
+    if text.isascii() and text.isprintable():
+        return True
+    try:
+        if not text.encode().translate(None, _PLAIN_BYTES):
+            return True
+    except UnicodeEncodeError:
+        return False
+    return not _SUSPECT.search(text)
 
 
 def line(text: str) -> str:
@@ -78,11 +107,12 @@ def entries(items: Sequence[Entry | Article]) -> tuple[Entry, ...]:
 
 def slug_part(slug: str) -> str:
     """The slug as it may stand in a URL or tag URI; an ordinary WordPress slug is unchanged."""
+    if _PLAIN_SLUG.fullmatch(slug):
+        return slug  # what quote() never changes: the fast path for every WordPress slug
     return urllib.parse.quote(clean(slug), safe="-._~")
 
 
-def item_id(entry: Entry, config: FeedConfig) -> str:
-    return config.tag("article", slug_part(entry.slug))
+_PLAIN_SLUG = re.compile("[A-Za-z0-9_.~-]*")
 
 
 def item_link(entry: Entry, config: FeedConfig) -> str:
@@ -94,14 +124,6 @@ def title(entry: Entry) -> str:
     return line(entry.article.title) or UNTITLED
 
 
-def published(entry: Entry, config: FeedConfig) -> dt.datetime:
-    return entry.published.time(config.tz)
-
-
-def updated(entry: Entry, config: FeedConfig) -> dt.datetime:
-    return entry.updated.time(config.tz)
-
-
 def excerpt(article: Article) -> str:
     """The paragraph as plain text; a truncated one always ends in an ellipsis."""
     text = clean(article.summary).strip()
@@ -110,29 +132,14 @@ def excerpt(article: Article) -> str:
     return text
 
 
-def body_html(entry: Entry, config: FeedConfig) -> str:
-    """The paragraph and figures as HTML; a truncated excerpt ends with a Read more link."""
-    article = entry.article
-    parts = [f"<p>{escape(excerpt(article))}</p>"]
-    parts += [f"<figure><figcaption>{escape(f.caption)}</figcaption></figure>" for f in article.figures]
-    if article.truncated:
-        link = escape(item_link(entry, config))
-        parts.append(f'<p><a href="{link}">Read more at {escape(_site_name(config))}</a></p>')
-    return "\n".join(parts)
-
-
-def _site_name(config: FeedConfig) -> str:
-    return urllib.parse.urlsplit(config.source_url).hostname or config.source_url
-
-
-def feed_updated(items: Sequence[Entry], config: FeedConfig) -> dt.datetime:
-    """The newest item's updated time; an empty feed gets ``config.id_date``'s first midnight.
+def feed_updated(times: Sequence[dt.datetime], config: FeedConfig) -> dt.datetime:
+    """The newest of the items' updated ``times``; an empty feed gets ``config.id_date``'s first midnight.
 
     Never the clock: the same items always give the same time. The empty-feed constant is a
     date the id authority already owned, so it is never in the future.
     """
-    if items:
-        return max(updated(entry, config) for entry in items)
+    if times:
+        return max(times)
     return dt.datetime.combine(epoch(config), dt.time(), config.tz)
 
 

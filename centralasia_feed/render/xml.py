@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from feedgen.feed import FeedGenerator
 
 from ..config import FeedConfig
+from ..errors import RenderError
 from ..models import Article, Entry
 from . import text
 from .history import ArchiveLinks, HistoryExtension
+from .items import Item, gc_paused, prepare
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
@@ -28,33 +30,39 @@ def render_rss(
     items: Sequence[Entry | Article], config: FeedConfig, *, links: ArchiveLinks | None = None
 ) -> bytes:
     """An RSS 2.0 document of ``items`` in the order given (newest first), UTF-8 and pretty-printed."""
-    feed = _feed(text.entries(items), config, links or ArchiveLinks("rss.xml"), RSS_TYPE)
-    with text.field("the RSS feed"):
-        data: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    return data
+    with gc_paused():
+        return _render(prepare(items, config), config, links or ArchiveLinks("rss.xml"), RSS_TYPE)
 
 
 def render_atom(
     items: Sequence[Entry | Article], config: FeedConfig, *, links: ArchiveLinks | None = None
 ) -> bytes:
     """An Atom 1.0 document of ``items`` in the order given (newest first), UTF-8 and pretty-printed."""
-    feed = _feed(text.entries(items), config, links or ArchiveLinks("atom.xml"), ATOM_TYPE)
-    with text.field("the Atom feed"):
-        data: bytes = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    with gc_paused():
+        return _render(prepare(items, config), config, links or ArchiveLinks("atom.xml"), ATOM_TYPE)
+
+
+def _render(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_type: str) -> bytes:
+    """The document's bytes; its feedgen objects are freed on return, before collection resumes."""
+    feed = _feed(items, config, links, media_type)
+    if media_type == RSS_TYPE:
+        with text.field("the RSS feed"):
+            data: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    else:
+        with text.field("the Atom feed"):
+            data = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return data
 
 
-def _feed(
-    entries: Sequence[Entry], config: FeedConfig, links: ArchiveLinks, media_type: str
-) -> FeedGenerator:
+def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_type: str) -> FeedGenerator:
     feed = FeedGenerator()
     feed.register_extension("history", HistoryExtension, None)
     feed.history.setup(links, config, media_type, f"{text.GENERATOR} {text.generator_version()}")
     _describe(feed, config, links, media_type)
     with text.field("the feed's updated time"):
-        feed.updated(text.feed_updated(entries, config))
-    for entry in entries:
-        _add(feed, entry, config)
+        feed.updated(text.feed_updated([item.updated for item in items], config))
+    for item in items:
+        _add(feed, item)
     return feed
 
 
@@ -76,20 +84,27 @@ def _describe(feed: FeedGenerator, config: FeedConfig, links: ArchiveLinks, medi
     feed.generator(text.GENERATOR, version=text.generator_version())
 
 
-def _add(feed: FeedGenerator, entry: Entry, config: FeedConfig) -> None:
-    """One item, appended so the feed keeps the order it was given."""
-    item = feed.add_entry(order="append")
-    with text.field(f"the title of article {entry.slug!r}"):
-        item.title(text.title(entry))
-    with text.field(f"the id and link of article {entry.slug!r}"):
-        item.guid(text.item_id(entry, config), permalink=False)
-        item.link(href=text.item_link(entry, config), rel="alternate", type="text/html")
-    with text.field(f"the dates of article {entry.slug!r}"):
-        item.published(text.published(entry, config))
-        item.updated(text.updated(entry, config))
-    body = text.body_html(entry, config)
-    if entry.article.truncated:
-        item.summary(body, type="html")
-    else:
-        item.description(body)
-        item.content(body, type="html")
+def _add(feed: FeedGenerator, item: Item) -> None:
+    """One item, appended so the feed keeps the order it was given.
+
+    One handler for the whole item (a context manager per field cost more than feedgen's own
+    work): ``step`` says which of our fields feedgen refused.
+    """
+    step = "title"
+    try:
+        entry = feed.add_entry(order="append")
+        entry.title(item.title)
+        step = "id and link"
+        entry.guid(item.id, permalink=False)
+        entry.link(href=item.link, rel="alternate", type="text/html")
+        step = "dates"
+        entry.published(item.published)
+        entry.updated(item.updated)
+        step = "text"
+        if item.entry.article.truncated:
+            entry.summary(item.html, type="html")
+        else:
+            entry.description(item.html)
+            entry.content(item.html, type="html")
+    except ValueError as exc:
+        raise RenderError(f"cannot render the {step} of article {item.entry.slug!r}: {exc}") from exc
