@@ -13,8 +13,7 @@ drafts), ``_assemble`` (drafts to Pages), with ``_shortcodes`` and ``_slug`` for
 
 from __future__ import annotations
 
-import gc
-
+from .._gc import paused
 from ..errors import DumpError
 from ..models import Dump
 from ._assemble import Assembler
@@ -47,15 +46,9 @@ def _parse(
 
 
 def _read(data: str | bytes, source: str | None, strict: bool) -> tuple[Dump, Report]:
-    """The parse, with the cyclic garbage collector paused: a parse makes millions of small objects
-    and no cycles, and the collector's passes over the growing heap cost a fifth of the time."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    """The parse, with the cyclic garbage collector paused (see ``_gc``)."""
+    with paused():
         return _stages(data, source, strict)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _stages(data: str | bytes, source: str | None, strict: bool) -> tuple[Dump, Report]:

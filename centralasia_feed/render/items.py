@@ -7,12 +7,10 @@ each item's text is cleaned once: the HTML body escapes the excerpt it already c
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import html
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from ..config import FeedConfig
@@ -79,22 +77,3 @@ class _Feed:
         if article.truncated:
             parts.append(self.more + part + self.more_end)
         return "\n".join(parts)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a feed's objects pile up (none of them form cycles).
-
-    CPython collects after every 700 net new containers, however many are alive; a 100,000-item
-    feed leaves about a million (feedgen's entries and their dicts, our items), so collections
-    scan them again and again: 15% of render_rss at that size, most of it full collections.
-    Collection resumes afterwards, only if it was on, so nesting and other threads are safe.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()

@@ -11,10 +11,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from .._gc import paused as gc_paused
 from ..config import FeedConfig
 from ..models import Article, Entry
 from . import text
-from .items import Item, gc_paused, prepare
+from .items import Item, prepare
 
 VERSION = "https://jsonfeed.org/version/1.1"
 EXTENSION = "_centralasia_feed"

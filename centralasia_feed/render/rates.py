@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from .._gc import paused as gc_paused
 from ..config import FeedConfig
 from ..models import Rate, Stamp, currency_name
 from . import text
-from .items import gc_paused
 from .jsonfeed import EXTENSION, dump, header
 
 ARROWS = {"up": "▲", "down": "▼", "flat": "▬"}

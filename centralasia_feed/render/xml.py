@@ -15,12 +15,13 @@ from collections.abc import Sequence
 
 from feedgen.feed import FeedGenerator
 
+from .._gc import paused as gc_paused
 from ..config import FeedConfig
 from ..errors import RenderError
 from ..models import Article, Entry
 from . import text
 from .history import ArchiveLinks, HistoryExtension
-from .items import Item, gc_paused, prepare
+from .items import Item, prepare
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
