@@ -27,6 +27,7 @@ CURRENCY_NAMES: dict[str, str] = {
 }
 
 _SIX_DIGITS = Context(prec=6)
+MAX_RANK_SECONDS = 86_399  # a listing rank moves an item's time back at most this far
 
 
 def currency_name(code: str) -> str:
@@ -155,6 +156,8 @@ class Stamp:
 
     Its time is the edition's midnight in the feed's zone, less one second per rank, so items of
     one edition get distinct times in page order and no item is dated after its edition began.
+    Ranks past a day's worth of seconds share the last second, so no item ever sorts before the
+    day before (a listing deep in the site's archive, or a hostile results counter).
     """
 
     date: dt.date
@@ -162,7 +165,7 @@ class Stamp:
 
     def time(self, tz: dt.tzinfo) -> dt.datetime:
         midnight = dt.datetime.combine(self.date, dt.time(), tz).astimezone(dt.UTC)
-        return (midnight - dt.timedelta(seconds=self.position)).astimezone(tz)
+        return (midnight - dt.timedelta(seconds=min(self.position, MAX_RANK_SECONDS))).astimezone(tz)
 
     def key(self) -> tuple[dt.date, int]:
         """Sorts ascending from oldest to newest."""
