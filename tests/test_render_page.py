@@ -128,3 +128,16 @@ def test_rendering_twice_gives_identical_bytes():
     assert render_index(seed_articles(), seed_rates(), CONFIG, history=history) == render_index(
         seed_articles(), seed_rates(), CONFIG, history=history
     )
+
+
+def test_the_page_shows_the_opening_of_long_excerpts_cut_at_a_word():
+    from centralasia_feed.render.page import TEASER, teaser
+
+    assert teaser("Short and whole.") == "Short and whole."
+    long = "word " * 200
+    opening = teaser(long.strip())
+    assert opening.endswith(" …") and len(opening) <= TEASER + 2
+    assert opening[:-2].split(" ") == ["word"] * len(opening[:-2].split(" "))
+    page = parse_html(render_index(seed_articles(), seed_rates(), CONFIG))
+    texts = [p.text for p in page.iter("p") if p.text and p.text.startswith("In an interview")]
+    assert texts and all(len(text) <= TEASER + 2 for text in texts)

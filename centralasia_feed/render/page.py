@@ -1,8 +1,8 @@
 """index.html: the page a person opens first, and the page a feed reader discovers the feeds from.
 
 Valid HTML5 with no script and no external resource: autodiscovery links and subscribe links for
-all four feeds, the newest articles, the latest rates and, where the archive has history, one
-inline SVG chart per pair. Every piece of text is escaped.
+all four feeds, the latest rates and, where the archive has history, one inline SVG chart per pair,
+then the newest articles, each with the opening of its excerpt. Every piece of text is escaped.
 
 The page links the feeds by relative URLs (``rss.xml``), which browsers and feed readers resolve
 against the page's own address: the page works wherever the folder is served (another port or
@@ -22,6 +22,8 @@ from ..models import Article, Entry, Rate
 from . import text
 from .chart import chart_svg
 from .rates import by_date, table_html
+
+TEASER = 320  # characters of an excerpt shown on the page; the title links to the whole text
 
 STYLE = """
 body{font:1rem/1.5 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:0 1rem}
@@ -61,8 +63,8 @@ def render_index(
     history: Mapping[str, Sequence[Rate]] | None = None,
 ) -> bytes:
     """The landing page; ``history`` maps a pair to its rates, oldest first, for the charts."""
-    body = [_header(config), "<main>", _subscribe(config), _articles(text.entries(items), config)]
-    body += [_rates(rates, history or {}), "</main>"]
+    body = [_header(config), "<main>", _subscribe(config), _rates(rates, history or {})]
+    body += [_articles(text.entries(items), config), "</main>"]
     body.append(_footer())
     lines = ["<!DOCTYPE html>", f'<html lang="{text.escape(config.language)}">', _head(config)]
     lines += ["<body>", *body, "</body>", "</html>", ""]
@@ -124,10 +126,19 @@ def _article(entry: Entry, config: FeedConfig) -> str:
     meta = f'<time datetime="{day.isoformat()}">{text.long_date(day)}</time>'
     meta += mark if entry.article.truncated else ""
     link = text.escape(text.item_link(entry, config))
+    opening = text.escape(teaser(text.excerpt(entry.article)))
     return (
         f'<li><article>\n<h3><a href="{link}">{text.escape(text.title(entry))}</a></h3>\n'
-        f'<p class="meta">{meta}</p>\n<p>{text.escape(text.excerpt(entry.article))}</p>\n</article></li>'
+        f'<p class="meta">{meta}</p>\n<p>{opening}</p>\n</article></li>'
     )
+
+
+def teaser(excerpt: str, most: int = TEASER) -> str:
+    """The opening of an excerpt, cut at a word, so the page lists articles rather than reads them."""
+    if len(excerpt) <= most:
+        return excerpt
+    cut = excerpt[:most].rsplit(" ", 1)[0] if " " in excerpt[:most] else excerpt[:most]
+    return cut.rstrip(" ,;:.") + " …"
 
 
 def _rates(rates: Sequence[Rate], history: Mapping[str, Sequence[Rate]]) -> str:
