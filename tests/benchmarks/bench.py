@@ -36,6 +36,9 @@ PER_DAY = 20
 FULL_FEEDS = 60  # the smallest archive whose feeds are full (limit 50): history of three days
 
 
+SECTIONS = ("parse", "render", "build")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
     sizes = sorted(args.sizes or (QUICK if args.quick else FULL))
@@ -43,9 +46,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cafeed-bench-") as folder:
         bench = Bench(Path(folder), args.seed, args.repeats, budget)
         print(report.machine(), flush=True)
-        bench.parse(sizes)
-        bench.render([50, *sizes] if sizes[0] > 50 else sizes)
-        bench.backfill_and_daily(sizes[1:] or sizes)
+        only = set(args.only or SECTIONS)
+        if "parse" in only:
+            bench.parse(sizes)
+        if "render" in only:
+            bench.render([50, *sizes] if sizes[0] > 50 else sizes)
+        if "build" in only:
+            bench.backfill_and_daily(sizes[1:] or sizes)
         print(report.memory(bench.results), flush=True)
     return 0
 
@@ -56,6 +63,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", type=int, nargs="+", metavar="N", help=f"article counts (default {FULL})")
     parser.add_argument("--repeats", type=int, default=5, help="best of at most this many runs (default 5)")
     parser.add_argument("--seed", type=int, default=7, help="dumpgen's seed (default 7)")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
     return parser.parse_args(argv)
 
 
