@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import atexit
+import http.client
 import shutil
+import socket
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -56,3 +58,28 @@ def stop(served: Served, thread: threading.Thread) -> None:
     served.server.shutdown()
     served.server.server_close()
     thread.join(timeout=10)
+
+
+def fetch(served: Served, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
+    """One request on its own connection: (status, lower-cased headers, body)."""
+    conn = http.client.HTTPConnection("127.0.0.1", served.server.server_port, timeout=10)
+    try:
+        conn.request(method, path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
+
+
+def connect(served: Served) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", served.server.server_port), timeout=10)
+
+
+def raw(served: Served, data: bytes) -> bytes:
+    """Send bytes as they are and read until the server closes the connection."""
+    chunks = []
+    with connect(served) as sock:
+        sock.sendall(data)
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)

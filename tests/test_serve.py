@@ -17,7 +17,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from serving import SERVE_DATA, Served, start, stop
+from serving import SERVE_DATA, Served, fetch, raw, start, stop
 
 from centralasia_feed.errors import ConfigError
 from centralasia_feed.publish import write_atomic
@@ -25,27 +25,6 @@ from centralasia_feed.serve import accepts_gzip, make_server, none_match, reques
 
 FEEDS = ("rss.xml", "atom.xml", "feed.json")
 SECRET = b"TOP-SECRET-OUTSIDE-ROOT-7f3a"
-
-
-def fetch(served: Served, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
-    """One request on its own connection: (status, lower-cased headers, body)."""
-    conn = http.client.HTTPConnection("127.0.0.1", served.server.server_port, timeout=10)
-    try:
-        conn.request(method, path, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        conn.close()
-
-
-def raw(served: Served, data: bytes) -> bytes:
-    """Send bytes as they are and read until the server closes the connection."""
-    chunks = []
-    with socket.create_connection(("127.0.0.1", served.server.server_port), timeout=10) as sock:
-        sock.sendall(data)
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def status_of(response: bytes) -> int:

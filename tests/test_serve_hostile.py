@@ -4,39 +4,15 @@ take the server down, stall other clients, or leak a byte from outside the folde
 
 from __future__ import annotations
 
-import http.client
 import os
 import socket
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from serving import Served
+from serving import Served, connect, fetch, raw
 
 SECRET = b"HOSTILE-SECRET-OUTSIDE-ROOT-91c2"
-
-
-def fetch(served: Served, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", served.server.server_port, timeout=10)
-    try:
-        conn.request("GET", path, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-def raw(served: Served, data: bytes) -> bytes:
-    chunks = []
-    with socket.create_connection(("127.0.0.1", served.server.server_port), timeout=10) as sock:
-        sock.sendall(data)
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def connect(served: Served) -> socket.socket:
-    return socket.create_connection(("127.0.0.1", served.server.server_port), timeout=10)
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +80,7 @@ def test_symlink_loops_and_fifos_are_not_served_and_do_not_hang(served: Served, 
     (served.root / "absolute").symlink_to(secret)
     os.mkfifo(served.root / "pipe.xml")
     for name in ("loop", "a", "b", "absolute", "pipe.xml", "loop/x"):
-        status, body = fetch(served, "/" + name)
+        status, _, body = fetch(served, "/" + name)
         assert status == 404 and SECRET not in body
     assert fetch(served, "/rss.xml")[0] == 200
 
