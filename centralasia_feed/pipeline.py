@@ -7,7 +7,6 @@ old one or the new one (publish renames complete files into place).
 
 from __future__ import annotations
 
-import contextlib
 import importlib.resources
 import os
 from collections.abc import Iterable, Iterator
@@ -33,7 +32,8 @@ from .render import (
 DEFAULT_ARCHIVE = "centralasia_feed.sqlite"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _CHUNK = 16 * 1024 * 1024
-HISTORY_DAYS = 90  # points per pair in the landing page charts
+HISTORY_DAYS = 90  # archived dates per pair in the landing page charts
+ARCHIVE_WAIT = 600.0  # seconds a build waits for another build to finish with the archive
 
 DumpSource = Dump | str | os.PathLike[str]
 
@@ -119,7 +119,7 @@ def build(
     """
     config = config or FeedConfig()
     out = Path(out_dir)
-    with _new_file_kept_on_success(archive), Archive(_archive_path(archive)) as store:
+    with Archive(_archive_path(archive), timeout=ARCHIVE_WAIT) as store:
         with store.transaction():
             problems = _ingest(store, _dumps(dumps, strict, max_bytes), strict)
             if store.count() == 0 and not store.rate_dates(1):
@@ -134,21 +134,6 @@ def build(
 
 def _archive_path(archive: str | os.PathLike[str] | None) -> str:
     return os.fspath(archive) if archive is not None else ":memory:"
-
-
-@contextlib.contextmanager
-def _new_file_kept_on_success(archive: str | os.PathLike[str] | None) -> Iterator[None]:
-    """A build that fails leaves no archive behind where there was none (SQLite made the file)."""
-    path = _archive_path(archive)
-    created = path != ":memory:" and not os.path.lexists(path)
-    try:
-        yield
-    except BaseException:
-        if created:
-            for leftover in (path, path + "-journal"):
-                with contextlib.suppress(OSError):
-                    os.unlink(leftover)
-        raise
 
 
 def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool) -> tuple[Problem, ...]:

@@ -16,7 +16,7 @@ from hostile import ANY_DUMP, BUILD_SETTINGS, EXAMPLES, assert_nothing_lost, ass
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from centralasia_feed import FeedConfig, build
+from centralasia_feed import Archive, FeedConfig, build
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump
 from centralasia_feed.parse import _shortcodes
@@ -76,7 +76,12 @@ def test_builds_with_an_archive_fail_cleanly_or_write_valid_feeds(
             try:
                 build([path], folder / "out", FeedConfig(limit=limit), archive=archive)
             except DumpError:
-                assert (snapshot(folder / "out"), archive.read_bytes() if archive.exists() else b"") == before
+                assert snapshot(folder / "out") == before[0]
+                if before[1]:
+                    assert archive.read_bytes() == before[1]
+                elif archive.exists():  # a refused first dump may leave a new, empty archive
+                    with Archive(archive) as store:
+                        assert store.count() == 0 and store.rate_dates() == ()
                 continue
             parsed.append(assert_nothing_lost(as_bytes(data), source=str(path)))
             assert_output_valid(folder / "out", entries=expected_entries(parsed, limit))
