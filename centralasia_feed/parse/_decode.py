@@ -17,8 +17,11 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")
 _CHUNK = 1 << 20
-# Windows-1252 for 0x80-0x9F; the five bytes it leaves undefined keep their Latin-1 code points.
-_CP1252 = {b: bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(0x80, 0xA0)}
+# A byte that is not UTF-8, as ``surrogateescape`` leaves it (U+DC80-U+DCFF), read as Windows-1252;
+# the five bytes Windows-1252 leaves undefined keep their Latin-1 code points.
+_STRAY_AS_CP1252 = {
+    0xDC00 + b: bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(0x80, 0x100)
+}
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -58,7 +61,9 @@ def _clean_utf8(data: bytes, text: str) -> bool:
 
 
 def _decode_bytes(data: bytes, report: Report) -> tuple[str, bool]:
-    """UTF-8 (BOM optional), UTF-16/32 with a BOM; anything else is read as Windows-1252, and said so.
+    """UTF-8 (BOM optional), UTF-16/32 with a BOM; bytes that are not UTF-8 are read as Windows-1252,
+    and said so. Only those bytes: one stray byte in a UTF-8 dump must not garble every other
+    character (and with them the titles' slugs, which are the articles' ids).
 
     Also says whether the text is ``data`` read as UTF-8.
     """
@@ -72,22 +77,26 @@ def _decode_bytes(data: bytes, report: Report) -> tuple[str, bool]:
     try:
         return data.decode("utf-8"), True
     except UnicodeDecodeError as exc:
-        text = data.decode("latin-1").translate(_CP1252)
-        report.problem(
-            _line_at(text, exc.start), "not UTF-8: read as Windows-1252", _line_text(text, exc.start)
-        )
-        return text, False
+        number = _line_at(data, exc.start)
+        report.problem(number, "not UTF-8: read as Windows-1252", _mixed(_line_bytes(data, exc.start)))
+        return _mixed(data), False
 
 
-def _line_at(text: str, offset: int) -> int:
-    before = text[:offset]
-    return 1 + before.count("\n") + before.count("\r") - before.count("\r\n")
+def _line_at(data: bytes, offset: int) -> int:
+    before = data[:offset]
+    return 1 + before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n")
 
 
-def _line_text(text: str, offset: int) -> str:
-    start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-    ends = [end for end in (text.find("\n", offset), text.find("\r", offset)) if end != -1]
-    return text[start : min(ends, default=len(text))]
+def _mixed(data: bytes) -> str:
+    """UTF-8 where it is UTF-8, Windows-1252 for each byte that is not."""
+    return data.decode("utf-8", errors="surrogateescape").translate(_STRAY_AS_CP1252)
+
+
+def _line_bytes(data: bytes, offset: int) -> bytes:
+    """The bytes of the line holding ``offset``."""
+    start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
+    ends = [end for end in (data.find(b"\n", offset), data.find(b"\r", offset)) if end != -1]
+    return data[start : min(ends, default=len(data))]
 
 
 def _refuse_binary(text: str, source: str) -> None:
