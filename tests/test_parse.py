@@ -449,3 +449,15 @@ def test_other_bullets_need_a_currency_pair_to_be_a_ticker() -> None:
     dump = parse_dump(text)
     assert [rate.pair for rate in dump.rates] == ["KZT/USD", "KGS/USD"] and dump.problems == ()
     assert [(a.title, a.summary) for a in dump.articles] == [("• A list item as a title", "• Its text.")]
+
+
+def test_one_stray_byte_in_utf8_garbles_nothing_else(seed_bytes: bytes) -> None:
+    data = seed_bytes.replace(b"Tokayev on Kazakhstan", b"\x92Tokayev on Kazakhstan", 1)
+    for ending in (b"\n", b"\r\n"):
+        dump = parse_dump(data.replace(b"\n", ending), source="mixed.txt")
+        assert [str(problem) for problem in dump.problems] == [
+            "mixed.txt:45: not UTF-8: read as Windows-1252"
+        ]
+        assert len(dump.rates) == 5
+        assert dump.articles[0].title.startswith("\u2019Tokayev on Kazakhstan\u2019s Future")
+        assert dump.articles[0].slug.startswith("tokayev-on-kazakhstans-future")
