@@ -720,3 +720,13 @@ def test_a_build_killed_mid_transaction_leaves_the_archive_as_it_was(tmp_path: P
     with Archive(path) as archive:
         assert state(archive) == expected
     assert not Path(f"{path}-journal").exists()
+
+
+def test_a_full_disk_while_adding_is_reported_as_a_full_disk(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.sqlite") as store:
+        store._conn.execute("PRAGMA max_page_count = 40")  # the archive can grow no further
+        big = [article(f"{OIL} {number}", D1, number, "x" * 4000 + "...") for number in range(200)]
+        with pytest.raises(ArchiveError) as caught:
+            store.add(dump("big.txt", D1, big))
+    assert "full" in str(caught.value)
+    assert "savepoint" not in str(caught.value)

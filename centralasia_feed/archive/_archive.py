@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
@@ -103,12 +104,19 @@ class Archive:
             try:
                 problems = self._record(dump, work)
             except BaseException:
-                self._conn.execute("ROLLBACK TO add_dump")
                 work.forget(*before, self._conn.total_changes - changes)
+                self._end_savepoint("ROLLBACK TO add_dump")
                 raise
-            finally:
-                self._conn.execute("RELEASE add_dump")
+            self._conn.execute("RELEASE add_dump")
         return problems
+
+    def _end_savepoint(self, statement: str) -> None:
+        """Undo a failed add; after a full disk SQLite may have rolled back everything already, and
+        the error to report is the one that got us here, not "no such savepoint"."""
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute(statement)
+                self._conn.execute("RELEASE add_dump")
 
     def _record(self, dump: Dump, work: _Work) -> tuple[Problem, ...]:
         problems: list[Problem] = []
