@@ -131,7 +131,7 @@ def publish(out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, byte
         for name in files:
             _check_name(name)
     with _locked(root):
-        tidied: set[Path] = set()
+        tidied = _tidy(root)
         changed: list[str] = []
         staged: list[tuple[Path, Path]] = []
         try:
@@ -152,6 +152,17 @@ def publish(out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, byte
     return tuple(changed)
 
 
+def _tidy(root: Path) -> set[Path]:
+    """Remove a killed build's temporaries from the folder and its subfolders (``archive/``), which a
+    build that writes nothing there would otherwise never look at; returns the folders tidied."""
+    folders = {root}
+    with contextlib.suppress(OSError):
+        folders |= {Path(entry.path) for entry in os.scandir(root) if entry.is_dir(follow_symlinks=False)}
+    for folder in folders:
+        remove_stale_temporaries(folder)
+    return folders
+
+
 def _check_name(name: str) -> None:
     if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
         raise PublishError("refusing a file name outside the output folder", path=name)
@@ -165,8 +176,14 @@ def _swap_in(staged: list[tuple[Path, Path]]) -> None:
     undo: list[tuple[Path, Path | None]] = []
     try:
         for temp, path in staged:
-            undo.append((path, _keep_old(path)))
-            _replace(temp, path)
+            old = _keep_old(path)
+            try:
+                _replace(temp, path)
+            except PublishError:
+                if old:
+                    _discard(old)
+                raise
+            undo.append((path, old))
     except PublishError:
         for path, old in reversed(undo):
             with contextlib.suppress(OSError):
@@ -179,12 +196,17 @@ def _swap_in(staged: list[tuple[Path, Path]]) -> None:
 
 
 def _keep_old(path: Path) -> Path | None:
-    """A hidden hard link to the file at ``path``; None when there is none (or links fail)."""
+    """A hidden hard link to the file at ``path``, None when there is no file. Where no link can be
+    made, nothing is renamed: without the old file, a failure later could not be undone."""
     keep = path.with_name(f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     try:
         os.link(path, keep, follow_symlinks=False)
-    except OSError:
+    except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise PublishError(
+            f"cannot keep the old file while replacing it: {exc.strerror or exc}", path=str(path)
+        ) from exc
     return keep
 
 
