@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import socket
+import socketserver
 import stat
 import sys
 import threading
@@ -269,7 +270,7 @@ class FeedServer(ThreadingHTTPServer):
 
     def server_bind(self) -> None:
         """Bind without HTTPServer's reverse DNS lookup of the host, which can stall start-up."""
-        super(ThreadingHTTPServer, self).server_bind()  # skips HTTPServer.server_bind, not TCPServer's
+        socketserver.TCPServer.server_bind(self)  # HTTPServer.server_bind would call getfqdn()
         self.server_name, self.server_port = str(self.server_address[0]), int(self.server_address[1])
 
     @property
