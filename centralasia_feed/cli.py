@@ -21,7 +21,7 @@ from .archive import Archive
 from .config import FeedConfig
 from .errors import ArchiveError, CentralAsiaFeedError
 from .models import Dump, Problem, Rate
-from .parse import dump_to_dict
+from .parse import dump_to_dict, rate_to_dict
 from .serve import serve
 
 PROG = "centralasia-feed"
@@ -206,8 +206,8 @@ def _summary(dump: Dump) -> list[str]:
 def _rate_line(rate: Rate) -> str:
     direction = rate.direction or "direction unknown"
     return (
-        f"{rate.pair} {rate.value} (1 {rate.quote} = {rate.inverse} {rate.base}) "
-        f"{rate.change_percent}% {direction}"
+        f"{rate.pair} {rate.value:f} (1 {rate.quote} = {rate.inverse:f} {rate.base}) "
+        f"{rate.change_percent:f}% {direction}"
     )
 
 
@@ -242,28 +242,23 @@ def _run_rates(args: argparse.Namespace) -> int:
     if args.pair and not rates:
         raise ArchiveError(f"no rates for {args.pair} in the archive", path=args.archive)
     if args.json:
-        print(json.dumps([_rate_dict(rate) for rate in rates], indent=2))
+        print(json.dumps([rate_to_dict(rate) for rate in rates], indent=2))
     else:
         print("\n".join(_rate_table(rates)))
     return 0
 
 
-def _rate_dict(rate: Rate) -> dict[str, str | None]:
-    return {
-        "date": rate.date.isoformat(),
-        "base": rate.base,
-        "quote": rate.quote,
-        "value": str(rate.value),
-        "inverse": str(rate.inverse),
-        "change_percent": str(rate.change_percent),
-        "direction": rate.direction,
-    }
-
-
 def _rate_table(rates: Sequence[Rate]) -> list[str]:
     rows = [("date", "pair", "value", "inverse", "change", "direction")]
     rows += [
-        (r.date.isoformat(), r.pair, str(r.value), str(r.inverse), f"{r.change_percent}%", r.direction or "?")
+        (
+            r.date.isoformat(),
+            r.pair,
+            f"{r.value:f}",
+            f"{r.inverse:f}",
+            f"{r.change_percent:f}%",
+            r.direction or "?",
+        )
         for r in rates
     ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]

@@ -101,10 +101,13 @@ class Rate:
 
     @property
     def inverse(self) -> Decimal:
-        """How much base one unit of quote buys, to six significant digits (never in E notation)."""
+        """How much base one unit of quote buys, to six significant digits; a large one as a whole
+        number (12500, not 1.25E+4). Write it with ``format(inverse, "f")`` for plain digits."""
         inverse = _SIX_DIGITS.divide(Decimal(1), self.value)
         exponent = inverse.as_tuple().exponent
-        return inverse.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else inverse
+        if isinstance(exponent, int) and exponent > 0:
+            return inverse.quantize(Decimal(1), context=Context(prec=inverse.adjusted() + 1))
+        return inverse
 
     @property
     def base_name(self) -> str:

@@ -110,3 +110,26 @@ def test_example_script_builds_the_seed(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Built 6 articles" in done.stdout
     assert (tmp_path / "o" / "atom.xml").is_file()
+
+
+def test_tiny_and_huge_rates_print_in_plain_digits(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    dump = tmp_path / "tiny.txt"
+    dump.write_text(
+        "• UZS/USD = 0.0000000000000000000000000000001 0%\n• KZT/USD = 10000000 0%\n05 January 2025\n\n"
+        "A Title\n\nA whole paragraph.\n",
+        encoding="utf-8",
+    )
+    assert main(["parse", str(dump)]) == 0
+    out = capsys.readouterr().out
+    assert "(1 USD = 10000000000000000000000000000000 UZS)" in out
+    assert "(1 USD = 0.0000001 KZT)" in out and "E-" not in out
+    archive = tmp_path / "a.sqlite"
+    assert main(["build", str(dump), "--out", str(tmp_path / "out"), "--archive", str(archive)]) == 0
+    capsys.readouterr()
+    assert main(["rates", "--archive", str(archive), "--json"]) == 0
+    text = capsys.readouterr().out
+    assert '"0.0000001"' in text and "E-" not in text
+    rates = json.loads((tmp_path / "out" / "rates.json").read_text(encoding="utf-8"))
+    assert "E-" not in json.dumps(rates["items"][0]["_centralasia_feed"])

@@ -18,12 +18,12 @@ from ..errors import DumpError
 from ..models import Dump
 from ._assemble import Assembler
 from ._decode import decode_lines
-from ._json import dump_to_dict
+from ._json import dump_to_dict, rate_to_dict
 from ._pages import paginate, tokenize
 from ._report import Report
 from ._slug import slugify
 
-__all__ = ["dump_to_dict", "parse_dump", "slugify"]
+__all__ = ["dump_to_dict", "parse_dump", "rate_to_dict", "slugify"]
 
 DEFAULT_SOURCE = "<dump>"
 

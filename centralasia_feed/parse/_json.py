@@ -14,7 +14,7 @@ def dump_to_dict(dump: Dump) -> dict[str, Any]:
     return {
         "source": dump.source,
         "pages": [_page(page) for page in dump.pages],
-        "rates": [_rate(rate) for rate in dump.rates],
+        "rates": [rate_to_dict(rate) for rate in dump.rates],
         "problems": [_problem(problem) for problem in dump.problems],
     }
 
@@ -32,7 +32,7 @@ def _page(page: Page) -> dict[str, Any]:
         "last": page.last,
         "total": page.total,
         "articles": [_article(article) for article in page.articles],
-        "rates": [_rate(rate) for rate in page.rates],
+        "rates": [rate_to_dict(rate) for rate in page.rates],
     }
 
 
@@ -59,7 +59,8 @@ def _figure(figure: Figure) -> dict[str, Any]:
     }
 
 
-def _rate(rate: Rate) -> dict[str, Any]:
+def rate_to_dict(rate: Rate) -> dict[str, Any]:
+    """A rate as JSON-ready values: exact decimals as plain strings (never E notation)."""
     return {
         "pair": rate.pair,
         "base": rate.base,

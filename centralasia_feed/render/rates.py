@@ -1,8 +1,8 @@
 """The exchange-rate feed (JSON Feed 1.1, one item per edition date) and the rate tables it shares.
 
 A person reads the text or HTML table; a program reads the ``_centralasia_feed`` object, which keeps
-every decimal exactly as the site wrote it (``str(Decimal)``) and says base and quote, since some
-banks quote the other way round. ``direction`` is null where neither the dump nor history tells.
+every decimal exactly as the site wrote it (``0.00000001``, never ``1E-8``) and says base and quote,
+since some banks quote the other way round. ``direction`` is null where neither the dump nor history tells.
 """
 
 from __future__ import annotations
@@ -67,9 +67,9 @@ def _exact(rate: Rate, inverted: Decimal | None) -> dict[str, Any]:
     return {
         "base": text.clean(rate.base),
         "quote": text.clean(rate.quote),
-        "value": str(rate.value),
+        "value": format(rate.value, "f"),
         "inverse": _optional(inverted),
-        "change_percent": str(rate.change_percent),
+        "change_percent": format(rate.change_percent, "f"),
         "direction": rate.direction,
         "date": rate.date.isoformat(),
     }
@@ -84,7 +84,7 @@ def inverse(rate: Rate) -> Decimal | None:
 
 
 def _optional(number: Decimal | None) -> str | None:
-    return None if number is None else str(number)
+    return None if number is None else format(number, "f")
 
 
 def plain(number: Decimal | None) -> str:
