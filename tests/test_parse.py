@@ -461,3 +461,11 @@ def test_one_stray_byte_in_utf8_garbles_nothing_else(seed_bytes: bytes) -> None:
         assert len(dump.rates) == 5
         assert dump.articles[0].title.startswith("\u2019Tokayev on Kazakhstan\u2019s Future")
         assert dump.articles[0].slug.startswith("tokayev-on-kazakhstans-future")
+
+
+@pytest.mark.parametrize("title", ["US/China: Trade War Looms", "Yes/No.", "AI/ML and the Steppe"])
+def test_titles_with_a_slash_are_titles_not_ticker_lines(seed_bytes: bytes, title: str) -> None:
+    renamed = seed_bytes.replace(b"U.S. Ambassador to Kazakhstan Daniel Rosenblum Resigns", title.encode())
+    dump = parse_dump(renamed, source="seed.txt")
+    assert dump.problems == ()
+    assert dump.articles[3].title == title

@@ -198,7 +198,7 @@ def test_every_space_str_split_knows_is_unprintable() -> None:
 
 
 def reference_classify(number: int, text: str, report: Report) -> _lines.Structural | None:
-    if len(text) <= _lines._LONGEST_TICKER and _lines._TICKERISH.match(text):
+    if len(text) <= _lines._LONGEST_TICKER and _lines._is_tickerish(text):
         return _lines.TickerLine(number, text, _lines.read_ticker(number, text, report))
     if len(text) > _lines._LONGEST_STRUCTURAL:
         return None

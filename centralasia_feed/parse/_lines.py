@@ -16,12 +16,15 @@ from ._report import Report, quote
 
 _LONGEST_STRUCTURAL = 200
 _BULLETS = "•·∙●▪◦‣*-–"
-# A short line that starts like ``• KZT/USD =`` or ``KZT/USD 0.00191`` (bullet optional); a bulleted
-# line without a currency pair (a flattened list in an article) stays text.
+# A short line that starts like ``• KZT/USD =``, or like ``KZT/USD 0.00191`` and ends in ``%`` (bullet
+# optional): a ticker line, read or reported. Titles such as ``US/China: Trade War Looms`` or
+# ``Yes/No.`` and bulleted lines without a quote (a flattened list in an article) stay text; a
+# bulleted pair of codes (``• KZT/USD 0.00191``) is a ticker line, however broken.
 _TICKERISH = re.compile(
     r"(?:[•·∙●▪◦‣*\-–][ \t]{0,3})?[A-Za-z]{1,8}[ \t]{0,3}/[ \t]{0,3}[A-Za-z]{1,8}"
-    r"\s{0,3}(?:[=:\d+\-−.▲▼↑↓⬆⬇]|$)"
+    r"\s{0,3}(=?)"
 )
+_BULLETED_CODES = re.compile(r"[•·∙●▪◦‣*\-–][ \t]{0,3}[A-Z]{3}[ \t]{0,3}/[ \t]{0,3}[A-Z]{3}\b")
 _LONGEST_TICKER = 100
 _GLUED = re.compile(r"•\s{0,3}[A-Z]{3}/[A-Z]{3}\s{0,3}=\s{0,3}\d{1,40}(?:\.\d{1,40})?\s{1,3}\S{1,20}")
 _PAIR = re.compile(r"([^\s/=]{1,20})\s*/\s*([^\s/=]{1,20})")
@@ -131,13 +134,20 @@ Structural = TickerLine | DateLine | CounterLine
 
 def classify(number: int, text: str, report: Report) -> Structural | None:
     """The structural meaning of a stripped, non-blank line, or None for text (titles, paragraphs)."""
-    if len(text) <= _LONGEST_TICKER and _TICKERISH.match(text):
+    if len(text) <= _LONGEST_TICKER and _is_tickerish(text):
         return TickerLine(number, text, read_ticker(number, text, report))
     if len(text) > _LONGEST_STRUCTURAL:
         return None
     if text[:15].casefold().startswith("viewing results"):
         return CounterLine(number, text, _read_counter(number, text, report))
     return _read_date(number, text, report)
+
+
+def _is_tickerish(text: str) -> bool:
+    match = _TICKERISH.match(text)
+    if match is None:
+        return False
+    return match.group(1) == "=" or text.endswith("%") or _BULLETED_CODES.match(text) is not None
 
 
 def glued_ticker(text: str) -> int:
