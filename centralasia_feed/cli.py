@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from . import pipeline
 from ._version import __version__
@@ -28,7 +28,7 @@ PROG = "centralasia-feed"
 Handler = Callable[[argparse.Namespace], int]
 
 if TYPE_CHECKING:
-    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+    Commands = argparse._SubParsersAction["_Parser"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,10 +69,15 @@ def _quiet_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors kept to the one line every other failure gets (exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: error: {one_line(message)} (see '{self.prog} --help')\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG, description="Turn news-site dumps into RSS, Atom and JSON feeds."
-    )
+    parser = _Parser(prog=PROG, description="Turn news-site dumps into RSS, Atom and JSON feeds.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
     parser.set_defaults(debug=False)

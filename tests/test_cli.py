@@ -51,6 +51,8 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit) as caught:
             main(argv)
         assert caught.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("centralasia-feed: error: "), err
 
 
 def test_build_prints_each_file_and_its_items(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
