@@ -125,7 +125,7 @@ def build(
             if store.count() == 0 and not store.rate_dates(1):
                 raise DumpError("nothing to publish: no articles or rates in the dumps or the archive")
             items: dict[str, int] = {}
-            changed = set(publish(out, _counted(_render(store, config, out), items)))
+            changed = set(publish(out, _counted(_render(store, config, out), items), guard=MANIFEST))
         archived = store.count()
     names = sorted((name for name in items if not is_temporary(name)), key=lambda name: "/" in name)
     report = tuple(OutputFile(name, media_type(name), items[name], name in changed) for name in names)

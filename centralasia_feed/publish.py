@@ -116,7 +116,9 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def publish(out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> tuple[str, ...]:
+def publish(
+    out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], *, guard: str | None = None
+) -> tuple[str, ...]:
     """Write every file under ``out_dir`` atomically; returns the names whose bytes changed.
 
     Two phases: every changed file is first written in full to a temporary file, and only then
@@ -124,6 +126,10 @@ def publish(out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, byte
     folder as it was. The folder is locked meanwhile, so a concurrent build waits, and temporary
     files a killed build left behind are removed first. ``files`` may be (name, bytes) pairs
     made one at a time: each is staged as it comes, so the whole folder is never in memory.
+
+    ``guard`` names a file (given last) that vouches for the others, such as the build's manifest
+    of archive pages: when anything changes, it is removed before the first rename and written
+    after the last, so a build killed between renames leaves no guard claiming the old state.
     """
     root = Path(out_dir)
     pairs = files.items() if isinstance(files, Mapping) else files
@@ -140,10 +146,12 @@ def publish(out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, byte
                 if (root / name).parent not in tidied:
                     remove_stale_temporaries((root / name).parent)
                     tidied.add((root / name).parent)
-                if not _holds(root / name, data):
+                vouching = name == guard and bool(staged)
+                if vouching or not _holds(root / name, data):
                     staged.append((_stage(root / name, data), root / name))
                     changed.append(name)
-            _swap_in(staged)
+            guarded = root / guard if guard and staged and staged[-1][1] == root / guard else None
+            _swap_in(staged, retire=guarded)
         finally:
             for temp, _ in staged:
                 _discard(temp)  # already renamed, or left over from a failure
@@ -168,13 +176,17 @@ def _check_name(name: str) -> None:
         raise PublishError("refusing a file name outside the output folder", path=name)
 
 
-def _swap_in(staged: list[tuple[Path, Path]]) -> None:
+def _swap_in(staged: list[tuple[Path, Path]], *, retire: Path | None = None) -> None:
     """Rename each staged file into place; when one rename fails, put back the ones done before it.
 
     The old files are kept as hard links until all renames succeeded (no data is copied).
+    ``retire`` is removed before the first rename (and put back on failure).
     """
     undo: list[tuple[Path, Path | None]] = []
     try:
+        if retire is not None and (old := _keep_old(retire)) is not None:
+            undo.append((retire, old))
+            _remove(retire)
         for temp, path in staged:
             old = _keep_old(path)
             try:
@@ -193,6 +205,13 @@ def _swap_in(staged: list[tuple[Path, Path]]) -> None:
         for _, old in undo:
             if old:
                 _discard(old)
+
+
+def _remove(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError as exc:
+        raise PublishError(f"cannot remove: {exc.strerror or exc}", path=str(path)) from exc
 
 
 def _keep_old(path: Path) -> Path | None:

@@ -34,3 +34,34 @@ def test_a_killed_builds_temporaries_are_tidied_in_every_subfolder(tmp_path: Pat
     stale.write_bytes(b"half a page")
     publish(tmp_path, {"rss.xml": b"feed"})
     assert not stale.exists()
+
+
+def test_the_guard_is_gone_during_the_renames_and_back_after_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish(tmp_path, {"a.xml": b"old a", "b.xml": b"old b", ".guard": b"old guard"}, guard=".guard")
+    seen: list[bool] = []
+    real = os.replace
+
+    def replace(source: str, target: str) -> None:
+        seen.append((tmp_path / ".guard").exists())
+        if str(target).endswith("b.xml"):
+            raise OSError(28, "No space left on device")
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(PublishError):
+        publish(tmp_path, {"a.xml": b"new a", "b.xml": b"new b", ".guard": b"new guard"}, guard=".guard")
+    assert seen[:2] == [False, False]  # no guard vouched for the folder while it changed
+    assert [(tmp_path / name).read_bytes() for name in ("a.xml", "b.xml", ".guard")] == [
+        b"old a",
+        b"old b",
+        b"old guard",
+    ]
+
+
+def test_an_unchanged_guard_is_rewritten_when_anything_else_changes(tmp_path: Path) -> None:
+    publish(tmp_path, {"a.xml": b"old a", ".guard": b"guard"}, guard=".guard")
+    assert publish(tmp_path, {"a.xml": b"new a", ".guard": b"guard"}, guard=".guard") == ("a.xml", ".guard")
+    assert publish(tmp_path, {"a.xml": b"new a", ".guard": b"guard"}, guard=".guard") == ()
+    assert (tmp_path / ".guard").read_bytes() == b"guard"
