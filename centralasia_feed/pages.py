@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import re
 import sys
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,9 @@ from .render import ArchiveLinks, render_atom, render_rss
 
 MANIFEST = ".build-manifest"  # what the archive pages in the folder show (see _Manifest)
 
-Rendered = Iterator[tuple[str, bytes, int]]  # (file name, bytes, item count), one file at a time
+# (file name, bytes or None to remove the file, item count), one file at a time
+Rendered = Iterator[tuple[str, bytes | None, int]]
+_PAGE_FILE = re.compile(r"(?:rss|atom)-([1-9][0-9]*)\.xml")
 
 
 def _page_name(kind: str, index: int) -> str:
@@ -82,7 +85,7 @@ class _Manifest:
 
 def archive_files(
     store: Archive, total: int, config: FeedConfig, out: Path
-) -> Generator[tuple[str, bytes, int], None, bytes]:
+) -> Generator[tuple[str, bytes | None, int], None, bytes]:
     """The RFC 5005 archive documents that may have changed, one at a time; returns the manifest.
 
     A build reads and renders only the pages that changed since the folder was last built (see
@@ -99,7 +102,18 @@ def archive_files(
         yield from _page_files(page, store.entries(page.count, page.offset), config)
     for page, chunk in _pages_from(store, below, total, size):
         yield from _page_files(page, chunk, config)
+    if start == 1:  # everything rendered anew: pages past the last (another limit, archive) must go
+        yield from ((f"archive/{name}", None, 0) for name in _pages_past(out, last))
     return now.encode()
+
+
+def _pages_past(out: Path, last: int) -> list[str]:
+    """Names of page files in the folder numbered past ``last``."""
+    try:
+        names = [entry.name for entry in os.scandir(out / "archive")]
+    except OSError:
+        return []
+    return sorted(name for name in names if (match := _PAGE_FILE.fullmatch(name)) and int(match[1]) > last)
 
 
 def _stale(store: Archive, old: _Manifest | None, now: _Manifest) -> tuple[set[int], int]:

@@ -147,10 +147,12 @@ def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool) -> tuple[Proble
     return tuple(problems)
 
 
-def _counted(files: Rendered, items: dict[str, int]) -> Iterator[tuple[str, bytes]]:
-    """The files to publish, noting each one's item count for the report as it goes by."""
+def _counted(files: Rendered, items: dict[str, int]) -> Iterator[tuple[str, bytes | None]]:
+    """The files to publish, noting each one's item count for the report as it goes by (a file to
+    remove is not reported)."""
     for name, data, count in files:
-        items[name] = count
+        if data is not None:
+            items[name] = count
         yield name, data
 
 
@@ -158,9 +160,8 @@ def _render(store: Archive, config: FeedConfig, out: Path) -> Rendered:
     """Every file of the output folder with its item count, one at a time, in the order to publish.
 
     Archive pages come first and the main feeds after them, so a feed never links a page that is
-    not written yet; the manifest comes last, so a build killed between renames leaves the old
-    manifest, and the next build renders again every page the changes since then touch (a
-    killed build whose changes the next one lacks may leave a page it renamed, as before).
+    not written yet; the manifest comes last, as publish's guard: it is away while files are
+    renamed, so a build killed midway makes the next one render every page again.
     Made lazily, so publishing stages each page as soon as it is rendered: a first build of a
     long history never holds all its pages.
     """

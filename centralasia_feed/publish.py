@@ -117,7 +117,10 @@ def _sync_folder(folder: Path) -> None:
 
 
 def publish(
-    out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], *, guard: str | None = None
+    out_dir: Path,
+    files: Mapping[str, bytes | None] | Iterable[tuple[str, bytes | None]],
+    *,
+    guard: str | None = None,
 ) -> tuple[str, ...]:
     """Write every file under ``out_dir`` atomically; returns the names whose bytes changed.
 
@@ -127,6 +130,7 @@ def publish(
     files a killed build left behind are removed first. ``files`` may be (name, bytes) pairs
     made one at a time: each is staged as it comes, so the whole folder is never in memory.
 
+    A file given as None is removed (the same way: after every file is staged, undone on failure).
     ``guard`` names a file (given last) that vouches for the others, such as the build's manifest
     of archive pages: when anything changes, it is removed before the first rename and written
     after the last, so a build killed between renames leaves no guard claiming the old state.
@@ -139,13 +143,18 @@ def publish(
     with _locked(root):
         tidied = _tidy(root)
         changed: list[str] = []
-        staged: list[tuple[Path, Path]] = []
+        staged: list[tuple[Path | None, Path]] = []
         try:
             for name, data in pairs:
                 _check_name(name)
                 if (root / name).parent not in tidied:
                     remove_stale_temporaries((root / name).parent)
                     tidied.add((root / name).parent)
+                if data is None:
+                    if os.path.lexists(root / name):
+                        staged.append((None, root / name))
+                        changed.append(name)
+                    continue
                 vouching = name == guard and bool(staged)
                 if vouching or not _holds(root / name, data):
                     staged.append((_stage(root / name, data), root / name))
@@ -154,7 +163,8 @@ def publish(
             _swap_in(staged, retire=guarded)
         finally:
             for temp, _ in staged:
-                _discard(temp)  # already renamed, or left over from a failure
+                if temp is not None:
+                    _discard(temp)  # already renamed, or left over from a failure
         for folder in {(root / name).parent for name in changed}:
             _sync_folder(folder)
     return tuple(changed)
@@ -176,7 +186,7 @@ def _check_name(name: str) -> None:
         raise PublishError("refusing a file name outside the output folder", path=name)
 
 
-def _swap_in(staged: list[tuple[Path, Path]], *, retire: Path | None = None) -> None:
+def _swap_in(staged: list[tuple[Path | None, Path]], *, retire: Path | None = None) -> None:
     """Rename each staged file into place; when one rename fails, put back the ones done before it.
 
     The old files are kept as hard links until all renames succeeded (no data is copied).
@@ -190,7 +200,7 @@ def _swap_in(staged: list[tuple[Path, Path]], *, retire: Path | None = None) -> 
         for temp, path in staged:
             old = _keep_old(path)
             try:
-                _replace(temp, path)
+                _remove(path) if temp is None else _replace(temp, path)
             except PublishError:
                 if old:
                     _discard(old)

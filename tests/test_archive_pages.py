@@ -174,3 +174,15 @@ def test_a_build_that_fails_publishing_leaves_pages_and_manifest_as_they_were(
     assert staged == ["rss-2.xml", "atom-2.xml"]  # the re-cut page was rendered, then the disk filled
     assert snapshot(out) == before
     assert rendered(build([], out, SMALL, archive=store)) == set()  # the archive rolled back too
+
+
+def test_a_larger_limit_removes_the_pages_past_the_new_last_one(tmp_path: Path) -> None:
+    out, store = tmp_path / "out", tmp_path / "archive.sqlite"
+    build(ALL, out, FeedConfig(limit=2), archive=store)
+    assert (out / "archive" / "rss-5.xml").is_file()
+    build([], out, FeedConfig(limit=5), archive=store)
+    left = sorted(path.name for path in (out / "archive").glob("*.xml"))
+    fresh = tmp_path / "fresh"
+    build(ALL, fresh, FeedConfig(limit=5))
+    assert left == sorted(path.name for path in (fresh / "archive").glob("*.xml"))
+    assert snapshot(out) == snapshot(fresh)
