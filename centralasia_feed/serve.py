@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -33,6 +34,7 @@ from .publish import is_temporary, media_type
 
 MAX_AGE = 300
 TIMEOUT = 10.0
+CACHE_BYTES = 64 * 1024 * 1024  # the most file bytes (both encodings) the server keeps in memory
 ALLOW = "GET, HEAD"
 _TEXT_TYPES = {"application/rss+xml", "application/atom+xml", "application/feed+json", "text/html",
                "image/svg+xml", "text/plain"}  # fmt: skip
@@ -60,6 +62,11 @@ class Resource:
     mtime: int
     identity: Variant
     gzipped: Variant | None
+
+
+def _size(resource: Resource) -> int:
+    gzipped = resource.gzipped.body if resource.gzipped else b""
+    return len(resource.identity.body) + len(gzipped)
 
 
 def _resource(data: bytes, name: str, mtime: int) -> Resource:
@@ -176,8 +183,10 @@ class Handler(BaseHTTPRequestHandler):
     def parse_request(self) -> bool:
         if not super().parse_request():
             return False
-        if self.command not in ("GET", "HEAD") or "Transfer-Encoding" in self.headers or (
-            self.headers.get("Content-Length", "0").strip() != "0"
+        if (
+            self.command not in ("GET", "HEAD")
+            or "Transfer-Encoding" in self.headers
+            or (self.headers.get("Content-Length", "0").strip() != "0")
         ):
             self.close_connection = True  # a request body we do not read must not become the next request
         if self.command in ("GET", "HEAD"):
@@ -262,7 +271,8 @@ class FeedServer(ThreadingHTTPServer):
         self.root = root
         self.log: Log = log or (lambda line: None)
         self.connection_timeout = timeout
-        self._cache: dict[Path, tuple[tuple[int, ...], Resource]] = {}
+        self._cache: OrderedDict[Path, tuple[tuple[int, ...], Resource]] = OrderedDict()
+        self._cached_bytes = 0
         self._lock = threading.Lock()
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
@@ -314,14 +324,26 @@ class FeedServer(ThreadingHTTPServer):
                 key = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size)
                 with self._lock:
                     cached = self._cache.get(path)
-                if cached and cached[0] == key:
-                    return cached[1]
+                    if cached and cached[0] == key:
+                        self._cache.move_to_end(path)
+                        return cached[1]
                 resource = _resource(handle.read(), path.name, int(info.st_mtime))
         except OSError:
             return None
-        with self._lock:
-            self._cache[path] = (key, resource)
+        self._remember(path, key, resource)
         return resource
+
+    def _remember(self, path: Path, key: tuple[int, ...], resource: Resource) -> None:
+        """Cache the newest files, up to CACHE_BYTES: a crawler walking thousands of archive pages
+        must not pin them all in memory."""
+        with self._lock:
+            if (old := self._cache.pop(path, None)) is not None:
+                self._cached_bytes -= _size(old[1])
+            self._cache[path] = (key, resource)
+            self._cached_bytes += _size(resource)
+            while self._cached_bytes > CACHE_BYTES and len(self._cache) > 1:
+                _, (_, dropped) = self._cache.popitem(last=False)
+                self._cached_bytes -= _size(dropped)
 
 
 def make_server(

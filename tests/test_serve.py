@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import gzip
 import http.client
+import importlib
 import json
 import logging
 import os
@@ -432,3 +433,14 @@ def test_ctrl_c_stops_serve_cleanly(site: Path) -> None:
     assert err == ""
     size = (site / "atom.xml").stat().st_size
     assert out.splitlines() == [f"127.0.0.1 GET /atom.xml 200 {size}", "stopped"]
+
+
+def test_the_cache_keeps_only_the_newest_files_up_to_its_size(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serve_module = importlib.import_module("centralasia_feed.serve")  # the package exports serve()
+    monkeypatch.setattr(serve_module, "CACHE_BYTES", 1)
+    for name in ("rss.xml", "atom.xml", "feed.json"):
+        assert fetch(served, "/" + name)[0] == 200
+    assert list(served.server._cache) == [served.root.resolve() / "feed.json"]
+    assert fetch(served, "/rss.xml")[0] == 200  # read again, and served the same
