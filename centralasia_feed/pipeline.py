@@ -20,7 +20,7 @@ from .errors import DumpError, PublishError
 from .models import Dump, Problem
 from .pages import MANIFEST, Rendered, archive_files, main_links
 from .parse import parse_dump
-from .publish import is_temporary, media_type, publish
+from .publish import is_hidden, media_type, publish
 from .render import (
     render_atom,
     render_index,
@@ -127,7 +127,7 @@ def build(
             items: dict[str, int] = {}
             changed = set(publish(out, _counted(_render(store, config, out), items), guard=MANIFEST))
         archived = store.count()
-    names = sorted((name for name in items if not is_temporary(name)), key=lambda name: "/" in name)
+    names = sorted((name for name in items if not is_hidden(name)), key=lambda name: "/" in name)
     report = tuple(OutputFile(name, media_type(name), items[name], name in changed) for name in names)
     return BuildReport(out, report, problems, archived)
 

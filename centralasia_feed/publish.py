@@ -52,8 +52,8 @@ def media_type(name: str) -> str:
     return "application/octet-stream"
 
 
-def is_temporary(name: str) -> bool:
-    """Whether a name is one of our temporary files (or any hidden file): never to be served."""
+def is_hidden(name: str) -> bool:
+    """Whether a name is hidden (our temporary files, the lock, the build's manifest): never served."""
     return any(part.startswith(TEMP_PREFIX) for part in PurePosixPath(name).parts)
 
 

@@ -30,7 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .errors import ConfigError
-from .publish import is_temporary, media_type
+from .publish import is_hidden, media_type
 
 MAX_AGE = 300
 TIMEOUT = 10.0
@@ -97,7 +97,7 @@ def request_path(target: str) -> tuple[str, ...] | None:
     if "\\" in decoded or "\x00" in decoded:
         return None
     parts = tuple(part for part in decoded.split("/") if part)
-    if any(part in (".", "..") for part in parts) or is_temporary("/".join(parts)):
+    if any(part in (".", "..") for part in parts) or is_hidden("/".join(parts)):
         return None
     return parts
 
@@ -309,7 +309,7 @@ class FeedServer(ThreadingHTTPServer):
             resolved = path.resolve(strict=True)
         except (OSError, RuntimeError, ValueError):
             return None
-        if not resolved.is_relative_to(self.root) or is_temporary(resolved.relative_to(self.root).as_posix()):
+        if not resolved.is_relative_to(self.root) or is_hidden(resolved.relative_to(self.root).as_posix()):
             return None
         return resolved
 

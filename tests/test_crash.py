@@ -20,7 +20,7 @@ from paths import ROOT, SEED
 
 from centralasia_feed.archive import Archive
 from centralasia_feed.pages import MANIFEST
-from centralasia_feed.publish import LOCK_NAME, is_temporary
+from centralasia_feed.publish import LOCK_NAME, is_hidden
 from centralasia_feed.serve import request_path
 
 DAYS = 120  # enough dumps for a build of a second or two, with archive pages to write
@@ -85,7 +85,7 @@ def assert_old_or_new(out: Path, old: dict[str, bytes], new: dict[str, bytes]) -
         if name in old or name in new:
             assert data in (old.get(name), new.get(name)), f"{name} is neither the old nor the new file"
         else:  # a temporary file a kill left: hidden, and never served
-            assert is_temporary(name) and request_path("/" + name) is None, name
+            assert is_hidden(name) and request_path("/" + name) is None, name
 
 
 @pytest.mark.slow
