@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .archive import Archive, newest_page
+from .archive import DEFAULT_PATH, MEMORY, Archive, newest_page
 from .config import FeedConfig
 from .errors import DumpError, PublishError
 from .models import Dump, Problem
@@ -29,7 +29,7 @@ from .render import (
     render_rss,
 )
 
-DEFAULT_ARCHIVE = "centralasia_feed.sqlite"
+DEFAULT_ARCHIVE = DEFAULT_PATH
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _CHUNK = 16 * 1024 * 1024
 HISTORY_DAYS = 90  # archived dates per pair in the landing page charts
@@ -133,7 +133,7 @@ def build(
 
 
 def _archive_path(archive: str | os.PathLike[str] | None) -> str:
-    return os.fspath(archive) if archive is not None else ":memory:"
+    return os.fspath(archive) if archive is not None else MEMORY
 
 
 def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool) -> tuple[Problem, ...]:
