@@ -125,12 +125,8 @@ def cells(rate: Rate, inverted: Decimal | None) -> Cells:
     return (text.line(rate.pair), plain(rate.value), plain(inverted), change(rate), direction)
 
 
-def table_text(rates: Sequence[Rate]) -> str:
-    """An aligned plain-text table: text columns left, numbers right."""
-    return _table_text([cells(rate, inverse(rate)) for rate in rates])
-
-
 def _table_text(cells: Sequence[Cells]) -> str:
+    """An aligned plain-text table: text columns left, numbers right."""
     rows = [COLUMNS, *cells]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     lines = ["  ".join(_align(i, cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
