@@ -233,10 +233,11 @@ def test_multipage_dump() -> None:
 
 def test_concatenated_dumps_without_final_newline_split_the_glued_ticker(seed_bytes: bytes) -> None:
     dump = parse_dump(seed_bytes * 2, source="cat")
-    assert [str(problem) for problem in dump.problems] == [
-        "cat:67: no line break before the ticker, split: '• KGS/USD = 0.01149 0%'"
-    ]
-    assert [len(page.articles) for page in dump.pages] == [6, 6] and len(dump.pages[1].rates) == 5
+    problems = [str(problem) for problem in dump.problems]
+    assert problems[0] == "cat:67: no line break before the ticker, split: '• KGS/USD = 0.01149 0%'"
+    assert problems[1].startswith("cat:111: article repeated (first at line 45), kept once: 'Tokayev on")
+    assert len(problems) == 7 and all(" repeated (first at line " in problem for problem in problems[1:])
+    assert [len(page.articles) for page in dump.pages] == [6, 0] and len(dump.pages[1].rates) == 5
     assert dump.pages[0].articles[-1].summary.endswith("pushed for peace....")
 
 
@@ -469,3 +470,15 @@ def test_titles_with_a_slash_are_titles_not_ticker_lines(seed_bytes: bytes, titl
     dump = parse_dump(renamed, source="seed.txt")
     assert dump.problems == ()
     assert dump.articles[3].title == title
+
+
+def test_an_article_listed_twice_in_one_edition_is_reported_and_kept_once() -> None:
+    text = (
+        "05 January 2025\n\nViewing results 1 - 1 of 2\n\nA Title\n\nThe first text.\n\n"
+        "05 January 2025\n\nViewing results 2 - 2 of 2\n\nA Title\n\nAnother text.\n"
+    )
+    dump = parse_dump(text, source="twice.txt")
+    assert [str(problem) for problem in dump.problems] == [
+        "twice.txt:15: article repeated with other text (first at line 5), kept once: 'A Title'"
+    ]
+    assert [article.summary for article in dump.articles] == ["The first text."]

@@ -35,6 +35,7 @@ class Assembler:
         self.last_date: dt.date | None = None
         self.next_position: dict[dt.date, int] = {}
         self.rates_seen: dict[tuple[str, dt.date], Rate] = {}
+        self.articles_seen: dict[tuple[str, dt.date], Article] = {}
 
     def page(self, draft: Draft) -> Page:
         date = draft.date or self.last_date
@@ -55,7 +56,7 @@ class Assembler:
         )
         return Page(
             date,
-            articles,
+            tuple(article for article in articles if self._first_time(article)),
             self._rates(draft, date),
             first=_count(draft, 0),
             last=_count(draft, 1),
@@ -78,6 +79,21 @@ class Assembler:
             self.report.source,
             title.line,
         )
+
+    def _first_time(self, article: Article) -> bool:
+        """An article is listed once per edition: a repeat (a doubled dump, a page scraped twice) is
+        reported and left out, as a rate's repeat is; the first one is kept."""
+        first = self.articles_seen.setdefault((article.slug, article.date), article)
+        if first is article:
+            return True
+        same = (
+            "" if (first.summary, first.figures) == (article.summary, article.figures) else " with other text"
+        )
+        self.report.problem(
+            article.line,
+            f"article repeated{same} (first at line {first.line}), kept once: {quote(article.title)}",
+        )
+        return False
 
     def _cut_short(self, paragraph: Block | None, summary: str) -> bool:
         """The dump's last paragraph stopping mid-sentence: the scrape was cut off there, so the
