@@ -479,6 +479,6 @@ def test_an_article_listed_twice_in_one_edition_is_reported_and_kept_once() -> N
     )
     dump = parse_dump(text, source="twice.txt")
     assert [str(problem) for problem in dump.problems] == [
-        "twice.txt:15: article repeated with other text (first at line 5), kept once: 'A Title'"
+        "twice.txt:13: article repeated with other text (first at line 5), kept once: 'A Title'"
     ]
     assert [article.summary for article in dump.articles] == ["The first text."]
