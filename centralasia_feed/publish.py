@@ -57,16 +57,6 @@ def is_hidden(name: str) -> bool:
     return any(part.startswith(TEMP_PREFIX) for part in PurePosixPath(name).parts)
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Replace ``path`` with ``data`` atomically; returns False when it already held these bytes."""
-    if _holds(path, data):
-        return False
-    temp = _stage(path, data)
-    _replace(temp, path)
-    _sync_folder(path.parent)
-    return True
-
-
 def _holds(path: Path, data: bytes) -> bool:
     try:
         return path.stat().st_size == len(data) and path.read_bytes() == data

@@ -21,7 +21,7 @@ import pytest
 from serving import SERVE_DATA, Served, fetch, raw, start, stop
 
 from centralasia_feed.errors import ConfigError
-from centralasia_feed.publish import write_atomic
+from centralasia_feed.publish import publish
 from centralasia_feed.serve import accepts_gzip, make_server, none_match, request_path
 
 FEEDS = ("rss.xml", "atom.xml", "feed.json")
@@ -306,7 +306,7 @@ def test_head_then_get_on_one_connection(served: Served) -> None:
 def test_a_rebuild_is_served_without_a_restart(served: Served) -> None:
     _, first, old = fetch(served, "/rss.xml")
     new = old.replace(b"Resigns", b"Resigns (updated)")
-    assert write_atomic(served.root / "rss.xml", new)
+    assert publish(served.root, {"rss.xml": new}) == ("rss.xml",)
     status, second, body = fetch(served, "/rss.xml")
     assert (status, body) == (200, new)
     assert second["etag"] != first["etag"]
