@@ -65,3 +65,27 @@ def test_an_unchanged_guard_is_rewritten_when_anything_else_changes(tmp_path: Pa
     assert publish(tmp_path, {"a.xml": b"new a", ".guard": b"guard"}, guard=".guard") == ("a.xml", ".guard")
     assert publish(tmp_path, {"a.xml": b"new a", ".guard": b"guard"}, guard=".guard") == ()
     assert (tmp_path / ".guard").read_bytes() == b"guard"
+
+
+def test_a_removal_is_undone_with_the_renames_when_one_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish(tmp_path, {"a.xml": b"old a", "gone.xml": b"old page", "b.xml": b"old b"})
+    real = os.replace
+
+    def replace(source: str, target: str) -> None:
+        if str(target).endswith("b.xml"):
+            raise OSError(28, "No space left on device")
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(PublishError):
+        publish(tmp_path, {"a.xml": b"new a", "gone.xml": None, "b.xml": b"new b"})
+    assert [(tmp_path / name).read_bytes() for name in ("a.xml", "gone.xml", "b.xml")] == [
+        b"old a",
+        b"old page",
+        b"old b",
+    ]
+    monkeypatch.setattr(os, "replace", real)
+    assert publish(tmp_path, {"gone.xml": None}) == ("gone.xml",)
+    assert not (tmp_path / "gone.xml").exists()
