@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from render_checks import assert_json_feed_valid
 from render_fixtures import CONFIG, rate, seed_articles, seed_rates, updated_entry
@@ -61,10 +62,15 @@ def test_date_modified_appears_only_when_the_text_changed():
     assert item["_centralasia_feed"]["first_edition"] == "2025-01-02"
 
 
-def test_output_is_utf8_indented_with_a_final_newline_and_deterministic():
+def test_output_is_utf8_a_line_per_member_and_item_with_a_final_newline_and_deterministic():
     data = render_json_feed(seed_articles(), CONFIG)
     assert data == render_json_feed(seed_articles(), CONFIG)
-    assert data.endswith(b"}\n") and b'\n  "title"' in data
+    assert data.endswith(b"\n  ]\n}\n") and b'\n  "title": ' in data
+    lines = data.decode().splitlines()
+    items = lines[lines.index('  "items": [') + 1 : -2]
+    assert [json.loads(line.rstrip(","))["id"] for line in items] == [
+        item["id"] for item in json.loads(data)["items"]
+    ]
     assert "Kazakhstan’s".encode() in data and b"\\u2019" not in data
 
 
