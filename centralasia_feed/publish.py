@@ -7,6 +7,8 @@ so their modification time, and the Last-Modified a server derives from it, stay
 ``publish`` writes a whole folder: every temporary file first, then every rename, under a lock
 (``.publish.lock``), putting old files back if a rename fails. A build killed with SIGKILL can
 still leave temporary files; they are hidden (never served) and the next publish removes them.
+The lock file says whether the last publish finished, so only a publish after an unfinished one
+lists the folders for them: listing ``archive/`` costs time in proportion to the history.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ HTML = "text/html"
 TEMP_PREFIX = "."
 TEMP_SUFFIX = ".tmp"
 LOCK_NAME = ".publish.lock"
+_FINISHED = b"finished\n"  # the lock file's content after a publish that ended cleanly
+_PUBLISHING = b"publishing\n"
 
 
 def media_type(name: str) -> str:
@@ -130,14 +134,15 @@ def publish(
     if isinstance(files, Mapping):
         for name in files:
             _check_name(name)
-    with _locked(root):
-        tidied = _tidy(root)
+    with _locked(root) as lock:
+        tidied = _tidy(root) if _unfinished(lock) else None
+        _mark(lock, _PUBLISHING, durable=True)  # before the first temporary file exists
         changed: list[str] = []
         staged: list[tuple[Path | None, Path]] = []
         try:
             for name, data in pairs:
                 _check_name(name)
-                if (root / name).parent not in tidied:
+                if tidied is not None and (root / name).parent not in tidied:
                     remove_stale_temporaries((root / name).parent)
                     tidied.add((root / name).parent)
                 if data is None:
@@ -157,7 +162,26 @@ def publish(
                     _discard(temp)  # already renamed, or left over from a failure
         for folder in {(root / name).parent for name in changed}:
             _sync_folder(folder)
+        _mark(lock, _FINISHED, durable=False)  # if lost, the next publish only tidies for nothing
     return tuple(changed)
+
+
+def _unfinished(lock: int) -> bool:
+    """Whether the last publish here may have left temporary files: it never said it finished
+    (killed, failed, or written by a version that did not say)."""
+    try:
+        return os.pread(lock, len(_FINISHED) + 1, 0) != _FINISHED
+    except OSError:
+        return True
+
+
+def _mark(lock: int, state: bytes, *, durable: bool) -> None:
+    """Record ``state`` in the lock file; a failure only costs a needless tidy next time."""
+    with contextlib.suppress(OSError):
+        os.ftruncate(lock, 0)
+        os.pwrite(lock, state, 0)
+        if durable:
+            os.fsync(lock)  # a power cut must not lose it while synced temporaries survive
 
 
 def _tidy(root: Path) -> set[Path]:
@@ -247,8 +271,9 @@ def remove_stale_temporaries(folder: Path) -> tuple[str, ...]:
 
 
 @contextlib.contextmanager
-def _locked(root: Path) -> Iterator[None]:
-    """An exclusive lock on ``root/.publish.lock`` (POSIX ``flock``; elsewhere no lock)."""
+def _locked(root: Path) -> Iterator[int]:
+    """An exclusive lock on ``root/.publish.lock`` (POSIX ``flock``; elsewhere no lock); yields its
+    file descriptor, whose file records whether the last publish finished."""
     try:
         root.mkdir(parents=True, exist_ok=True)
         fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
@@ -257,6 +282,6 @@ def _locked(root: Path) -> Iterator[None]:
     try:
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        yield fd
     finally:
         os.close(fd)  # closing releases the lock

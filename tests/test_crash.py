@@ -82,7 +82,9 @@ def assert_old_or_new(out: Path, old: dict[str, bytes], new: dict[str, bytes]) -
     # the manifest of archive pages is taken away while files are renamed (publish's guard)
     assert set(old) - set(now) <= {MANIFEST}, "a published file vanished"
     for name, data in now.items():
-        if name in old or name in new:
+        if name == LOCK_NAME:  # not a published file: whether the last publish finished
+            assert data in (b"publishing\n", b"finished\n"), data
+        elif name in old or name in new:
             assert data in (old.get(name), new.get(name)), f"{name} is neither the old nor the new file"
         else:  # a temporary file a kill left: hidden, and never served
             assert is_hidden(name) and request_path("/" + name) is None, name

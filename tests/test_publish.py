@@ -89,3 +89,30 @@ def test_a_removal_is_undone_with_the_renames_when_one_fails(
     monkeypatch.setattr(os, "replace", real)
     assert publish(tmp_path, {"gone.xml": None}) == ("gone.xml",)
     assert not (tmp_path / "gone.xml").exists()
+
+
+def test_after_a_finished_publish_the_next_lists_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish(tmp_path, {"rss.xml": b"old", "archive/rss-1.xml": b"page"})
+    listed: list[object] = []
+    real = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: listed.append(path) or real(path))
+    publish(tmp_path, {"rss.xml": b"new", "archive/rss-2.xml": b"page"})
+    assert listed == []  # listing archive/ would cost in proportion to the history
+
+
+def test_after_a_publish_that_failed_or_was_killed_the_next_tidies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish(tmp_path, {"rss.xml": b"old"})
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "replace", lambda *args: (_ for _ in ()).throw(OSError(28, "No space left")))
+        with pytest.raises(PublishError):
+            publish(tmp_path, {"rss.xml": b"new"})
+    stale = tmp_path / "archive" / ".rss-1.xml.0a1b2c3d.tmp"  # as a kill during staging leaves it
+    stale.parent.mkdir()
+    stale.write_bytes(b"half a page")
+    publish(tmp_path, {"rss.xml": b"new"})
+    assert not stale.exists()
+    assert (tmp_path / "rss.xml").read_bytes() == b"new"
