@@ -8,6 +8,7 @@ the output folder records what its pages show, so a build renders only the pages
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
@@ -139,8 +140,9 @@ def _stale(store: Archive, old: _Manifest | None, now: _Manifest) -> tuple[set[i
 
 
 def _missing(out: Path, below: int) -> set[int]:
-    """Pages before ``below`` with a file gone from the folder: one listing of it, no reads."""
-    if below <= 1:
+    """Pages before ``below`` with a file gone from the folder: none while ``archive/`` is as the
+    last build left it (see ``seal``), else from one listing of it, no reads."""
+    if below <= 1 or _sealed(out):
         return set()
     try:
         names = {entry.name for entry in os.scandir(out / "archive")}
@@ -148,6 +150,32 @@ def _missing(out: Path, below: int) -> set[int]:
         names = set()
     wanted = ((index, f"{kind}-{index}.xml") for index in range(1, below) for kind in ("rss", "atom"))
     return {index for index, name in wanted if name not in names}
+
+
+def seal(out: Path) -> None:
+    """After publishing, stamp the manifest with ``archive/``'s modification time.
+
+    While the two agree, nothing was added to or removed from ``archive/`` since, so the next
+    build need not list it (a listing costs time in proportion to the history). Where the clock
+    is too coarse to order the stamp after the folder's last change, the next build lists it.
+    """
+    with contextlib.suppress(OSError):
+        folder = os.stat(out / "archive").st_mtime_ns
+        for _ in range(2):  # the second stamping's change time is finer where the kernel can be
+            os.utime(out / MANIFEST, ns=(folder, folder))  # asked (a stat asks), as on Linux 6.13+
+            if _sealed(out):
+                return
+
+
+def _sealed(out: Path) -> bool:
+    """Whether ``archive/`` is unchanged since ``seal``. The stamp must be older than the manifest's
+    change time (set by the stamping itself): on a clock too coarse to tell them apart, a change to
+    the folder right after the stamp could carry the same time, so the folder is listed."""
+    try:
+        folder, manifest = os.stat(out / "archive"), os.stat(out / MANIFEST)
+    except OSError:
+        return False
+    return folder.st_mtime_ns == manifest.st_mtime_ns < manifest.st_ctime_ns
 
 
 def _pages_from(

@@ -18,7 +18,7 @@ from .archive import DEFAULT_PATH, MEMORY, Archive, newest_page
 from .config import FeedConfig
 from .errors import DumpError, PublishError
 from .models import Dump, Problem
-from .pages import MANIFEST, Rendered, archive_files, main_links
+from .pages import MANIFEST, Rendered, archive_files, main_links, seal
 from .parse import parse_dump
 from .publish import is_hidden, media_type, publish
 from .render import (
@@ -126,6 +126,7 @@ def build(
                 raise DumpError("nothing to publish: no articles or rates in the dumps or the archive")
             items: dict[str, int] = {}
             changed = set(publish(out, _counted(_render(store, config, out), items), guard=MANIFEST))
+            seal(out)
         archived = store.count()
     names = sorted((name for name in items if not is_hidden(name)), key=lambda name: "/" in name)
     report = tuple(OutputFile(name, media_type(name), items[name], name in changed) for name in names)

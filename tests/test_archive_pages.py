@@ -7,16 +7,20 @@ rendered; every folder is also compared with a fresh build of the same archive, 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from pathlib import Path
 
 import pytest
 from paths import DATA, SEED
 
 from centralasia_feed import FeedConfig, PublishError, build
+from centralasia_feed import pages as pages_module
 from centralasia_feed import publish as publish_module
 from centralasia_feed.archive import Archive
 from centralasia_feed.models import Article, Dump, Page
 from centralasia_feed.pipeline import MANIFEST, BuildReport
+from centralasia_feed.publish import LOCK_NAME
 
 DAYS = tuple(sorted((DATA / "days").glob("*.txt")))
 ALL = (SEED, *DAYS)
@@ -24,7 +28,9 @@ SMALL = FeedConfig(limit=2)  # 14 articles: 2 in the feed, 6 full pages and the 
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The folder's files but the publish lock (it records whether the last publish finished)."""
+    files = (p for p in sorted(folder.rglob("*")) if p.is_file() and p.name != LOCK_NAME)
+    return {str(p.relative_to(folder)): p.read_bytes() for p in files}
 
 
 def rendered(report: BuildReport) -> set[str]:
@@ -119,6 +125,28 @@ def test_a_deleted_page_file_is_rendered_again(tmp_path: Path) -> None:
     report = build([], out, SMALL, archive=store)
     assert rendered(report) == pages(3)
     assert snapshot(out) == before
+
+
+def test_a_day_after_a_build_lists_no_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out, store = tmp_path / "out", tmp_path / "a.sqlite"
+    daily(out, store, ALL[:2])
+    time.sleep(0.01)  # a coarse clock (before Linux 6.13) may give the build's own stamp the
+    pages_module.seal(out)  # tick of the folder's last change; then the next build lists it
+    listed: list[object] = []
+    real = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: listed.append(path) or real(path))
+    report = build([DAYS[1]], out, SMALL, archive=store)
+    assert rendered(report) == pages(4, 5, 6) and listed == []  # a listing grows with the history
+    monkeypatch.undo()
+    assert snapshot(out) == fresh(tmp_path, store)
+
+
+def test_a_page_file_deleted_even_at_once_is_rendered_again(tmp_path: Path) -> None:
+    out, store = tmp_path / "out", tmp_path / "a.sqlite"
+    daily(out, store)
+    for _ in range(10):  # each deletion follows a build by microseconds: the stamp must show it
+        (out / "archive" / "rss-2.xml").unlink()
+        assert rendered(build([], out, SMALL, archive=store)) == pages(2)
 
 
 def test_an_older_manifest_renders_from_where_that_build_stood(tmp_path: Path) -> None:
