@@ -730,3 +730,16 @@ def test_a_full_disk_while_adding_is_reported_as_a_full_disk(tmp_path: Path) -> 
             store.add(dump("big.txt", D1, big))
     assert "full" in str(caught.value)
     assert "savepoint" not in str(caught.value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("ABKTU"), st.sampled_from("DRSU"), st.integers(1, 4)), max_size=30))
+def test_the_pairs_seeked_one_by_one_are_the_distinct_pairs(rows: list[tuple[str, str, int]]) -> None:
+    conn = sqlite3.connect(":memory:")
+    conn.execute(next(sql for sql in V1_SCHEMA if "TABLE rates" in sql))
+    conn.executemany(
+        "INSERT OR IGNORE INTO rates VALUES (?, ?, ?, '1', '0', 'dump', 1)",
+        [(base * 3, quote * 3, f"2025-01-0{day}") for base, quote, day in rows],
+    )
+    distinct = conn.execute("SELECT DISTINCT base, quote FROM rates ORDER BY base, quote").fetchall()
+    assert _rates._pairs(conn) == distinct

@@ -116,10 +116,25 @@ def rate_history(conn: sqlite3.Connection, last: int | None) -> dict[str, tuple[
     """Each pair's history, oldest first, cut to its ``last`` archived dates when given."""
     if last is not None and last < 1:
         raise ValueError(f"last must be at least 1, not {last}")
-    pairs = conn.execute("SELECT DISTINCT base, quote FROM rates ORDER BY base, quote").fetchall()
+    pairs = _pairs(conn)
     query = f"{_RATES} WHERE r.base = ? AND r.quote = ? ORDER BY r.date DESC LIMIT ?"
     history: dict[str, tuple[Rate, ...]] = {}
     for base, quote in pairs:
         rows = conn.execute(query, (base, quote, -1 if last is None else last)).fetchall()
         history[f"{base}/{quote}"] = tuple(_rate(row) for row in reversed(rows))
     return history
+
+
+def _pairs(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every pair once, sorted: a seek per pair in the primary key, where ``DISTINCT`` would read
+    every day's row of every pair (and a row-value ``(base, quote) > (?, ?)`` every row of one)."""
+    found: list[tuple[str, str]] = []
+    row = conn.execute("SELECT base, quote FROM rates ORDER BY base, quote LIMIT 1").fetchone()
+    while row is not None:
+        found.append((row[0], row[1]))
+        row = conn.execute(_NEXT_QUOTE, row).fetchone() or conn.execute(_NEXT_BASE, (row[0],)).fetchone()
+    return found
+
+
+_NEXT_QUOTE = "SELECT base, quote FROM rates WHERE base = ? AND quote > ? ORDER BY quote LIMIT 1"
+_NEXT_BASE = "SELECT base, quote FROM rates WHERE base > ? ORDER BY base, quote LIMIT 1"
