@@ -173,7 +173,7 @@ def test_control_bytes_are_found_in_any_chunk(data: bytes, chunk: int) -> None:
         assert decoded(data, _decode.decode_lines) == decoded(data, reference_decode_lines)
 
 
-def reference_normalize(text: str) -> str:
+def reference_normalize(text: str, *, printable: bool = False) -> str:
     return " ".join(text.split())
 
 
@@ -189,6 +189,51 @@ RUNS = st.lists(st.sampled_from(["a", "b c", " ", "\xa0", "\t"]) | st.integers(1
 @given(ANY_TEXT | SPACES | RUNS)
 def test_normalize_is_the_reference(text: str) -> None:
     assert _shortcodes.normalize(text) == reference_normalize(text)
+
+
+@DIFFERENTIAL
+@given(ANY_TEXT | SPACES | RUNS)
+def test_normalize_known_printable_is_the_reference(text: str) -> None:
+    """``printable=True`` is only ever said of text printable once its NBSPs are spaces."""
+    if text.replace("\xa0", " ").isprintable():
+        assert _shortcodes.normalize(text, printable=True) == reference_normalize(text)
+
+
+def printable_lines(data: str | bytes) -> object:
+    """What ``decode``'s second value promises, computed line by line."""
+    report = Report("p")
+    try:
+        lines = _decode.decode_lines(data, report)
+    except DumpError:
+        return None
+    return all(line.replace("\xa0", " ").isprintable() for line in lines)
+
+
+def clean_utf8(data: str | bytes) -> bool:
+    """UTF-8 bytes without a character XML forbids (which decode removes and reports)."""
+    try:
+        return isinstance(data, bytes) and not _decode._FORBIDDEN.search(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
+
+
+@DIFFERENTIAL
+@given(DECODE_INPUT | ANY_TEXT.map(lambda text: text.encode("utf-8", "surrogatepass")), st.integers(1, 7))
+def test_decode_says_printable_only_of_printable_lines(data: str | bytes, chunk: int) -> None:
+    """Said only when true, and said of every clean UTF-8 dump without CR whose lines are printable
+    (NBSPs aside), whatever the chunk size: chunks end between characters."""
+    with mock.patch.object(_decode, "_CHUNK", chunk):
+        said = outcome(_decode.decode, data, Report("p"))
+    if isinstance(said, tuple) and said[0] != "DumpError":
+        if said[1]:
+            assert printable_lines(data)
+        elif clean_utf8(data) and b"\r" not in data:
+            assert not printable_lines(data)
+
+
+def test_generated_dumps_are_printable() -> None:
+    text = dumpgen.generate_dump(dt.date(2025, 1, 5), 40, seed=3)
+    assert _decode.decode(text.encode("utf-8"), Report("p"))[1]
 
 
 def test_every_space_str_split_knows_is_unprintable() -> None:

@@ -17,7 +17,7 @@ from .._gc import paused
 from ..errors import DumpError
 from ..models import Dump
 from ._assemble import Assembler
-from ._decode import decode_lines
+from ._decode import decode
 from ._json import dump_to_dict, rate_to_dict
 from ._pages import paginate, tokenize
 from ._report import Report
@@ -53,8 +53,8 @@ def _read(data: str | bytes, source: str | None, strict: bool) -> tuple[Dump, Re
 
 def _stages(data: str | bytes, source: str | None, strict: bool) -> tuple[Dump, Report]:
     report = Report(DEFAULT_SOURCE if source is None else source)
-    lines = decode_lines(data, report)
-    assembler = Assembler(report, _last_nonblank(lines))
+    lines, printable = decode(data, report)
+    assembler = Assembler(report, _last_nonblank(lines), printable)
     pages = tuple(assembler.page(draft) for draft in paginate(tokenize(lines, report), report))
     dump = Dump(report.source, pages, report.sorted_problems())
     if strict and dump.problems:

@@ -29,9 +29,10 @@ Pair = tuple[Block, Block | None]
 class Assembler:
     """Carries what one page needs from the pages before it: the last date, positions, rates seen."""
 
-    def __init__(self, report: Report, last_line: int = 0) -> None:
+    def __init__(self, report: Report, last_line: int = 0, printable: bool = False) -> None:
         self.report = report
         self.last_line = last_line  # the dump's last non-blank line: where a cut-short dump stops
+        self.printable = printable  # every line printable, NBSPs aside: see ``_decode.decode``
         self.last_date: dt.date | None = None
         self.next_position: dict[dt.date, int] = {}
         self.rates_seen: dict[tuple[str, dt.date], Rate] = {}
@@ -65,9 +66,9 @@ class Assembler:
         )
 
     def _article(self, title: Block, paragraph: Block | None, date: dt.date, position: int) -> Article:
-        summary, figures = clean(paragraph.text) if paragraph else ("", ())
+        summary, figures = clean(paragraph.text, printable=self.printable) if paragraph else ("", ())
         self.report.use(title.line, *(number for number, _ in (paragraph.lines if paragraph else ())))
-        heading = normalize(title.text)
+        heading = normalize(title.text, printable=self.printable)
         return Article(
             heading,
             summary,

@@ -16,6 +16,8 @@ from ._report import Report
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")
+# What most of a dump is made of: deleting these bytes leaves what needs a closer look.
+_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
 _CHUNK = 1 << 20
 # A byte that is not UTF-8, as ``surrogateescape`` leaves it (U+DC80-U+DCFF), read as Windows-1252;
 # the five bytes Windows-1252 leaves undefined keep their Latin-1 code points.
@@ -32,32 +34,50 @@ _BOMS = (
 
 def decode_lines(data: str | bytes, report: Report) -> list[str]:
     """The dump's lines (index 0 is line 1), with forbidden characters removed and reported."""
+    return decode(data, report)[0]
+
+
+def decode(data: str | bytes, report: Report) -> tuple[list[str], bool]:
+    """``decode_lines``, and whether every line is printable once its NBSPs are spaces (then no
+    text made of the lines and spaces needs ``str.isprintable`` again)."""
     if isinstance(data, bytes | bytearray):
         raw = bytes(data)
         text, utf8 = _decode_bytes(raw, report)
-        clean = utf8 and _clean_utf8(raw, text)
+        clean, printable = _scan_utf8(raw) if utf8 else (False, False)
     elif isinstance(data, str):
-        text, clean = data.removeprefix("\ufeff"), False
+        text, clean, printable = data.removeprefix("\ufeff"), False, False
     else:
         raise TypeError(f"a dump is str or bytes, not {type(data).__name__}")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if clean or not _FORBIDDEN.search(text):
-        return text.split("\n")
+        return text.split("\n"), printable
     _refuse_binary(text, report.source)
-    return [_remove_forbidden(number, line, report) for number, line in enumerate(text.split("\n"), 1)]
+    lines = [_remove_forbidden(number, line, report) for number, line in enumerate(text.split("\n"), 1)]
+    return lines, False
 
 
-def _clean_utf8(data: bytes, text: str) -> bool:
-    """Whether UTF-8 ``data`` (decoded as ``text``) holds no character XML forbids, checked on the
-    bytes: a control character is one byte there, ``bytes.translate`` deletes those a chunk at a
-    time many times faster than a regex scans the text, and UTF-8 cannot hold a lone surrogate."""
-    if "\ufffe" in text or "\uffff" in text:
-        return False
-    return all(
-        len(chunk := data[start : start + _CHUNK]) == len(chunk.translate(None, _CONTROL_BYTES))
-        for start in range(0, len(data), _CHUNK)
-    )
+def _scan_utf8(data: bytes) -> tuple[bool, bool]:
+    """Whether UTF-8 ``data`` holds no character XML forbids, and whether its lines are printable
+    (NBSPs aside), checked a chunk at a time on what is left once ``bytes.translate`` deletes
+    printable ASCII and newlines: a control character is one byte, UTF-8 cannot hold a lone
+    surrogate, and the rest of a mostly-ASCII dump is a few percent of it. Chunks end between
+    characters, so what is left of each decodes. A BOM, which decoding drops, is skipped."""
+    printable = True
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    while start < len(data):
+        end = start + _CHUNK
+        while end < len(data) and 0x80 <= data[end] < 0xC0:
+            end += 1
+        rest = data[start:end].translate(None, _PLAIN_BYTES)
+        if len(rest) != len(rest.translate(None, _CONTROL_BYTES)):
+            return False, False
+        chars = rest.decode("utf-8")
+        if "\ufffe" in chars or "\uffff" in chars:
+            return False, False
+        printable = printable and chars.replace("\xa0", "").isprintable()
+        start = end
+    return True, printable
 
 
 def _decode_bytes(data: bytes, report: Report) -> tuple[str, bool]:

@@ -24,8 +24,11 @@ _KNOWN = frozenset({"caption", "wp_caption", "embed", "gallery", "audio", "video
 _CAPTIONS = frozenset({"caption", "wp_caption"})
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, *, printable: bool = False) -> str:
     """Whitespace runs (NBSP and other Unicode spaces included) to one space, ends stripped.
+
+    ``printable`` says the text is known printable once its NBSPs are spaces (see
+    ``_decode.decode``): the check, a pass over every character, is then skipped.
 
     Most text is printable once its NBSPs are spaces, and then its only whitespace is the space:
     a few C passes over it (``_spaces``) do what ``str.split`` would do with a list of every word.
@@ -34,7 +37,7 @@ def normalize(text: str) -> str:
     """
     if "\xa0" in text:
         text = text.replace("\xa0", " ")  # a space to str.split as well
-    if text.isprintable():
+    if printable or text.isprintable():
         return _spaces(text)
     if len(text) <= _CHUNK:
         return " ".join(text.split())
@@ -61,10 +64,10 @@ def _spaces(text: str) -> str:
     return " ".join(text.split())
 
 
-def clean(paragraph: str) -> tuple[str, tuple[Figure, ...]]:
+def clean(paragraph: str, *, printable: bool = False) -> tuple[str, tuple[Figure, ...]]:
     """The paragraph as plain text, and the figures its captions described, in order."""
     figures: list[Figure] = []
-    return normalize(_strip(paragraph, figures)), tuple(figures)
+    return normalize(_strip(paragraph, figures), printable=printable), tuple(figures)
 
 
 def _strip(text: str, figures: list[Figure] | None) -> str:
