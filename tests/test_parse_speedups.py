@@ -321,6 +321,62 @@ def reference_tokenize(lines: list[str], report: Report) -> list[Token]:
     return tokens
 
 
+def reference_pair_blocks(blocks: list[Block], report: Report) -> list[_assemble.Pair]:
+    pairs: list[_assemble.Pair] = []
+    index = 0
+    while index < len(blocks):
+        block, following = blocks[index], reference_at(blocks, index + 1)
+        if (
+            not reference_title_like(block)
+            or reference_sentence(block)
+            and not reference_paragraph_like(following)
+        ):
+            _assemble._orphan(block, report)
+            index += 1
+        elif (
+            following is None
+            or not reference_paragraph_like(following)
+            and reference_paragraph_like(reference_at(blocks, index + 2))
+        ):
+            report.problem(block.line, f"title without a paragraph: {quote(block.text)}", block.text)
+            pairs.append((block, None))
+            index += 1
+        else:
+            pairs.append((block, following))
+            index += 2
+    return pairs
+
+
+def reference_at(blocks: list[Block], index: int) -> Block | None:
+    return blocks[index] if index < len(blocks) else None
+
+
+def reference_title_like(block: Block) -> bool:
+    return len(block.lines) == 1 and len(block.text) <= _assemble._LONGEST_TITLE
+
+
+def reference_sentence(block: Block) -> bool:
+    return block.text.rstrip(_assemble._CLOSERS).endswith(_assemble._SENTENCE_ENDS)
+
+
+def reference_paragraph_like(block: Block | None) -> bool:
+    return block is not None and (not reference_title_like(block) or reference_sentence(block))
+
+
+BLOCK_TEXTS = st.sampled_from(["A Title", "Ends.", "Ends…”", 'Quoted.)"', "Asks?", "", "x" * 300, "x" * 301])
+BLOCKS = st.lists(st.lists(BLOCK_TEXTS | ANY_TEXT, min_size=1, max_size=3), max_size=8).map(
+    lambda blocks: [Block([(number, text) for number, text in enumerate(texts, 1)]) for texts in blocks]
+)
+
+
+@DIFFERENTIAL
+@given(BLOCKS)
+def test_pair_blocks_is_the_reference(blocks: list[Block]) -> None:
+    report, again = Report("p"), Report("p")
+    assert _assemble.pair_blocks(blocks, report) == reference_pair_blocks(blocks, again)
+    assert report.problems == again.problems
+
+
 class ReferenceAssembler(Assembler):
     def _rates(self, draft: Draft, date: dt.date) -> tuple[Rate, ...]:
         kept: dict[str, Rate] = {}
@@ -353,6 +409,7 @@ def reference_parse(data: str | bytes) -> tuple[Dump, frozenset[int]]:
         mock.patch.object(_shortcodes, "normalize", reference_normalize),
         mock.patch.object(_assemble, "normalize", reference_normalize),
         mock.patch.object(_assemble, "slugify", reference_slugify),
+        mock.patch.object(_assemble, "pair_blocks", reference_pair_blocks),
     ):
         pages = tuple(assembler.page(draft) for draft in paginate(reference_tokenize(lines, report), report))
     dump = Dump(report.source, pages, report.sorted_problems())

@@ -225,40 +225,43 @@ def _same(one: Rate, other: Rate) -> bool:
 
 
 def pair_blocks(blocks: list[Block], report: Report) -> list[Pair]:
-    """Titles with their paragraphs (None where the paragraph is missing, which is reported)."""
+    """Titles with their paragraphs (None where the paragraph is missing, which is reported).
+
+    Each block's shape is worked out once (``_shapes``), not at each of the up to three looks the
+    pairing takes at it.
+    """
+    titles, paragraphs = _shapes(blocks)
+    paragraphs.extend((False, False))  # the blocks past the end: none is paragraph-like
     pairs: list[Pair] = []
     index = 0
     while index < len(blocks):
-        block, following = blocks[index], _at(blocks, index + 1)
-        if not _title_like(block) or _sentence(block) and not _paragraph_like(following):
+        block = blocks[index]
+        if not titles[index] or paragraphs[index] and not paragraphs[index + 1]:
             _orphan(block, report)
             index += 1
-        elif following is None or not _paragraph_like(following) and _paragraph_like(_at(blocks, index + 2)):
+        elif index + 1 == len(blocks) or not paragraphs[index + 1] and paragraphs[index + 2]:
             report.problem(block.line, f"title without a paragraph: {quote(block.text)}", block.text)
             pairs.append((block, None))
             index += 1
         else:
-            pairs.append((block, following))
+            pairs.append((block, blocks[index + 1]))
             index += 2
     return pairs
 
 
-def _at(blocks: list[Block], index: int) -> Block | None:
-    return blocks[index] if index < len(blocks) else None
+def _shapes(blocks: list[Block]) -> tuple[list[bool], list[bool]]:
+    """Which blocks look like a title (one line of at most 300 characters) and which like a
+    paragraph (not a title, or a title ending like a sentence)."""
+    titles: list[bool] = []
+    paragraphs: list[bool] = []
+    for block in blocks:
+        lines = block.lines
+        title = len(lines) == 1 and len(text := lines[0][1]) <= _LONGEST_TITLE
+        titles.append(title)
+        paragraphs.append(not title or text.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS))
+    return titles, paragraphs
 
 
 def _orphan(block: Block, report: Report) -> None:
     for number, text in block.lines:
         report.problem(number, f"text without a title: {quote(text)}", text)
-
-
-def _title_like(block: Block) -> bool:
-    return len(block.lines) == 1 and len(block.text) <= _LONGEST_TITLE
-
-
-def _sentence(block: Block) -> bool:
-    return block.text.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS)
-
-
-def _paragraph_like(block: Block | None) -> bool:
-    return block is not None and (not _title_like(block) or _sentence(block))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from ._lines import (
     _LONGEST_TICKER,
@@ -27,22 +26,27 @@ from ._report import Report, quote
 from ._tickers import Ticker, TickerRun, learn
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """Consecutive non-blank text lines: a title, or a paragraph the scrape may have wrapped."""
 
     lines: list[tuple[int, str]] = field(default_factory=list)
+    joined: str | None = field(default=None, repr=False, compare=False)  # ``text``, once read
 
     @property
     def line(self) -> int:
         return self.lines[0][0]
 
-    @cached_property
+    @property
     def text(self) -> str:
-        """The lines joined; read only once the block is complete (after tokenize), and kept."""
-        if len(self.lines) == 1:
-            return self.lines[0][1]
-        return " ".join(text for _, text in self.lines)
+        """The lines joined; read only once the block is complete (after tokenize), and kept.
+        (A slot, not ``functools.cached_property``, whose lock and dict lookups cost more than the
+        join of a one-line block.)"""
+        text = self.joined
+        if text is None:
+            lines = self.lines
+            text = self.joined = lines[0][1] if len(lines) == 1 else " ".join(text for _, text in lines)
+        return text
 
 
 Token = Structural | TickerRun | Block
