@@ -6,10 +6,12 @@ names) as the specification: the fast version must give the same values, problem
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
 import unicodedata
+from decimal import Decimal
 from typing import Any
 from unittest import mock
 
@@ -377,6 +379,35 @@ def test_pair_blocks_is_the_reference(blocks: list[Block]) -> None:
     assert report.problems == again.problems
 
 
+def reference_same(one: Rate, other: Rate) -> bool:
+    return (str(one.value), str(one.change_percent), one.direction) == (
+        str(other.value),
+        str(other.change_percent),
+        other.direction,
+    )
+
+
+DECIMALS = st.sampled_from(["1", "1.0", "0.00191", "-0", "0", "1E+1", "10"]).map(Decimal)
+RATES = st.builds(
+    Rate,
+    st.just("KZT"),
+    st.just("USD"),
+    DECIMALS,
+    DECIMALS,
+    st.sampled_from(["up", "down", "flat", None]),
+    st.just(dt.date(2025, 1, 5)),
+)
+
+
+@DIFFERENTIAL
+@given(RATES, RATES, st.booleans())
+def test_same_is_the_reference(one: Rate, other: Rate, share: bool) -> None:
+    """Also with the Decimals of one Quote shared, as tokenize shares them."""
+    if share:
+        other = dataclasses.replace(other, value=one.value, change_percent=one.change_percent)
+    assert _assemble._same(one, other) == reference_same(one, other)
+
+
 class ReferenceAssembler(Assembler):
     def _rates(self, draft: Draft, date: dt.date) -> tuple[Rate, ...]:
         kept: dict[str, Rate] = {}
@@ -389,7 +420,7 @@ class ReferenceAssembler(Assembler):
             first = kept.setdefault(rate.pair, rate)
             if first is rate:
                 self._check_earlier_page(rate, ticker.text)
-            elif not _assemble._same(first, rate):
+            elif not reference_same(first, rate):
                 self.report.problem(
                     ticker.line,
                     f"{rate.pair} quoted again with another rate, the first kept: {quote(ticker.text)}",

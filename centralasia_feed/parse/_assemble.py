@@ -217,6 +217,9 @@ def _count(draft: Draft, index: int) -> int | None:
 
 
 def _same(one: Rate, other: Rate) -> bool:
+    """The same quote as written. Rates made from one Quote share its Decimals: known at once."""
+    if one.value is other.value and one.change_percent is other.change_percent:
+        return one.direction == other.direction
     return (str(one.value), str(one.change_percent), one.direction) == (
         str(other.value),
         str(other.change_percent),
