@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ._lines import (
+    _LONGEST_STRUCTURAL,
     _LONGEST_TICKER,
     CounterLine,
     DateLine,
@@ -91,6 +92,12 @@ class _Tokenizer:
         index = 0
         while index < len(lines):
             raw = lines[index]
+            if not raw:  # an empty line, a third of a dump: what ``_line`` would do, without the calls
+                if self.run:
+                    self._end_run()
+                self.block = None
+                index += 1
+                continue
             ticker = self.tickers.get(raw) if len(raw) <= self.longest else None
             if ticker is not None and lines[index : index + len(ticker.raws)] == ticker.raws:
                 self._end_run()
@@ -104,6 +111,10 @@ class _Tokenizer:
 
     def _line(self, number: int, raw: str) -> None:
         text = raw.strip()
+        if not text or len(text) > _LONGEST_STRUCTURAL:  # blank, or too long to be structural
+            self._end_run()
+            self._text(number, text)
+            return
         known = self.quotes.get(text) if len(text) <= _LONGEST_TICKER else None
         if known is None:
             self._read(number, raw, text)
