@@ -76,16 +76,28 @@ def dump(document: dict[str, Any]) -> bytes:
 
     A readable layout that stdlib json's C encoder can write: with ``indent`` it falls back to
     pure Python, which made JSON the slowest part of a daily build. A changed item is one
-    changed line in a diff.
+    changed line in a diff. Each piece is encoded on its own and joined once, as bytes: a feed of
+    100,000 items is never one more string in memory.
     """
-    members = []
+    chunks = [b"{"]
+    separator = b"\n  "
     for key, value in document.items():
+        chunks += (separator, _encode(key), b": ")
+        separator = b",\n  "
         if key == "items" and value:
-            items = ",\n    ".join(map(_compact, value))
-            members.append(f"  {_compact(key)}: [\n    {items}\n  ]")
+            item_separator = b"[\n    "
+            for item in value:
+                chunks += (item_separator, _encode(item))
+                item_separator = b",\n    "
+            chunks.append(b"\n  ]")
         else:
-            members.append(f"  {_compact(key)}: {_compact(value)}")
-    return ("{\n" + ",\n".join(members) + "\n}\n").encode("utf-8")
+            chunks.append(_encode(value))
+    chunks.append(b"\n}\n")
+    return b"".join(chunks)
 
 
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _encode(value: Any) -> bytes:
+    return _compact(value).encode("utf-8")

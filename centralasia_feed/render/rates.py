@@ -65,14 +65,20 @@ def _item(day: dt.date, rates: tuple[Rate, ...], config: FeedConfig) -> dict[str
 
 def _exact(rate: Rate, inverted: Decimal | None) -> dict[str, Any]:
     return {
-        "base": text.clean(rate.base),
-        "quote": text.clean(rate.quote),
+        "base": _code(rate.base),
+        "quote": _code(rate.quote),
         "value": format(rate.value, "f"),
         "inverse": _optional(inverted),
         "change_percent": format(rate.change_percent, "f"),
         "direction": rate.direction,
         "date": rate.date.isoformat(),
     }
+
+
+@functools.lru_cache(maxsize=256)
+def _code(code: str) -> str:
+    """Cached: a few currency codes recur on every date of the feed."""
+    return text.clean(code)
 
 
 def inverse(rate: Rate) -> Decimal | None:
@@ -122,7 +128,13 @@ Cells = tuple[str, str, str, str, str]
 def cells(rate: Rate, inverted: Decimal | None) -> Cells:
     """The plain-text cells of one row, in COLUMNS order; ``inverted`` is ``inverse(rate)``."""
     direction = f"{arrow(rate.direction)} {direction_word(rate.direction)}"
-    return (text.line(rate.pair), plain(rate.value), plain(inverted), change(rate), direction)
+    return (_pair_text(rate.pair), plain(rate.value), plain(inverted), change(rate), direction)
+
+
+@functools.lru_cache(maxsize=256)
+def _pair_text(pair: str) -> str:
+    """Cached: a few pairs recur on every date of the feed."""
+    return text.line(pair)
 
 
 def _table_text(cells: Sequence[Cells]) -> str:
@@ -154,7 +166,9 @@ def _table_html(rates: Sequence[Rate], cells: Sequence[Cells], caption: str) -> 
 
 
 def _row_html(rate: Rate, cells: Cells) -> str:
-    _, value, inverted, changed, _ = (text.escape(cell) for cell in cells)
+    """One row; the number cells need no escaping: ``plain`` writes only digits, sign and point
+    (or a dash), whatever the Decimal."""
+    _, value, inverted, changed, _ = cells
     return (
         f'<tr><th scope="row">{pair_html(rate)}</th><td>{value}</td><td>{inverted}</td>'
         f"<td>{changed}</td><td>{_direction_html(rate.direction)}</td></tr>"
