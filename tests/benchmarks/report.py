@@ -114,16 +114,20 @@ def daily(rows: Sequence[tuple[int, Result]]) -> str:
     return table("3. Daily build: one new day's dump (26 articles) into an archive", header, body)
 
 
+BACKFILL_RATE = 100_000 / 60  # the target: 100k articles in under a minute, at any size
+
+
 def backfill(rows: Sequence[tuple[int, int, Result]]) -> str:
     body = []
     for count, dumps, result in rows:
-        ok = "error" not in result and result["seconds"] < 60 and result["rss_mb"] < 500
+        ok = "error" not in result and count / result["seconds"] > BACKFILL_RATE and result["rss_mb"] < 500
         speed = f"{count / result['seconds']:,.0f}" if "error" not in result else "n/a"
         rss = f"{result['rss_mb']:.0f}" if "error" not in result else "n/a"
         body.append(
             (f"{count:,}", f"{dumps:,}", seconds(result), speed, rss, "ok" if ok else "MISS", note(result))
         )
-    header = ("articles", "daily dumps", "seconds", "articles/s", "peak RSS MB", "< 60 s, < 500 MB", "note")
+    target = f"> {BACKFILL_RATE:,.0f}/s, < 500 MB"
+    header = ("articles", "daily dumps", "seconds", "articles/s", "peak RSS MB", target, "note")
     return table("4. Backfill: every daily dump in one build, into a new archive", header, body)
 
 
