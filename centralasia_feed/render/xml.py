@@ -22,6 +22,7 @@ from ..models import Article, Entry
 from . import text
 from .history import ArchiveLinks, HistoryExtension
 from .items import Item, prepare
+from .rss_item import RssItemExtension
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
@@ -56,14 +57,16 @@ def _render(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, medi
 
 
 def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_type: str) -> FeedGenerator:
+    """The feed with its items; RSS items get their link and pubDate from ``RssItemExtension``."""
     feed = FeedGenerator()
-    feed.register_extension("history", HistoryExtension, None)
-    feed.history.setup(links, config, media_type, f"{text.GENERATOR} {text.generator_version()}")
+    rss = media_type == RSS_TYPE
+    feed.register_extension("extras", HistoryExtension, RssItemExtension if rss else None)
+    feed.extras.setup(links, config, media_type, f"{text.GENERATOR} {text.generator_version()}")
     _describe(feed, config, links, media_type)
     with text.field("the feed's updated time"):
         feed.updated(text.feed_updated([item.updated for item in items], config))
     for item in items:
-        _add(feed, item)
+        _add(feed, item, rss)
     return feed
 
 
@@ -85,11 +88,12 @@ def _describe(feed: FeedGenerator, config: FeedConfig, links: ArchiveLinks, medi
     feed.generator(text.GENERATOR, version=text.generator_version())
 
 
-def _add(feed: FeedGenerator, item: Item) -> None:
+def _add(feed: FeedGenerator, item: Item, rss: bool) -> None:
     """One item, appended so the feed keeps the order it was given.
 
     One handler for the whole item (a context manager per field cost more than feedgen's own
-    work): ``step`` says which of our fields feedgen refused.
+    work): ``step`` says which of our fields feedgen refused. RSS has no updated time, and its
+    link and pubDate are cheaper through the entry extension than through feedgen's setters.
     """
     step = "title"
     try:
@@ -97,10 +101,14 @@ def _add(feed: FeedGenerator, item: Item) -> None:
         entry.title(item.title)
         step = "id and link"
         entry.guid(item.id, permalink=False)
-        entry.link(href=item.link, rel="alternate", type="text/html")
-        step = "dates"
-        entry.published(item.published)
-        entry.updated(item.updated)
+        if rss:
+            step = "dates"
+            entry.extras.set(item.link, item.published)
+        else:
+            entry.link(href=item.link, rel="alternate", type="text/html")
+            step = "dates"
+            entry.published(item.published)
+            entry.updated(item.updated)
         step = "text"
         if item.entry.article.truncated:
             entry.summary(item.html, type="html")
