@@ -13,7 +13,7 @@ from render_fixtures import CONFIG, make_article, seed_articles
 
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.errors import RenderError
-from centralasia_feed.models import Entry
+from centralasia_feed.models import Entry, Stamp
 from centralasia_feed.render import text
 from centralasia_feed.render.items import prepare
 
@@ -128,3 +128,32 @@ def test_field_turns_bare_value_errors_into_render_errors_and_chains_them():
     with pytest.raises(TypeError):
         with text.field("the title"):
             raise TypeError("not ours to wrap")
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Tashkent", "America/New_York", "Australia/Lord_Howe"])
+def test_item_times_are_the_stamps_times_across_days_ranks_and_clock_changes(zone):
+    config = FeedConfig(timezone=zone)
+    days = [dt.date(2024, 3, 9) + dt.timedelta(days=n) for n in range(3)]  # New York springs forward
+    days += [dt.date(2024, 11, 2) + dt.timedelta(days=n) for n in range(3)]  # and falls back
+    stamps = [Stamp(day, rank) for day in days for rank in (0, 1, 3599, 3600, 86_399, 86_400, 10**9)]
+    entries = [
+        Entry(dataclasses.replace(make_article("T"), slug=f"s{n}"), stamp, stamps[n - 1])
+        for n, stamp in enumerate(stamps)
+    ]
+    for item, entry in zip(prepare(entries, config), entries, strict=True):
+        assert item.published == entry.published.time(config.tz)
+        assert item.updated == entry.updated.time(config.tz)
+        assert item.published.isoformat() == entry.published.time(config.tz).isoformat()
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Plain title", "", " ", "  lead", "trail ", "two  spaces", "tab\there", "a\u2028b", "a\x85b", "a\xa0b"],
+)
+def test_line_takes_its_shortcut_only_where_split_and_join_change_nothing(line):
+    assert text.line(line) == " ".join(text.clean(line).split())
+
+
+@given(st.text(alphabet=st.sampled_from(" \t\n\xa0\x85\u2028\u3000\x01ab\u2019"), max_size=12))
+def test_line_is_clean_split_and_joined(line):
+    assert text.line(line) == " ".join(text.clean(line).split())

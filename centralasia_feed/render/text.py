@@ -68,7 +68,13 @@ def _surely_clean(text: str) -> bool:
 
 
 def line(text: str) -> str:
-    """Clean text on one line, its runs of white space (newlines, U+2028) made single spaces."""
+    """Clean text on one line, its runs of white space (newlines, U+2028) made single spaces.
+
+    A printable string (so clean, its only white space ASCII spaces) with single spaces inside
+    and none at either end is already that: the usual title skips the split and join.
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(clean(text).split())
 
 
