@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from ..config import FeedConfig
-from ..models import Article, Entry
+from ..models import MAX_RANK_SECONDS, Article, Entry, Stamp
 from . import text
 
 
@@ -42,6 +42,7 @@ class _Feed:
 
     def __init__(self, config: FeedConfig) -> None:
         self.tz = config.tz
+        self.midnights: dict[dt.date, dt.datetime] = {}
         self.tag = config.tag("article", "")
         self.source = config.source_url
         site = urllib.parse.urlsplit(config.source_url).hostname or config.source_url
@@ -54,8 +55,8 @@ class _Feed:
         article = entry.article
         part = text.slug_part(entry.slug)
         excerpt = text.excerpt(article)
-        published = entry.published.time(self.tz)
-        updated = published if entry.updated == entry.published else entry.updated.time(self.tz)
+        published = self.time(entry.published)
+        updated = published if entry.updated == entry.published else self.time(entry.updated)
         body = self.body(article, excerpt, part)
         return Item(
             entry,
@@ -67,6 +68,13 @@ class _Feed:
             published,
             updated,
         )
+
+    def time(self, stamp: Stamp) -> dt.datetime:
+        """``stamp.time(tz)``, its edition's midnight worked out once for the twenty items of a day."""
+        midnight = self.midnights.get(stamp.date)
+        if midnight is None:
+            midnight = self.midnights[stamp.date] = Stamp(stamp.date).time(self.tz).astimezone(dt.UTC)
+        return (midnight - dt.timedelta(seconds=min(stamp.position, MAX_RANK_SECONDS))).astimezone(self.tz)
 
     def body(self, article: Article, excerpt: str, part: str) -> str:
         """The paragraph and figures as HTML; a truncated excerpt ends with a Read more link."""
