@@ -245,3 +245,19 @@ def test_a_failed_render_resumes_garbage_collection(monkeypatch):
     with pytest.raises(RenderError):
         render_rss(seed_articles(), CONFIG)
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    "links, silent",
+    [
+        (ArchiveLinks("atom.xml"), True),
+        (ArchiveLinks("atom.xml", prev_archive="archive/1.xml"), False),
+        (ArchiveLinks("atom.xml", complete=True), False),
+        (ArchiveLinks("archive/2.xml", current="atom.xml"), False),
+        (ArchiveLinks("archive/1.xml", current="atom.xml", next_archive="archive/2.xml"), False),
+    ],
+)
+def test_only_a_feed_with_no_history_marker_or_link_says_nothing(links, silent):
+    assert links.says_nothing is silent
+    data = render_atom(seed_articles(), CONFIG, links=links)
+    assert (b"purl.org/syndication/history" not in data and b'rel="prev-archive"' not in data) is silent

@@ -38,6 +38,11 @@ class ArchiveLinks:
     def is_archive(self) -> bool:
         return self.current is not None
 
+    @property
+    def says_nothing(self) -> bool:
+        """No marker and no link to write: a main feed before its first archive page."""
+        return not (self.is_archive or self.complete or self.prev_archive or self.next_archive)
+
     def feed_id(self, config: FeedConfig) -> str:
         """The Atom feed id: ``tag(feed)`` for the main feed, a tag named after the page for archives."""
         if not self.is_archive:

@@ -57,11 +57,16 @@ def _render(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, medi
 
 
 def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_type: str) -> FeedGenerator:
-    """The feed with its items; RSS items get their link and pubDate from ``RssItemExtension``."""
+    """The feed with its items; RSS items get their link and pubDate from ``RssItemExtension``.
+
+    feedgen offers every registered extension to every entry (an ImportError per entry when it
+    has no entry class), so an Atom feed with no history to state registers none.
+    """
     feed = FeedGenerator()
     rss = media_type == RSS_TYPE
-    feed.register_extension("extras", HistoryExtension, RssItemExtension if rss else None)
-    feed.extras.setup(links, config, media_type, f"{text.GENERATOR} {text.generator_version()}")
+    if rss or not links.says_nothing:
+        feed.register_extension("extras", HistoryExtension, RssItemExtension if rss else None)
+        feed.extras.setup(links, config, media_type, f"{text.GENERATOR} {text.generator_version()}")
     _describe(feed, config, links, media_type)
     with text.field("the feed's updated time"):
         feed.updated(text.feed_updated([item.updated for item in items], config))
@@ -113,7 +118,8 @@ def _add(feed: FeedGenerator, item: Item, rss: bool) -> None:
         if item.entry.article.truncated:
             entry.summary(item.html, type="html")
         else:
-            entry.description(item.html)
+            if rss:
+                entry.description(item.html)  # RSS's description; Atom's content is content()'s
             entry.content(item.html, type="html")
     except ValueError as exc:
         raise RenderError(f"cannot render the {step} of article {item.entry.slug!r}: {exc}") from exc
