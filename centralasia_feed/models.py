@@ -167,7 +167,14 @@ class Stamp:
     position: int = 0
 
     def time(self, tz: dt.tzinfo) -> dt.datetime:
-        midnight = dt.datetime.combine(self.date, dt.time(), tz).astimezone(dt.UTC)
+        return self.time_from(self.midnight(tz), tz)
+
+    def midnight(self, tz: dt.tzinfo) -> dt.datetime:
+        """The edition's first instant in ``tz``, in UTC: the same for every stamp of the edition."""
+        return dt.datetime.combine(self.date, dt.time(), tz).astimezone(dt.UTC)
+
+    def time_from(self, midnight: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+        """``time(tz)`` given the edition's ``midnight(tz)``, which a feed works out once per edition."""
         return (midnight - dt.timedelta(seconds=min(self.position, MAX_RANK_SECONDS))).astimezone(tz)
 
     def key(self) -> tuple[dt.date, int]:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from ..config import FeedConfig
-from ..models import MAX_RANK_SECONDS, Article, Entry, Stamp
+from ..models import Article, Entry, Stamp
 from . import text
 
 
@@ -73,8 +73,8 @@ class _Feed:
         """``stamp.time(tz)``, its edition's midnight worked out once for the twenty items of a day."""
         midnight = self.midnights.get(stamp.date)
         if midnight is None:
-            midnight = self.midnights[stamp.date] = Stamp(stamp.date).time(self.tz).astimezone(dt.UTC)
-        return (midnight - dt.timedelta(seconds=min(stamp.position, MAX_RANK_SECONDS))).astimezone(self.tz)
+            midnight = self.midnights[stamp.date] = stamp.midnight(self.tz)
+        return stamp.time_from(midnight, self.tz)
 
     def body(self, article: Article, excerpt: str, part: str) -> str:
         """The paragraph and figures as HTML; a truncated excerpt ends with a Read more link."""
