@@ -32,14 +32,10 @@ _BOMS = (
 )
 
 
-def decode_lines(data: str | bytes, report: Report) -> list[str]:
-    """The dump's lines (index 0 is line 1), with forbidden characters removed and reported."""
-    return decode(data, report)[0]
-
-
 def decode(data: str | bytes, report: Report) -> tuple[list[str], bool]:
-    """``decode_lines``, and whether every line is printable once its NBSPs are spaces (then no
-    text made of the lines and spaces needs ``str.isprintable`` again)."""
+    """The dump's lines (index 0 is line 1), with forbidden characters removed and reported, and
+    whether every line is printable once its NBSPs are spaces (then no text made of the lines and
+    spaces needs ``str.isprintable`` again)."""
     if isinstance(data, bytes | bytearray):
         raw = bytes(data)
         text, utf8 = _decode_bytes(raw, report)
