@@ -44,15 +44,6 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def reset_peak_rss() -> None:
-    """Start the peak over from the current RSS (Linux: ``5`` to ``/proc/self/clear_refs``)."""
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
-            refs.write("5")
-    except OSError:
-        pass
-
-
 def best_of(
     run: Callable[[], object], task: Task, setup: Callable[[], object] | None = None
 ) -> tuple[float, int]:
@@ -164,7 +155,6 @@ def daily(task: Task) -> Result:
         if task.get("archive"):
             shutil.copyfile(task["archive"], work / "archive.sqlite")
             _sync(work / "archive.sqlite")  # else the build's first fsync pays to write the copy back
-        reset_peak_rss()  # the copies are the setup's memory, not the build's
 
     report: list[Any] = []
     seconds, runs = best_of(
