@@ -141,6 +141,16 @@ def test_a_day_after_a_build_lists_no_folder(tmp_path: Path, monkeypatch: pytest
     assert snapshot(out) == fresh(tmp_path, store)
 
 
+def test_a_stamp_no_older_than_the_manifests_change_is_not_trusted(tmp_path: Path) -> None:
+    out, store = tmp_path / "out", tmp_path / "a.sqlite"
+    daily(out, store)
+    (out / "archive" / "rss-2.xml").unlink()
+    later = (out / MANIFEST).stat().st_ctime_ns + 10**9  # as if a coarse clock gave both one time
+    os.utime(out / "archive", ns=(later, later))
+    os.utime(out / MANIFEST, ns=(later, later))
+    assert rendered(build([], out, SMALL, archive=store)) == pages(2)
+
+
 def test_a_page_file_deleted_even_at_once_is_rendered_again(tmp_path: Path) -> None:
     out, store = tmp_path / "out", tmp_path / "a.sqlite"
     daily(out, store)

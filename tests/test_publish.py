@@ -116,3 +116,18 @@ def test_after_a_publish_that_failed_or_was_killed_the_next_tidies(
     publish(tmp_path, {"rss.xml": b"new"})
     assert not stale.exists()
     assert (tmp_path / "rss.xml").read_bytes() == b"new"
+
+
+def test_a_lock_file_that_cannot_record_its_state_only_costs_a_tidy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "pwrite", refuse)
+        assert publish(tmp_path, {"rss.xml": b"feed"}) == ("rss.xml",)
+    stale = tmp_path / ".rss.xml.0a1b2c3d.tmp"
+    stale.write_bytes(b"half a feed")
+    publish(tmp_path, {"rss.xml": b"new feed"})  # the state never said finished: it tidies
+    assert not stale.exists() and (tmp_path / "rss.xml").read_bytes() == b"new feed"
