@@ -36,10 +36,20 @@ MAX_AGE = 300
 TIMEOUT = 10.0
 CACHE_BYTES = 64 * 1024 * 1024  # the most file bytes (both encodings) the server keeps in memory
 ALLOW = "GET, HEAD"
+KNOWN_METHODS = {"POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}  # 405; others 501
 _TEXT_TYPES = {"application/rss+xml", "application/atom+xml", "application/feed+json", "text/html",
                "image/svg+xml", "text/plain"}  # fmt: skip
 _ENTITY_TAG = re.compile(r'\s*(?:(\*|(?:W/)?"[^"]*")\s*)?(?:,|$)')  # list elements may be empty
-_CODING = re.compile(r"\s*([^\s;,]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*")
+_CODING = re.compile(r"[^\s;,]+")
+_WEIGHT = re.compile(r"[qQ]\s*=\s*(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)")  # RFC 9110 12.4.2's qvalue
+# RFC 9110 5.6.7: IMF-fixdate, then the obsolete RFC 850 and asctime forms a recipient must accept
+_HTTP_DATE = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT"
+    r"|[A-Z][a-z]{5,8}, [0-9]{2}-[A-Z][a-z]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT"
+    r"|[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}"
+)
+
+_QUERY_SAFE = "/?:@!$&'()*+,;=%"  # RFC 3986's query characters, kept; anything else is escaped
 
 Log = Callable[[str], None]
 
@@ -103,15 +113,18 @@ def request_path(target: str) -> tuple[str, ...] | None:
 
 
 def accepts_gzip(header: str | None) -> bool:
-    """Whether Accept-Encoding allows gzip (q > 0), directly or through ``*``."""
+    """Whether Accept-Encoding allows gzip (q > 0), directly or through ``*``.
+
+    Each element is cut at its separators before any pattern sees it, so the work stays linear in
+    the header's length however it is padded. An element with a malformed weight is ignored.
+    """
     weights: dict[str, float] = {}
     for item in (header or "").split(","):
-        match = _CODING.fullmatch(item)
-        if match:
-            try:
-                weights[match.group(1).lower()] = float(match.group(2) or 1)
-            except ValueError:
-                continue
+        coding, _, parameter = item.partition(";")
+        name, parameter = coding.strip(), parameter.strip()
+        weight = _WEIGHT.fullmatch(parameter) if parameter else None
+        if _CODING.fullmatch(name) and (weight or not parameter):
+            weights[name.lower()] = float(weight.group(1)) if weight else 1.0
     for name in ("gzip", "x-gzip"):
         if name in weights:
             return weights[name] > 0
@@ -121,20 +134,24 @@ def accepts_gzip(header: str | None) -> bool:
 def none_match(header: str, etag: str) -> bool:
     """RFC 9110 If-None-Match: ``*`` or any listed entity-tag equal to ``etag`` by weak comparison."""
     tags: list[str] = []
-    while header.strip():
-        match = _ENTITY_TAG.match(header)
+    position, end = 0, len(header.rstrip())
+    while position < end:  # matched in place: slicing off each element would be quadratic
+        match = _ENTITY_TAG.match(header, position)
         if not match:
             return False
         tags += [match.group(1)] if match.group(1) else []
-        header = header[match.end() :]
+        position = match.end()
     return any(tag == "*" or tag.removeprefix("W/") == etag for tag in tags)
 
 
 def modified_since(header: str, mtime: int) -> bool:
-    """False when If-Modified-Since is a valid date at or after ``mtime``; invalid dates are ignored."""
+    """False when If-Modified-Since is one valid HTTP-date at or after ``mtime``; anything else
+    (another shape, two dates in one line, a year past any clock) is ignored, as RFC 9110 13.1.3 asks."""
+    if not _HTTP_DATE.fullmatch(header.strip()):
+        return True
     try:
         since = email.utils.parsedate_to_datetime(header)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return True
     if since.tzinfo is None:
         since = since.replace(tzinfo=dt.UTC)
@@ -189,9 +206,16 @@ class Handler(BaseHTTPRequestHandler):
             or (self.headers.get("Content-Length", "0").strip() != "0")
         ):
             self.close_connection = True  # a request body we do not read must not become the next request
+        if self.request_version == "HTTP/1.1" and "Host" not in self.headers:
+            self.close_connection = True
+            self._reply_plain(HTTPStatus.BAD_REQUEST)  # RFC 9112 3.2: a MUST, against confused proxies
+            return False
         if self.command in ("GET", "HEAD"):
             return True
-        self._reply_plain(HTTPStatus.METHOD_NOT_ALLOWED, {"Allow": ALLOW})
+        if self.command in KNOWN_METHODS:
+            self._reply_plain(HTTPStatus.METHOD_NOT_ALLOWED, {"Allow": ALLOW})
+        else:
+            self._reply_plain(HTTPStatus.NOT_IMPLEMENTED)
         return False
 
     def do_GET(self) -> None:
@@ -213,9 +237,12 @@ class Handler(BaseHTTPRequestHandler):
         variant = resource.identity
         if resource.gzipped and accepts_gzip(self.headers.get("Accept-Encoding")):
             variant = resource.gzipped
-        mtime = min(resource.mtime, int(time.time()))  # never claim a change in the future
-        headers = {"ETag": variant.etag, "Last-Modified": email.utils.formatdate(mtime, usegmt=True),
-                   "Cache-Control": f"max-age={MAX_AGE}"}  # fmt: skip
+        headers = {"ETag": variant.etag, "Cache-Control": f"max-age={MAX_AGE}"}
+        # A file changed in this very second could change again within it, unseen by a date of whole
+        # seconds: its date is not sent until the second is over (RFC 9110 8.8.2.2), nor any future one.
+        mtime = resource.mtime if resource.mtime < int(time.time()) else None
+        if mtime is not None:
+            headers["Last-Modified"] = email.utils.formatdate(mtime, usegmt=True)
         if resource.compressible:
             headers["Vary"] = "Accept-Encoding"
         if self._not_modified(variant.etag, mtime):
@@ -228,13 +255,14 @@ class Handler(BaseHTTPRequestHandler):
             headers["Content-Encoding"] = variant.encoding
         self._reply(HTTPStatus.OK, headers, variant.body)
 
-    def _not_modified(self, etag: str, mtime: int) -> bool:
-        """If-None-Match decides when present (RFC 9110 13.2.2); If-Modified-Since only without it."""
+    def _not_modified(self, etag: str, mtime: int | None) -> bool:
+        """If-None-Match decides when present (RFC 9110 13.2.2); If-Modified-Since only without it,
+        and only for a file with a date to compare."""
         tags = self.headers.get_all("If-None-Match")
         if tags:
             return none_match(",".join(tags), etag)
         since = self.headers.get_all("If-Modified-Since") or []
-        return len(since) == 1 and not modified_since(since[0], mtime)
+        return mtime is not None and len(since) == 1 and not modified_since(since[0], mtime)
 
     def _reply_plain(self, status: HTTPStatus, headers: dict[str, str] | None = None) -> None:
         body = f"{status.value} {status.phrase}\n".encode()
@@ -297,10 +325,14 @@ class FeedServer(ThreadingHTTPServer):
         """The file a request target names; a str is the URL a directory asked without its slash."""
         parts = request_path(target)
         found = None if parts is None else self._inside(self.root.joinpath(*parts))
+        path, question, query = target.partition("?")
         if found is not None and found.is_dir():
             found = self._inside(found / "index.html")
-            if found is not None and not target.split("?", 1)[0].endswith("/"):
-                return "/" + "".join(urllib.parse.quote(part) + "/" for part in parts or ())
+            if found is not None and not path.endswith("/"):
+                folder = "/" + "".join(urllib.parse.quote(part) + "/" for part in parts or ())
+                return folder + question + urllib.parse.quote(query, safe=_QUERY_SAFE)
+        elif path.endswith("/"):
+            return None  # a file named as a folder: its page's relative links would all be 404s
         return None if found is None else self._read(found)
 
     def _inside(self, path: Path) -> Path | None:
