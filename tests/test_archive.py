@@ -662,20 +662,26 @@ def test_a_second_writer_is_refused_without_a_wait(tmp_path: Path) -> None:
         assert second.count() == 5
 
 
-def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
+def test_a_second_build_waits_for_the_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "a.sqlite"
     Archive(path).close()
     trying, events = threading.Event(), []
+    connect = sqlite3.connect
+
+    def traced(*args: object, **kwargs: object) -> sqlite3.Connection:
+        """The second's first read of the file (the schema's version) waits for the first's lock."""
+        conn = connect(*args, **kwargs)  # type: ignore[arg-type]
+        conn.set_trace_callback(lambda sql: trying.set() if "user_version" in sql else None)
+        return conn
 
     def second_build() -> None:
-        with Archive(path) as second:
-            second._conn.set_trace_callback(lambda sql: trying.set() if "BEGIN" in sql else None)
-            with second.transaction():
-                events.append(("second sees", second.count()))
-                second.add(day2())
+        with Archive(path) as second, second.transaction():
+            events.append(("second sees", second.count()))
+            second.add(day2())
 
     with Archive(path) as first, first.transaction():
         first.add(day1())
+        monkeypatch.setattr(sqlite3, "connect", traced)
         thread = threading.Thread(target=second_build)
         thread.start()
         assert trying.wait(timeout=30)  # the second is now asking for the lock we hold

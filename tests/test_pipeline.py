@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 from lxml import etree
-from paths import SEED
+from paths import DATA, SEED
 
-from centralasia_feed import DumpError, FeedConfig, build, bundled_seeds, parse_dump
+from centralasia_feed import ArchiveError, DumpError, FeedConfig, build, bundled_seeds, parse_dump
 from centralasia_feed.pipeline import read_dump
 
 FILES = ("rss.xml", "atom.xml", "feed.json", "rates.json", "index.html")
@@ -106,3 +107,22 @@ def test_an_archive_file_makes_builds_remember(tmp_path: Path) -> None:
     report = build([], tmp_path / "out", archive=store)
     assert report.archived == 6
     assert _snapshot(tmp_path / "out") == first
+
+
+def test_a_build_waits_for_a_reader_before_it_publishes_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader in the way of the COMMIT would fail a build whose files were already published."""
+    path, out = tmp_path / "a.sqlite", tmp_path / "out"
+    build([SEED], out, archive=path)
+    before = {file.name: file.read_bytes() for file in out.iterdir()}
+    monkeypatch.setattr("centralasia_feed.pipeline.ARCHIVE_WAIT", 0.2)
+    reader = sqlite3.connect(path, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM articles").fetchone()  # holds a SHARED lock
+        with pytest.raises(ArchiveError, match="locked"):
+            build([DATA / "days" / "2025-01-06.txt"], out, archive=path)
+    finally:
+        reader.close()
+    assert {file.name: file.read_bytes() for file in out.iterdir()} == before

@@ -68,16 +68,19 @@ class Archive:
 
     @contextmanager
     def transaction(self) -> Iterator[Archive]:
-        """One IMMEDIATE transaction: all of it is kept, or on any exception none of it.
+        """One EXCLUSIVE transaction: all of it is kept, or on any exception none of it.
 
-        Another process holding the archive is waited for (up to ``timeout`` seconds). Nested
-        calls join the outer transaction. One that changed anything commits as the next revision.
+        Another process holding the archive, reading or writing, is waited for (up to ``timeout``
+        seconds), and readers wait for this one. Taking the whole lock up front means the COMMIT
+        cannot find a reader in its way: a build publishes its files before committing, and must
+        not then fail on a lock. Nested calls join the outer transaction. One that changed
+        anything commits as the next revision.
         """
         if self._work is not None:
             yield self
             return
         with self._errors():
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute("BEGIN EXCLUSIVE")
             self._work = _Work(*_revisions.latest(self._conn), self._conn.total_changes)
         try:
             yield self
