@@ -84,6 +84,12 @@ class _Manifest:
         return cls(lines[1], int(lines[2]), lines[3], int(lines[4]))
 
 
+def archived_shown(out: Path) -> int:
+    """How many articles the archive pages in ``out`` show, by its manifest (0 without one)."""
+    manifest = _Manifest.read(out / MANIFEST)
+    return manifest.archived if manifest else 0
+
+
 def archive_files(
     store: Archive, total: int, config: FeedConfig, out: Path
 ) -> Generator[tuple[str, bytes | None, int], None, bytes]:

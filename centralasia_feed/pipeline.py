@@ -16,9 +16,9 @@ from typing import BinaryIO
 
 from .archive import DEFAULT_PATH, MEMORY, Archive, newest_page
 from .config import FeedConfig
-from .errors import DumpError, PublishError
+from .errors import ArchiveError, DumpError, PublishError
 from .models import Dump, Problem
-from .pages import MANIFEST, Rendered, archive_files, main_links, seal
+from .pages import MANIFEST, Rendered, archive_files, archived_shown, main_links, seal
 from .parse import parse_dump
 from .publish import is_hidden, media_type, publish
 from .render import (
@@ -119,7 +119,9 @@ def build(
     """
     config = config or FeedConfig()
     out = Path(out_dir)
-    with Archive(_archive_path(archive), timeout=ARCHIVE_WAIT) as store:
+    path = _archive_path(archive)
+    _refuse_lost_history(path, out)
+    with Archive(path, timeout=ARCHIVE_WAIT) as store:
         with store.transaction():
             problems = _ingest(store, _dumps(dumps, strict, max_bytes), strict)
             if store.count() == 0 and not store.rate_dates(1):
@@ -135,6 +137,26 @@ def build(
 
 def _archive_path(archive: str | os.PathLike[str] | None) -> str:
     return os.fspath(archive) if archive is not None else MEMORY
+
+
+def _refuse_lost_history(path: str, out: Path) -> None:
+    """Never rebuild a folder that shows archive pages from an archive file that is missing or
+    empty (a mistyped path, a cron job run from another directory, a file emptied by accident):
+    the build would delete every page and cut the feeds down to the new dumps."""
+    if path == MEMORY or _size(path) > 0 or not (shown := archived_shown(out)):
+        return
+    raise ArchiveError(
+        f"no archive here, yet {out} shows {shown:,} archived articles; use the archive it was built "
+        f"from, or delete {out / MANIFEST} to start a new history",
+        path=path,
+    )
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool) -> tuple[Problem, ...]:

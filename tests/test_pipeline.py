@@ -13,6 +13,7 @@ from paths import DATA, SEED
 from centralasia_feed import ArchiveError, DumpError, FeedConfig, build, bundled_seeds, parse_dump
 from centralasia_feed.pipeline import read_dump
 
+DAYS = (SEED, *sorted((DATA / "days").glob("*.txt")))
 FILES = ("rss.xml", "atom.xml", "feed.json", "rates.json", "index.html")
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -126,3 +127,30 @@ def test_a_build_waits_for_a_reader_before_it_publishes_anything(
     finally:
         reader.close()
     assert {file.name: file.read_bytes() for file in out.iterdir()} == before
+
+
+@pytest.mark.parametrize("archive", ["missing.sqlite", "empty.sqlite"])
+def test_a_folder_with_history_is_not_rebuilt_from_a_missing_or_empty_archive(
+    tmp_path: Path, archive: str
+) -> None:
+    """Else the build would delete every archive page and cut the feeds to the one new dump."""
+    out, config = tmp_path / "out", FeedConfig(limit=2)
+    for dump in DAYS:
+        build([dump], out, config, archive=tmp_path / "a.sqlite")
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    assert any(path.parent.name == "archive" for path in before)
+    (tmp_path / "empty.sqlite").touch()
+    with pytest.raises(ArchiveError, match=r"no archive here, yet .* shows \d+ archived articles"):
+        build([DAYS[-1]], out, config, archive=tmp_path / archive)
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
+    assert not (tmp_path / "missing.sqlite").exists()
+    (out / ".build-manifest").unlink()  # the way to start a new history there on purpose
+    build([DAYS[-1]], out, config, archive=tmp_path / archive)
+    build([DAYS[-1]], tmp_path / "fresh", config, archive=tmp_path / "fresh.sqlite")
+    assert _files(out) == _files(tmp_path / "fresh")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()
+    }
