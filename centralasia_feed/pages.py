@@ -42,7 +42,8 @@ def main_links(kind: str, newest: int | None) -> ArchiveLinks:
 
 
 def _page_links(kind: str, page: ArchivePage) -> ArchiveLinks:
-    """An archive page names the feed, the page before it and, once full, the page after it.
+    """An archive page names the feed, the page before it and, once full, the page after it
+    (page 1 always names page 2, which exists with it).
 
     None of these ever changes for a full page: the page after a full one always exists (the open
     page, maybe empty), and a page never links the feed's newest page, which moves.
@@ -69,7 +70,7 @@ class _Manifest:
     fingerprint: str
     archived: int
 
-    HEADER: ClassVar[str] = "centralasia_feed archive pages 2"
+    HEADER: ClassVar[str] = "centralasia_feed archive pages 3"  # 3: page 2 exists with page 1
 
     def encode(self) -> bytes:
         fields = (self.HEADER, self.salt, self.size, self.fingerprint, self.archived)
@@ -84,10 +85,11 @@ class _Manifest:
         return cls(lines[1], int(lines[2]), lines[3], int(lines[4]))
 
 
-def archived_shown(out: Path) -> int:
-    """How many articles the archive pages in ``out`` show, by its manifest (0 without one)."""
+def articles_shown(out: Path) -> int:
+    """How many articles the feeds and archive pages in ``out`` show together, by its manifest:
+    0 when it has no archive page (the feed alone, whose size the manifest does not record)."""
     manifest = _Manifest.read(out / MANIFEST)
-    return manifest.archived if manifest else 0
+    return manifest.archived + manifest.size if manifest and manifest.archived else 0
 
 
 def archive_files(

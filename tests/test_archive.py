@@ -469,7 +469,10 @@ def test_changed_entries_are_found_through_their_own_index() -> None:
 
 
 def test_archive_pages_are_cut_oldest_first_from_counts() -> None:
-    assert [page_count(total, 2) for total in (0, 2, 3, 4, 5, 6)] == [0, 0, 1, 2, 2, 3]
+    assert [page_count(total, 2) for total in (0, 2, 3, 4, 5, 6)] == [0, 0, 2, 2, 2, 3]
+    assert archive_page(1, 3, 2) == ArchivePage(1, 2, 1, False)  # page 1 not full yet...
+    assert archive_page(2, 3, 2) == ArchivePage(2, 2, 0, False)  # ...and page 2 there, empty
+    assert (archive_page(1, 3, 2).next, archive_page(2, 3, 2).previous) == (2, 1)  # never alone
     assert archive_page(1, 6, 2) == ArchivePage(1, 4, 2, True)  # the two oldest of six
     assert archive_page(3, 6, 2) == ArchivePage(3, 2, 0, False)  # open and empty, just past the feed
     assert archive_page(2, 5, 2) == ArchivePage(2, 2, 1, False)

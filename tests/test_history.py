@@ -219,14 +219,29 @@ def test_archive_pages_are_valid_linked_and_hold_each_article_once(tmp_path: Pat
         rels = links(root if kind == "atom" else root.find("channel"), f"{ATOM}link")
         if "next-archive" in rels:  # a full page names the page after it, which always exists
             assert (out / rels["next-archive"].removeprefix(BASE)).is_file()
+        assert "prev-archive" in rels or "next-archive" in rels  # none alone (W3C: "incomplete")
+
+
+@pytest.mark.parametrize("kind", ["atom", "rss"])
+def test_a_first_archive_page_not_yet_full_is_not_alone(tmp_path: Path, kind: str) -> None:
+    """RFC 5005 readers and the W3C validator expect an archive page to link another archive."""
+    out = tmp_path / "out"
+    daily(ALL[:1], out, tmp_path / "a.sqlite", FeedConfig(limit=4))  # 6 articles: 2 archived
+    first, second = (etree.parse(str(out / "archive" / f"{kind}-{n}.xml")).getroot() for n in (1, 2))
+    if kind == "rss":
+        first, second = first.find("channel"), second.find("channel")
+    assert links(first, f"{ATOM}link")["next-archive"] == f"{BASE}archive/{kind}-2.xml"
+    assert links(second, f"{ATOM}link")["prev-archive"] == f"{BASE}archive/{kind}-1.xml"
+    assert len(walk(out, kind)) == 2 and [len(ids) for ids in walk(out, kind)] == [4, 2]
 
 
 def full_pages(out: Path) -> dict[str, bytes]:
-    """The archive pages that say they are full (they link the page after them)."""
+    """The archive pages that hold a page's worth of SMALL's items."""
     found = {}
     for page in sorted((out / "archive").glob("*.xml")):
-        if b'rel="next-archive"' in page.read_bytes():
-            found[page.name] = page.read_bytes()
+        data = page.read_bytes()
+        if data.count(b"<item>") + data.count(b"<entry>") == SMALL.limit:
+            found[page.name] = data
     return found
 
 

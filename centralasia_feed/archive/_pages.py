@@ -5,7 +5,9 @@ page. Those are cut oldest first into pages of ``size`` (page 1 holds the oldest
 fall out of the feed only ever join the newest page: a full page keeps its entries for good (only
 a re-cut text of one of them, or a late older dump, changes it). The newest page is open: it holds
 what is left over, possibly nothing, and fills as entries fall out of the feed. It exists even when
-empty so that every full page can name the page after it (``next-archive``) from the start.
+empty so that every full page can name the page after it (``next-archive``) from the start. Page 2
+exists as soon as page 1 does, so no archive page stands alone: RFC 5005 clients and the W3C
+validator ("Archive incomplete") expect an archive document to link another.
 
 Nothing here reads entries: a page is a slice of the newest-first order (``offset``, ``count``),
 computed from how many entries there are, so a build reads only the pages it writes.
@@ -33,8 +35,9 @@ class ArchivePage:
 
     @property
     def next(self) -> int | None:
-        """A full page always has a page after it (the open one at least); the open page has none."""
-        return self.index + 1 if self.full else None
+        """A full page always has a page after it (the open one at least), and page 1 always has
+        page 2; the newest page has none."""
+        return self.index + 1 if self.full or self.index == 1 else None
 
 
 def archived(total: int, size: int) -> int:
@@ -43,9 +46,9 @@ def archived(total: int, size: int) -> int:
 
 
 def page_count(total: int, size: int) -> int:
-    """Full pages and the open one; none while everything fits in the feed."""
+    """Full pages and the open one, at least two; none while everything fits in the feed."""
     older = archived(total, size)
-    return older // size + 1 if older else 0
+    return max(older // size + 1, 2) if older else 0
 
 
 def archive_page(index: int, total: int, size: int) -> ArchivePage:
@@ -53,7 +56,7 @@ def archive_page(index: int, total: int, size: int) -> ArchivePage:
     if not 1 <= index <= page_count(total, size):
         raise ValueError(f"no archive page {index} for {total} entries in pages of {size}")
     older = archived(total, size)
-    start, stop = (index - 1) * size, min(index * size, older)  # oldest-first ranks
+    start, stop = min((index - 1) * size, older), min(index * size, older)  # oldest-first ranks
     return ArchivePage(index, total - stop, stop - start, stop - start == size)
 
 
@@ -64,10 +67,7 @@ def page_of(rank: int, size: int) -> int:
 
 def newest_page(total: int, size: int) -> int | None:
     """The page the subscription feed links as ``prev-archive``: the newest one holding entries."""
-    last = page_count(total, size)
-    if last and archived(total, size) % size == 0:
-        return last - 1
-    return last or None
+    return -(-archived(total, size) // _positive(size)) or None
 
 
 def _positive(size: int) -> int:
