@@ -18,7 +18,7 @@ from .archive import DEFAULT_PATH, MEMORY, Archive, newest_page
 from .config import FeedConfig
 from .errors import ArchiveError, DumpError, PublishError
 from .models import Dump, Problem
-from .pages import MANIFEST, Rendered, archive_files, archived_shown, main_links, seal
+from .pages import MANIFEST, Rendered, archive_files, articles_shown, main_links, seal
 from .parse import parse_dump
 from .publish import is_hidden, media_type, publish
 from .render import (
@@ -120,10 +120,12 @@ def build(
     config = config or FeedConfig()
     out = Path(out_dir)
     path = _archive_path(archive)
-    _refuse_lost_history(path, out)
     with Archive(path, timeout=ARCHIVE_WAIT) as store:
         with store.transaction():
+            new = path != MEMORY and store.count() == 0
             problems = _ingest(store, _dumps(dumps, strict, max_bytes), strict)
+            if new:
+                _keep_history(store.count(), out, path)
             if store.count() == 0 and not store.rate_dates(1):
                 raise DumpError("nothing to publish: no articles or rates in the dumps or the archive")
             items: dict[str, int] = {}
@@ -139,24 +141,19 @@ def _archive_path(archive: str | os.PathLike[str] | None) -> str:
     return os.fspath(archive) if archive is not None else MEMORY
 
 
-def _refuse_lost_history(path: str, out: Path) -> None:
-    """Never rebuild a folder that shows archive pages from an archive file that is missing or
-    empty (a mistyped path, a cron job run from another directory, a file emptied by accident):
-    the build would delete every page and cut the feeds down to the new dumps."""
-    if path == MEMORY or _size(path) > 0 or not (shown := archived_shown(out)):
-        return
-    raise ArchiveError(
-        f"no archive here, yet {out} shows {shown:,} archived articles; use the archive it was built "
-        f"from, or delete {out / MANIFEST} to start a new history",
-        path=path,
-    )
-
-
-def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
+def _keep_history(total: int, out: Path, path: str) -> None:
+    """Never rebuild a folder that shows more articles than a new archive file now holds (a file
+    at a mistyped path, a cron job run from another directory, a file emptied by accident): the
+    build would delete archive pages and cut the feeds down to the new dumps. A new archive given
+    all of them is fine, and so is any archive that already held articles (switching archives on
+    purpose); ``--no-archive`` builds from its dumps alone, as asked."""
+    shown = articles_shown(out)
+    if total < shown:
+        raise ArchiveError(
+            f"holds {total:,} articles, but {out} shows {shown:,}; use the archive it was built from, "
+            f"or delete {out / MANIFEST} to start a new history there",
+            path=path,
+        )
 
 
 def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool) -> tuple[Problem, ...]:

@@ -140,12 +140,12 @@ def test_a_folder_with_history_is_not_rebuilt_from_a_missing_or_empty_archive(
     before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     assert any(path.parent.name == "archive" for path in before)
     (tmp_path / "empty.sqlite").touch()
-    with pytest.raises(ArchiveError, match=r"no archive here, yet .* shows \d+ archived articles"):
+    with pytest.raises(ArchiveError, match=r"holds 6 articles, but .* shows 14; use the archive"):
         build([DAYS[-1]], out, config, archive=tmp_path / archive)
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
-    assert not (tmp_path / "missing.sqlite").exists()
+    assert build(DAYS, out, config, archive=tmp_path / archive).changed == ()  # all of it again: fine
     (out / ".build-manifest").unlink()  # the way to start a new history there on purpose
-    build([DAYS[-1]], out, config, archive=tmp_path / archive)
+    build([DAYS[-1]], out, config, archive=tmp_path / "new.sqlite")
     build([DAYS[-1]], tmp_path / "fresh", config, archive=tmp_path / "fresh.sqlite")
     assert _files(out) == _files(tmp_path / "fresh")
 
