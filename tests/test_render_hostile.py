@@ -72,6 +72,23 @@ def test_markup_in_text_arrives_escaped_once_in_html_content():
     assert "<script>" not in entry.summary
 
 
+@pytest.mark.parametrize("render", [render_rss, render_atom])
+def test_ampersands_and_angle_brackets_in_titles_are_hex_references(render):
+    """As the RSS Best Practices Profile asks: the W3C validator otherwise warns that a title such as
+    "Say &amp; done" or "Use <br> tags" looks like markup. Parsers read the same text either way."""
+    config = FeedConfig(title="News & <Views>")
+    items = [make_article("Say &amp; done"), make_article("Use <br> tags in Q&A", "q-and-a", position=1)]
+    data = render(items, config)
+    titles = [line.strip() for line in data.decode().splitlines() if line.strip().startswith("<title>")]
+    assert titles == [
+        "<title>News &#x26; &#x3C;Views&gt;</title>",
+        "<title>Say &#x26;amp; done</title>",
+        "<title>Use &#x3C;br&gt; tags in Q&#x26;A</title>",
+    ]
+    assert _titles(data) == ["Say &amp; done", "Use <br> tags in Q&A"]
+    assert b"&#x" not in render(seed_articles(), CONFIG)  # plain titles are left as they were
+
+
 def test_forbidden_characters_are_removed_everywhere():
     item = _hostile_article(HOSTILE["control"])
     for data in (render_rss([item], CONFIG), render_atom([item], CONFIG), render_json_feed([item], CONFIG)):

@@ -11,6 +11,7 @@ type="html">``) ending in a Read more link, never content; a whole paragraph is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from feedgen.feed import FeedGenerator
@@ -53,7 +54,22 @@ def _render(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, medi
     else:
         with text.field("the Atom feed"):
             data = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    if any(_MARKUP.intersection(title) for title in (config.title, *(item.title for item in items))):
+        data = _TITLE.sub(_hex_references, data)
     return data
+
+
+_MARKUP = frozenset("&<")
+_TITLE = re.compile(rb"<title>([^<]*)</title>")  # lxml escapes every < in text: [^<]* is the whole text
+
+
+def _hex_references(title: re.Match[bytes]) -> bytes:
+    """A title's ``&`` and ``<`` as ``&#x26;`` and ``&#x3C;``, which parse to the same text.
+
+    The RSS Best Practices Profile asks for these in plain text, and the W3C validator warns
+    about text that looks like an entity or a tag (``&amp;``, ``<br>``) unless its line holds one.
+    """
+    return b"<title>" + title[1].replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;") + b"</title>"
 
 
 def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_type: str) -> FeedGenerator:
