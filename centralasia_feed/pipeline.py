@@ -7,6 +7,7 @@ old one or the new one (publish renames complete files into place).
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.resources
 import os
 from collections.abc import Iterable, Iterator
@@ -123,7 +124,7 @@ def build(
     with Archive(path, timeout=ARCHIVE_WAIT) as store:
         with store.transaction():
             new = path != MEMORY and store.count() == 0
-            problems = _ingest(store, _dumps(dumps, strict, max_bytes), strict)
+            problems = _ingest(store, _dumps(dumps, strict, max_bytes), strict, _today(config))
             if new:
                 _keep_history(store.count(), out, path)
             if store.count() == 0 and not store.rate_dates(1):
@@ -156,15 +157,33 @@ def _keep_history(total: int, out: Path, path: str) -> None:
         )
 
 
-def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool) -> tuple[Problem, ...]:
+def _today(config: FeedConfig) -> dt.date:
+    """Today in the feed's zone: the one reading of the clock, which checks input and never
+    reaches an output file."""
+    return dt.datetime.now(config.tz).date()
+
+
+def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool, today: dt.date) -> tuple[Problem, ...]:
     problems: list[Problem] = []
     for dump in dumps:
         problems.extend(dump.problems)
+        problems.extend(_future_editions(dump, today))
         problems.extend(store.add(dump))
         if strict and problems:
             first = problems[0]
             raise DumpError(first.message, source=first.source, line=first.line)
     return tuple(problems)
+
+
+def _future_editions(dump: Dump, today: dt.date) -> list[Problem]:
+    """An edition dated after tomorrow (a mistyped year, most likely), once per date: it is kept,
+    but its articles would lead the feeds, above every later day's, until that date comes."""
+    found: dict[dt.date, Problem] = {}
+    for page in dump.pages:
+        if page.date and page.date > today + dt.timedelta(days=1) and page.date not in found:
+            message = f"page dated {page.date.isoformat()}, in the future (today is {today.isoformat()})"
+            found[page.date] = Problem(dump.source, page.line, message)
+    return list(found.values())
 
 
 def _counted(files: Rendered, items: dict[str, int]) -> Iterator[tuple[str, bytes | None]]:

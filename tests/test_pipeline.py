@@ -154,3 +154,16 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {
         path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()
     }
+
+
+def test_an_edition_dated_in_the_future_is_reported_and_fails_strict(tmp_path: Path) -> None:
+    """A mistyped year would put its articles above every later day's until that date came."""
+    dump = tmp_path / "future.txt"
+    dump.write_text(SEED.read_text(encoding="utf-8").replace("05 January 2025", "05 January 2151"), "utf-8")
+    report = build([dump], tmp_path / "out")
+    (problem,) = report.problems  # one per date, on the page's first line
+    assert str(problem).startswith(f"{dump}:1: page dated 2151-01-05, in the future (today is 20")
+    assert report.files and (tmp_path / "out" / "rss.xml").is_file()  # kept: reported, not refused
+    with pytest.raises(DumpError, match="page dated 2151-01-05, in the future"):
+        build([dump], tmp_path / "strict", strict=True)
+    assert build([SEED], tmp_path / "today").problems == ()
