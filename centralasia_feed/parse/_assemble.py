@@ -68,6 +68,8 @@ class Assembler:
     def _article(self, title: Block, paragraph: Block | None, date: dt.date, position: int) -> Article:
         summary, figures = clean(paragraph.text, printable=self.printable) if paragraph else ("", ())
         self.report.use(title.line, *(number for number, _ in (paragraph.lines if paragraph else ())))
+        if paragraph and not figures and not any(char.isalnum() for char in summary):
+            self._wordless(paragraph)  # a gallery or an embed the scrape kept nothing of
         heading = normalize(title.text, printable=self.printable)
         return Article(
             heading,
@@ -79,6 +81,14 @@ class Assembler:
             position,
             self.report.source,
             title.line,
+        )
+
+    def _wordless(self, paragraph: Block) -> None:
+        """A paragraph that says nothing once its shortcodes are gone: its article is kept (as a
+        title without a paragraph is), but the lines are named, since their content is lost."""
+        text = paragraph.text
+        self.report.problem(
+            paragraph.line, f"paragraph with no words once shortcodes are removed: {quote(text)}", text
         )
 
     def _first_time(self, article: Article) -> bool:
