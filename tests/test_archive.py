@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -694,6 +695,30 @@ def test_a_second_build_waits_for_the_first(tmp_path: Path, monkeypatch: pytest.
     assert events == [("first commits", 3), ("second sees", 3)]
     with Archive(path) as archive:
         assert archive.count() == 5
+
+
+def test_a_wait_for_the_lock_says_so_once_and_ctrl_c_stops_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's own busy wait sleeps in C, where Ctrl-C waited up to ten minutes: the archive waits
+    in Python's sleep, where a KeyboardInterrupt lands (here, raised by the first sleep)."""
+    path = tmp_path / "a.sqlite"
+    Archive(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+
+    def interrupted(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(time, "sleep", interrupted)
+    try:
+        with pytest.raises(KeyboardInterrupt), Archive(path, timeout=5) as waiting, waiting.transaction():
+            pass  # pragma: no cover
+    finally:
+        holder.close()
+    assert [record.getMessage() for record in caplog.records] == [
+        f"{path}: another process holds the archive; waiting up to 5 s"
+    ]
 
 
 KILLED_BUILD = """

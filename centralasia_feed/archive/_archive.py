@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from types import TracebackType
 
@@ -18,6 +20,8 @@ from ._schema import check_file, prepare
 
 DEFAULT_PATH = "centralasia_feed.sqlite"
 MEMORY = ":memory:"
+_WAIT_STEP = 0.1  # seconds SQLite itself waits for a lock before we look again (and Ctrl-C can act)
+_LOG = logging.getLogger("centralasia_feed")
 
 
 class Archive:
@@ -34,6 +38,7 @@ class Archive:
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_PATH, *, timeout: float = 30.0) -> None:
         self.path = os.fspath(path)
+        self.timeout = timeout
         self._work: _Work | None = None  # the open transaction's, if any
         if self.path != MEMORY:
             check_file(self.path)
@@ -41,7 +46,7 @@ class Archive:
             self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         try:
             with self._errors():
-                prepare(self._conn, self.path)
+                self._patiently(lambda: prepare(self._conn, self.path))
         except BaseException:
             self._conn.close()
             raise
@@ -66,6 +71,29 @@ class Archive:
         except sqlite3.Error as exc:
             raise ArchiveError(f"SQLite: {exc}", path=self.path) from exc
 
+    def _patiently(self, action: Callable[[], object]) -> None:
+        """``action``, tried again while another connection holds the file, for up to ``timeout``
+        seconds, saying once that it waits. SQLite's own wait sleeps in C, where Ctrl-C cannot
+        reach it for as long as ten minutes; this one sleeps in Python between short tries."""
+        deadline, said = time.monotonic() + self.timeout, False
+        self._conn.execute(f"PRAGMA busy_timeout = {int(_WAIT_STEP * 1000)}")
+        try:
+            while True:
+                try:
+                    action()
+                    return
+                except sqlite3.OperationalError as exc:
+                    if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                        raise
+                if not said:
+                    _LOG.warning(
+                        "%s: another process holds the archive; waiting up to %g s", self.path, self.timeout
+                    )
+                    said = True
+                time.sleep(_WAIT_STEP)
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+
     @contextmanager
     def transaction(self) -> Iterator[Archive]:
         """One EXCLUSIVE transaction: all of it is kept, or on any exception none of it.
@@ -80,7 +108,7 @@ class Archive:
             yield self
             return
         with self._errors():
-            self._conn.execute("BEGIN EXCLUSIVE")
+            self._patiently(lambda: self._conn.execute("BEGIN EXCLUSIVE"))
             self._work = _Work(*_revisions.latest(self._conn), self._conn.total_changes)
         try:
             yield self
