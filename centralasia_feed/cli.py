@@ -19,7 +19,7 @@ from . import pipeline
 from ._version import __version__
 from .archive import Archive
 from .config import FeedConfig
-from .errors import ArchiveError, CentralAsiaFeedError
+from .errors import ArchiveError, CentralAsiaFeedError, ConfigError
 from .models import Dump, Problem, Rate
 from .parse import dump_to_dict, rate_to_dict
 from .serve import serve
@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
+    args, unknown = _parser().parse_known_args(argv)
+    if unknown:  # the command's own parser says so, pointing at its own --help
+        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     handler: Handler = args.handler
     try:
         return handler(args)
@@ -92,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
 def _command(commands: Commands, name: str, text: str, handler: Handler) -> argparse.ArgumentParser:
     command = commands.add_parser(name, help=text, description=text)
     command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
-    command.set_defaults(handler=handler)
+    command.set_defaults(handler=handler, parser=command)
     return command
 
 
@@ -109,7 +111,9 @@ def _add_build(commands: Commands) -> None:
         commands, "build", "publish the feeds of dumps (default: the bundled seed)", _run_build
     )
     command.add_argument("dumps", nargs="*", metavar="DUMP", help="dump files (default: the bundled seed)")
-    command.add_argument("--out", default="public", metavar="DIR", help="output folder (default: public)")
+    command.add_argument(
+        "--out", type=_folder, default="public", metavar="DIR", help="output folder (default: public)"
+    )
     command.add_argument("--feed-url", default=defaults.feed_url, help="where the output folder is served")
     command.add_argument("--source-url", default=defaults.source_url, help="the news site")
     command.add_argument("--title", default=defaults.title, help="the feeds' title")
@@ -168,6 +172,23 @@ def _positive(text: str) -> int:
     return value
 
 
+_OPTIONS = {"feed_url": "--feed-url", "source_url": "--source-url", "title": "--title", "limit": "--limit"}
+
+
+def _as_option(message: str) -> str:
+    """A FeedConfig message as argparse words its own: ``argument --feed-url: must be ...``."""
+    field, _, rest = message.partition(" ")
+    if field in _OPTIONS:
+        return f"argument {_OPTIONS[field]}: {rest}"
+    return f"argument --timezone: {message}" if message.startswith("unknown time zone") else message
+
+
+def _folder(text: str) -> str:
+    if not text:
+        raise argparse.ArgumentTypeError("an empty name is no folder (use . for this one)")
+    return text
+
+
 def _port(text: str) -> int:
     value = _positive(text) if text != "0" else 0
     if value > 65535:
@@ -194,7 +215,7 @@ def _run_parse(args: argparse.Namespace) -> int:
 
 def _summary(dump: Dump) -> list[str]:
     lines = [
-        f"{dump.source}: {len(dump.pages)} page(s), {len(dump.articles)} article(s), "
+        f"{one_line(dump.source)}: {len(dump.pages)} page(s), {len(dump.articles)} article(s), "
         f"{len(dump.rates)} rate(s), {len(dump.problems)} problem(s)"
     ]
     for number, page in enumerate(dump.pages, 1):
@@ -217,13 +238,16 @@ def _rate_line(rate: Rate) -> str:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    config = FeedConfig(
-        feed_url=args.feed_url,
-        source_url=args.source_url,
-        title=args.title,
-        timezone=args.timezone,
-        limit=args.limit,
-    )
+    try:
+        config = FeedConfig(
+            feed_url=args.feed_url,
+            source_url=args.source_url,
+            title=args.title,
+            timezone=args.timezone,
+            limit=args.limit,
+        )
+    except ConfigError as exc:  # an option's value: a usage mistake, named as the option
+        args.parser.error(_as_option(str(exc)))
     dumps = args.dumps or pipeline.bundled_seeds()
     pipeline.check_output_folder(args.out)
     archive = None if args.no_archive else args.archive
@@ -240,7 +264,8 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_rates(args: argparse.Namespace) -> int:
-    if not Path(args.archive).is_file():
+    path = Path(args.archive)
+    if not path.is_file() or path.stat().st_size == 0:  # opening an empty file would make it one
         raise ArchiveError("no archive here; run 'centralasia-feed build' first", path=args.archive)
     with Archive(args.archive) as store:
         rates = store.rates(args.pair)

@@ -394,7 +394,7 @@ def make_server(
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *, log: Log | None = None) -> None:
     """Serve ``root`` until Ctrl-C, then close the socket and return."""
     with make_server(root, host, port, log=log) as server:
-        server.log(f"serving {server.root} at {server.url} (Ctrl-C stops)")
+        server.log(f"serving {root} at {server.url} (Ctrl-C stops)")  # the folder as the caller named it
         try:
             server.serve_forever()
         except KeyboardInterrupt:

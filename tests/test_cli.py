@@ -67,14 +67,6 @@ def test_build_prints_each_file_and_its_items(capsys: pytest.CaptureFixture[str]
     assert table[1].split() == ["2025-01-05", "KZT/USD", "0.00191", "523.560", "0%", "flat"]
 
 
-def test_bad_option_values_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    argv = ["build", "--no-archive", "--out", str(tmp_path)]
-    assert main([*argv, "--feed-url", "feeds/"]) == 1
-    assert main([*argv, "--timezone", "Mars/Olympus"]) == 1
-    lines = capsys.readouterr().err.splitlines()
-    assert len(lines) == 2 and all(line.startswith("centralasia-feed: error: ") for line in lines)
-
-
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
 def test_unwritable_output_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     locked = tmp_path / "locked"

@@ -206,25 +206,28 @@ def test_a_huge_max_bytes_still_builds(built: tuple[Path, Path]) -> None:
         ("--timezone", "Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
         ("--timezone", "../../etc/passwd", "unknown time zone '../../etc/passwd'"),
         ("--timezone", "", "unknown time zone ''"),
-        ("--feed-url", "feeds/", "feed_url must be an absolute http(s) URL, not 'feeds/'"),
-        ("--feed-url", "mailto:a@b", "feed_url must be an absolute http(s) URL, not 'mailto:a@b'"),
-        ("--feed-url", "http://[::1", "feed_url is not a URL (Invalid IPv6 URL): 'http://[::1'"),
-        (
-            "--feed-url",
-            'http://x/"><script>',
-            f"feed_url {UNURL}: 'http://x/\"><script>'",
-        ),
-        ("--source-url", "http://x/a b", f"source_url {UNURL}: 'http://x/a b'"),
-        ("--limit", str(10**23), f"limit must be at most 1,000,000, not {10**23:,}"),
-        ("--title", "  ", "title must not be empty"),
+        ("--feed-url", "feeds/", "must be an absolute http(s) URL, not 'feeds/'"),
+        ("--feed-url", "mailto:a@b", "must be an absolute http(s) URL, not 'mailto:a@b'"),
+        ("--feed-url", "http://[::1", "is not a URL (Invalid IPv6 URL): 'http://[::1'"),
+        ("--feed-url", 'http://x/"><script>', f"{UNURL}: 'http://x/\"><script>'"),
+        ("--source-url", "http://x/a b", f"{UNURL}: 'http://x/a b'"),
+        ("--limit", str(10**23), f"must be at most 1,000,000, not {10**23:,}"),
+        ("--title", "  ", "must not be empty"),
     ],
 )
-def test_bad_option_values(
+def test_bad_option_values_are_usage_errors_named_by_option(
     capsys: pytest.CaptureFixture[str], built: tuple[Path, Path], option: str, value: str, message: str
 ) -> None:
     before = snapshot(built[0]), built[1].read_bytes()
-    assert fails(capsys, build_argv(built, SEED, extra=(option, value))) == PREFIX + message
+    line = fails(capsys, build_argv(built, SEED, extra=(option, value)), status=2)
+    assert line == f"{PREFIX}argument {option}: {message} (see 'centralasia-feed build --help')"
     assert (snapshot(built[0]), built[1].read_bytes()) == before
+
+
+def test_unknown_options_point_at_the_command_help(capsys: pytest.CaptureFixture[str]) -> None:
+    line = fails(capsys, ["build", "--bogus"], status=2)
+    assert line == f"{PREFIX}unrecognized arguments: --bogus (see 'centralasia-feed build --help')"
+    assert fails(capsys, ["build", "--out", ""], status=2).startswith(f"{PREFIX}argument --out: an empty")
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "-1", "1.5", ""])

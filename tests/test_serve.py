@@ -488,6 +488,7 @@ def test_ctrl_c_stops_serve_cleanly(site: Path) -> None:
         try:
             assert process.stdout is not None
             first = process.stdout.readline()
+            assert first.startswith(f"serving {site} at http://127.0.0.1:")  # the folder as named
             url = first.split(" at ")[1].split()[0]
             port = int(url.rsplit(":", 1)[1].strip("/"))
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
