@@ -261,3 +261,13 @@ def test_a_file_name_with_a_newline_or_escape_stays_on_one_line(
     assert main(["build", "--no-archive", "--out", str(tmp_path / "out"), str(odd)]) == 0
     message = "the dump ends mid-paragraph, kept as an excerpt: 'A paragraph, no full stop'"
     assert capsys.readouterr().err.splitlines() == [f"{tmp_path}/odd\\nname.txt:5: {message}"]
+
+
+def test_a_failed_first_build_leaves_no_empty_output_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "garbage.sqlite").write_bytes(b"not a database" * 10)
+    out = tmp_path / "new" / "public"
+    argv = ["build", "--archive", str(tmp_path / "garbage.sqlite"), "--out", str(out), str(SEED)]
+    assert fails(capsys, argv).endswith("not an SQLite database; refusing to use or overwrite it")
+    assert not (tmp_path / "new").exists()
