@@ -147,7 +147,7 @@ def _keep_history(total: int, out: Path, path: str) -> None:
     at a mistyped path, a cron job run from another directory, a file emptied by accident): the
     build would delete archive pages and cut the feeds down to the new dumps. A new archive given
     all of them is fine, and so is any archive that already held articles (switching archives on
-    purpose); ``--no-archive`` builds from its dumps alone, as asked."""
+    purpose); with no archive file (``archive=None``) a build shows its dumps alone, as asked."""
     shown = articles_shown(out)
     if total < shown:
         raise ArchiveError(

@@ -15,6 +15,7 @@ from feedgen.ext.base import BaseExtension
 from lxml import etree
 
 from ..config import FeedConfig
+from . import text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
@@ -64,10 +65,14 @@ class HistoryExtension(BaseExtension):  # type: ignore[misc]
     archive: bool = False
     complete: bool = False
     generator: str = ""
+    title: str | None = None  # set only for a title to write with references
 
-    def setup(self, links: ArchiveLinks, config: FeedConfig, media_type: str, generator: str) -> None:
+    def setup(
+        self, links: ArchiveLinks, config: FeedConfig, media_type: str, generator: str, title: str | None
+    ) -> None:
         """Called once after registering: feedgen instantiates the class itself."""
         self.generator = generator
+        self.title = title
         self.links = links.related(config)
         self.media_type = media_type
         self.archive = links.is_archive
@@ -78,6 +83,8 @@ class HistoryExtension(BaseExtension):  # type: ignore[misc]
 
     def extend_rss(self, feed: Any) -> Any:
         channel = feed.find("channel")
+        if self.title is not None:
+            text.write_references(channel.find("title"), self.title)
         for generator in channel.iter("generator"):
             generator.text = self.generator  # feedgen's RSS generator has no version
         self._extend(channel, f"{{{ATOM_NS}}}link")
@@ -86,6 +93,8 @@ class HistoryExtension(BaseExtension):  # type: ignore[misc]
     def extend_atom(self, feed: Any) -> Any:
         # feedgen builds Atom with unqualified names under a literal xmlns attribute; a qualified
         # {ATOM_NS}link here would come out with a stray ns0: prefix.
+        if self.title is not None:
+            text.write_references(feed.find("title"), self.title)
         self._extend(feed, "link")
         return feed
 

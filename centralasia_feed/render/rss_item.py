@@ -14,6 +14,8 @@ from typing import Any
 from feedgen.ext.base import BaseEntryExtension
 from lxml import etree
 
+from . import text
+
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ZONES: dict[dt.timedelta | None, str] = {}
@@ -24,6 +26,7 @@ class RssItemExtension(BaseEntryExtension):  # type: ignore[misc]
 
     link: str = ""
     published: dt.datetime | None = None
+    title: str | None = None  # set only for a title to write with references (see TitleExtension)
 
     def set(self, link: str, published: dt.datetime) -> None:
         """Instead of ``entry.link()`` and ``entry.published()``, with feedgen's check of the time."""
@@ -33,12 +36,26 @@ class RssItemExtension(BaseEntryExtension):  # type: ignore[misc]
         self.published = published
 
     def extend_rss(self, item: Any) -> Any:
+        if self.title is not None:
+            text.write_references(item[0], self.title)  # the title, which every item has first
         link = etree.Element("link")
         link.text = self.link
-        item.insert(1, link)  # feedgen's place: right after the title, which every item has
+        item.insert(1, link)  # feedgen's place: right after the title
         if self.published is not None:
             etree.SubElement(item, "pubDate").text = rfc822(self.published)
         return item
+
+
+class TitleExtension(BaseEntryExtension):  # type: ignore[misc]
+    """Writes an Atom entry's title with ``&`` and ``<`` as references (``text.write_references``),
+    registered on such an entry alone."""
+
+    title: str | None = None
+
+    def extend_atom(self, entry: Any) -> Any:
+        if self.title is not None:
+            text.write_references(entry.find("title"), self.title)
+        return entry
 
 
 def rfc822(when: dt.datetime) -> str:

@@ -11,7 +11,6 @@ type="html">``) ending in a Read more link, never content; a whole paragraph is 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from feedgen.feed import FeedGenerator
@@ -23,7 +22,7 @@ from ..models import Article, Entry
 from . import text
 from .history import ArchiveLinks, HistoryExtension
 from .items import Item, prepare
-from .rss_item import RssItemExtension
+from .rss_item import RssItemExtension, TitleExtension
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
@@ -54,35 +53,24 @@ def _render(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, medi
     else:
         with text.field("the Atom feed"):
             data = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    if any(_MARKUP.intersection(title) for title in (config.title, *(item.title for item in items))):
-        data = _TITLE.sub(_hex_references, data)
     return data
-
-
-_MARKUP = frozenset("&<")
-_TITLE = re.compile(rb"<title>([^<]*)</title>")  # lxml escapes every < in text: [^<]* is the whole text
-
-
-def _hex_references(title: re.Match[bytes]) -> bytes:
-    """A title's ``&`` and ``<`` as ``&#x26;`` and ``&#x3C;``, which parse to the same text.
-
-    The RSS Best Practices Profile asks for these in plain text, and the W3C validator warns
-    about text that looks like an entity or a tag (``&amp;``, ``<br>``) unless its line holds one.
-    """
-    return b"<title>" + title[1].replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;") + b"</title>"
 
 
 def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_type: str) -> FeedGenerator:
     """The feed with its items; RSS items get their link and pubDate from ``RssItemExtension``.
 
     feedgen offers every registered extension to every entry (an ImportError per entry when it
-    has no entry class), so an Atom feed with no history to state registers none.
+    has no entry class), so an Atom feed with no history or title references to write registers
+    none, and an Atom entry whose title needs references gets ``TitleExtension`` for itself.
     """
     feed = FeedGenerator()
     rss = media_type == RSS_TYPE
-    if rss or not links.says_nothing:
+    title = text.line(config.title)
+    marked = text.has_markup(title)
+    if rss or marked or not links.says_nothing:
         feed.register_extension("extras", HistoryExtension, RssItemExtension if rss else None)
-        feed.extras.setup(links, config, media_type, f"{text.GENERATOR} {text.generator_version()}")
+        generator = f"{text.GENERATOR} {text.generator_version()}"
+        feed.extras.setup(links, config, media_type, generator, title if marked else None)
     _describe(feed, config, links, media_type)
     with text.field("the feed's updated time"):
         feed.updated(text.feed_updated([item.updated for item in items], config))
@@ -120,6 +108,10 @@ def _add(feed: FeedGenerator, item: Item, rss: bool) -> None:
     try:
         entry = feed.add_entry(order="append")
         entry.title(item.title)
+        if text.has_markup(item.title):  # written with references (see text.write_references)
+            if not rss:  # an extension of this entry alone: the other entries pay nothing for it
+                entry.register_extension("titles", TitleExtension, atom=True, rss=False)
+            (entry.extras if rss else entry.titles).title = item.title
         step = "id and link"
         entry.guid(item.id, permalink=False)
         if rss:
