@@ -12,11 +12,10 @@ BENCH = ROOT / "tests" / "benchmarks" / "bench.py"
 
 
 def test_quick_benchmark_prints_every_section_with_no_failed_measurement() -> None:
-    command = [sys.executable, str(BENCH), "--quick", "--sizes", "12", "30", "--warm", "0.1"]
+    command = [sys.executable, str(BENCH), "--quick", "--sizes", "12", "30"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     positions = [done.stdout.find(section) for section in SECTIONS]
     assert -1 not in positions and positions == sorted(positions), done.stdout
     assert "n/a" not in done.stdout and "Error" not in done.stdout, done.stdout
-    assert "Memory: touched 0.1 GB once before measuring" in done.stdout, done.stdout
     assert "render rates 30" in done.stdout and "daily build, archive 30" in done.stdout

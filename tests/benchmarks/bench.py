@@ -18,7 +18,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -47,12 +46,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cafeed-bench-") as folder:
         bench = Bench(Path(folder), args.seed, args.repeats, budget)
         print(report.machine(), flush=True)
-        gigabytes = args.warm if args.warm is not None else warm_estimate(sizes)
-        if gigabytes > 0:
-            print(
-                f"Memory: touched {gigabytes:.1f} GB once before measuring ({warm(gigabytes):.1f} s)",
-                flush=True,
-            )
         only = set(args.only or SECTIONS)
         if "parse" in only:
             bench.parse(sizes)
@@ -71,50 +64,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=5, help="best of at most this many runs (default 5)")
     parser.add_argument("--seed", type=int, default=7, help="dumpgen's seed (default 7)")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
-    parser.add_argument(
-        "--warm",
-        type=float,
-        metavar="GB",
-        help="memory to touch before measuring (default: the largest peak expected)",
-    )
     return parser.parse_args(argv)
-
-
-WARM_BYTES_PER_ITEM = 32_000  # an RSS render's peak, the largest of any measurement: 8.9 GB at 300k
-
-
-def warm_estimate(sizes: Sequence[int]) -> float:
-    """The largest peak RSS this run expects, in GB, capped at three quarters of the available memory;
-    none below 1 GB, which the machine has long touched (see ``warm``)."""
-    wanted = max(sizes) * WARM_BYTES_PER_ITEM / 2**30
-    return min(wanted, 0.75 * _available_gb()) if wanted >= 1 else 0.0
-
-
-def _available_gb() -> float:
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) / 2**20
-    except OSError:
-        pass
-    return 0.0
-
-
-def warm(gigabytes: float) -> float:
-    """Write to ``gigabytes`` of memory once, in a child, and return the seconds that took.
-
-    A virtual machine (this one runs on KVM) backs each page of its memory on the first touch since
-    it booted, at several µs a page. Otherwise the first measurement to need more memory than the
-    machine has used so far pays for it, in proportion to its peak: at 200,000 items that made
-    serialising ours (which holds every item's HTML while feedgen builds the tree) three times slower
-    per item than at 100,000, and the baseline, given 2 GB more to hold, slowed just as much. Touched
-    once, pages stay backed.
-    """
-    script = "import sys\nb = bytearray(int(sys.argv[1]))\nb[::4096] = b'\\1' * len(range(0, len(b), 4096))\n"
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", script, str(int(gigabytes * 2**30))], check=True)
-    return time.perf_counter() - start
 
 
 class Bench:
