@@ -94,7 +94,7 @@ class HistoryExtension(BaseExtension):  # type: ignore[misc]
         # feedgen builds Atom with unqualified names under a literal xmlns attribute; a qualified
         # {ATOM_NS}link here would come out with a stray ns0: prefix.
         if self.title is not None:
-            text.write_references(feed.find("title"), self.title)
+            text.write_atom_text(feed.find("title"), self.title)
         self._extend(feed, "link")
         return feed
 

@@ -47,14 +47,14 @@ class RssItemExtension(BaseEntryExtension):  # type: ignore[misc]
 
 
 class TitleExtension(BaseEntryExtension):  # type: ignore[misc]
-    """Writes an Atom entry's title with ``&`` and ``<`` as references (``text.write_references``),
+    """Writes an Atom entry's title that holds ``&`` or ``<`` (``text.write_atom_text``),
     registered on such an entry alone."""
 
     title: str | None = None
 
     def extend_atom(self, entry: Any) -> Any:
         if self.title is not None:
-            text.write_references(entry.find("title"), self.title)
+            text.write_atom_text(entry.find("title"), self.title)
         return entry
 
 

@@ -86,6 +86,17 @@ def has_markup(text: str) -> bool:
     return "&" in text or "<" in text
 
 
+def write_atom_text(element: Any, text: str) -> None:
+    """An Atom text construct holding ``text``: with ``<`` in it, as ``type="html"`` escaped, which
+    shows the text as it is and which the W3C validator does not take for undeclared markup (an
+    RSS title has no such type); else with ``write_references``."""
+    if "<" in text:
+        element.set("type", "html")
+        element.text = html.escape(text, quote=False)
+    else:
+        write_references(element, text)
+
+
 def write_references(element: Any, text: str) -> None:
     """``element``'s content as ``text`` with ``&`` and ``<`` as ``&#x26;`` and ``&#x3C;``.
 
