@@ -33,7 +33,7 @@ from .render import (
 DEFAULT_ARCHIVE = DEFAULT_PATH
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _CHUNK = 16 * 1024 * 1024
-HISTORY_DAYS = 90  # archived dates per pair in the landing page charts
+HISTORY_DAYS = 90  # archived dates per pair in the landing page charts (dates with rates, not days)
 ARCHIVE_WAIT = 600.0  # seconds a build waits for another build to finish with the archive
 
 DumpSource = Dump | str | os.PathLike[str]

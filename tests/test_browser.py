@@ -7,6 +7,7 @@ Set ``CENTRALASIA_FEED_SCREENSHOTS`` to a folder to keep the phone-sized screens
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -20,6 +21,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 from serving import Served
+
+from centralasia_feed import Article, FeedConfig
+from centralasia_feed.render import render_index
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync")  # fmt: skip
@@ -161,6 +165,29 @@ def test_the_rates_table_fits_a_phone(served: Served, tmp_path: Path, width: int
     assert sizes["viewport"] == width
     assert sizes["page"] <= sizes["viewport"], sizes
     assert sizes["table"] <= sizes["box"], sizes  # the rates table needs no scrolling of its own
+
+
+WIDTH_PROBE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>probe</title></head><body>
+<iframe id="page" src="long.html" style="width:360px;height:900px;border:0"></iframe>
+<script>
+document.getElementById("page").addEventListener("load", function () {
+  var out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify([this.contentDocument.documentElement.clientWidth,
+    this.contentDocument.documentElement.scrollWidth]);
+  document.body.appendChild(out);
+});
+</script></body></html>"""
+
+
+def test_a_long_unbroken_title_does_not_widen_the_page(served: Served, tmp_path: Path) -> None:
+    """A title with a 200-letter word (nowhere to break) wraps anywhere instead of scrolling the page."""
+    article = Article("Word: " + "x" * 200, "Text ...", dt.date(2025, 1, 5), "long", True)
+    (served.root / "long.html").write_bytes(render_index([article], [], FeedConfig()))
+    (served.root / "probe.html").write_text(WIDTH_PROBE, encoding="utf-8")
+    page = run_browser(tmp_path, "--hide-scrollbars", "--dump-dom", served.url + "probe.html")
+    viewport, width = json.loads(str(lxml.html.fromstring(page).xpath("string(//pre[@id='probe'])")))
+    assert viewport == 360 and width <= viewport
 
 
 def test_page_renders_on_a_phone_sized_screen(served: Served, tmp_path: Path) -> None:

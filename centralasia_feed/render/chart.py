@@ -2,7 +2,8 @@
 
 No script and no external resource: a polyline in a fixed viewBox, the lowest and highest value
 and the first and last date as labels, and a ``<title>`` that says the same for screen readers.
-Days are spaced by date, not by index, so a gap in the history shows as a gap.
+Days are spaced by date, not by index, so days without rates stretch the line between the days
+around them instead of being skipped.
 """
 
 from __future__ import annotations

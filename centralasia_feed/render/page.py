@@ -26,7 +26,7 @@ from .rates import by_date, table_html
 TEASER = 320  # characters of an excerpt shown on the page; the title links to the whole text
 
 STYLE = """
-body{font:1rem/1.5 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:0 1rem}
+body{font:1rem/1.5 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:0 1rem;overflow-wrap:anywhere}
 body{color:#222;background:#fff}a{color:#0645ad}
 h1{font-size:1.6rem;margin-bottom:0}h2{margin-top:2rem}h3{font-size:1.1rem;margin:0}
 ol.articles{list-style:none;padding:0}ol.articles li{margin:0 0 1.2rem}
@@ -89,6 +89,7 @@ def _head(config: FeedConfig) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{text.escape(text.line(config.title))}</title>",
             f'<meta name="description" content="{text.escape(text.line(config.description))}">',
+            '<link rel="icon" href="data:,">',  # no icon: browsers then ask no /favicon.ico
             *links,
             f"<style>\n{STYLE}\n</style>",
             "</head>",
