@@ -36,6 +36,17 @@ def _absolute_folder_url(name: str, url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def _zone(name: str) -> dt.tzinfo:
+    """The IANA zone ``name``; UTC even where no zone database is installed (the default must work
+    everywhere; the ``tzdata`` dependency brings the others to systems without one)."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except zoneinfo.ZoneInfoNotFoundError:
+        if name == "UTC":
+            return dt.UTC
+        raise
+
+
 @dataclass(frozen=True)
 class FeedConfig:
     """Everything a build needs besides the dumps. Invalid values raise ConfigError."""
@@ -66,7 +77,7 @@ class FeedConfig:
 
     def _check_zone(self) -> None:
         try:
-            zoneinfo.ZoneInfo(self.timezone)
+            _zone(self.timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as exc:
             raise ConfigError(f"unknown time zone {self.timezone!r}") from exc
 
@@ -81,8 +92,8 @@ class FeedConfig:
             raise ConfigError(f"id_date is not a real date: {self.id_date!r}") from exc
 
     @property
-    def tz(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.timezone)
+    def tz(self) -> dt.tzinfo:
+        return _zone(self.timezone)
 
     def url(self, path: str = "") -> str:
         """The absolute URL of a published file, such as ``rss.xml``."""

@@ -105,7 +105,7 @@ def _dumps(sources: Iterable[DumpSource], strict: bool, max_bytes: int) -> Itera
 
 
 def build(
-    dumps: Iterable[DumpSource],
+    dumps: Iterable[DumpSource] | DumpSource,
     out_dir: str | os.PathLike[str],
     config: FeedConfig | None = None,
     *,
@@ -113,13 +113,17 @@ def build(
     strict: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> BuildReport:
-    """Ingest dumps (paths or parsed Dumps) and publish every feed into ``out_dir``.
+    """Ingest dumps (paths or parsed Dumps, or one of them) and publish every feed into ``out_dir``.
 
     With ``archive=None`` the history lives in memory for this build only; with a path, the
     SQLite archive there remembers what earlier builds published.
     """
     config = config or FeedConfig()
+    if not os.fspath(out_dir):
+        raise PublishError("an empty name is no output folder (use . for this one)", path="")
     out = Path(out_dir)
+    if isinstance(dumps, (str, os.PathLike, Dump)):
+        dumps = [dumps]  # one dump, not the characters of its name
     path = _archive_path(archive)
     with Archive(path, timeout=ARCHIVE_WAIT) as store:
         with store.transaction():

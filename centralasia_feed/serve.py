@@ -379,19 +379,28 @@ class FeedServer(ThreadingHTTPServer):
 
 
 def make_server(
-    root: Path, host: str = "127.0.0.1", port: int = 8000, *, log: Log | None = None, timeout: float = TIMEOUT
+    root: str | os.PathLike[str],
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    log: Log | None = None,
+    timeout: float = TIMEOUT,
 ) -> FeedServer:
     """A server over ``root``, bound and ready for ``serve_forever()``; port 0 picks a free port."""
     folder = Path(root).resolve()
     if not folder.is_dir():
         raise ConfigError(f"{root}: not a folder to serve")
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"not a port number: {port}")
     try:
         return FeedServer(folder, (host, port), log=log, timeout=timeout)
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *, log: Log | None = None) -> None:
+def serve(
+    root: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000, *, log: Log | None = None
+) -> None:
     """Serve ``root`` until Ctrl-C, then close the socket and return."""
     with make_server(root, host, port, log=log) as server:
         server.log(f"serving {root} at {server.url} (Ctrl-C stops)")  # the folder as the caller named it

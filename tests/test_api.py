@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
+
+import pytest
+from paths import SEED
 
 import centralasia_feed
 
@@ -31,3 +35,27 @@ def test_errors_form_one_tree() -> None:
     for name in ("DumpError", "ConfigError", "ArchiveError", "RenderError", "PublishError"):
         assert issubclass(getattr(errors, name), centralasia_feed.CentralAsiaFeedError)
     assert issubclass(centralasia_feed.DumpError, ValueError)
+
+
+def test_misuses_of_the_api_raise_the_package_errors(tmp_path: Path) -> None:
+    """Found by a review: each raised a bare ValueError or OverflowError, or did something odd."""
+    from centralasia_feed import Archive, ArchiveError, ConfigError, PublishError, build
+    from centralasia_feed.serve import make_server
+
+    with pytest.raises(ConfigError, match="last must be at least 1"), Archive(":memory:") as archive:
+        archive.rate_history(0)
+    with pytest.raises(ArchiveError, match="not a file name"):
+        Archive(str(tmp_path / "a\0b.sqlite"))
+    with pytest.raises(ConfigError, match="not a port number: 70000"):
+        make_server(tmp_path, port=70000)
+    with pytest.raises(PublishError, match="an empty name is no output folder"):
+        build([SEED], "")
+
+
+def test_build_takes_one_dump_as_well_as_many(tmp_path: Path) -> None:
+    """A single path is one dump, not the characters of its name."""
+    from centralasia_feed import build
+
+    one = build(str(SEED), tmp_path / "one")
+    assert one.files and one.problems == ()
+    assert build([SEED], tmp_path / "many").files == one.files

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zoneinfo
 from pathlib import Path
 
 import pytest
 from lxml import etree
 from paths import DATA, SEED
 
-from centralasia_feed import ArchiveError, DumpError, FeedConfig, build, bundled_seeds, parse_dump
+from centralasia_feed import (
+    ArchiveError,
+    ConfigError,
+    DumpError,
+    FeedConfig,
+    build,
+    bundled_seeds,
+    parse_dump,
+)
 from centralasia_feed.pipeline import read_dump
 
 DAYS = (SEED, *sorted((DATA / "days").glob("*.txt")))
@@ -167,3 +176,18 @@ def test_an_edition_dated_in_the_future_is_reported_and_fails_strict(tmp_path: P
     with pytest.raises(DumpError, match="page dated 2151-01-05, in the future"):
         build([dump], tmp_path / "strict", strict=True)
     assert build([SEED], tmp_path / "today").problems == ()
+
+
+def test_the_default_zone_needs_no_zone_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows and slim containers may have no IANA database: UTC, the default, still builds the
+    same bytes (the others come from the tzdata dependency there)."""
+    build([SEED], tmp_path / "with", archive=None)
+
+    def missing(name: str) -> None:
+        raise zoneinfo.ZoneInfoNotFoundError(f"No time zone found with key {name}")
+
+    monkeypatch.setattr(zoneinfo, "ZoneInfo", missing)
+    build([SEED], tmp_path / "without", archive=None)
+    assert _files(tmp_path / "without") == _files(tmp_path / "with")
+    with pytest.raises(ConfigError, match="unknown time zone 'Asia/Tashkent'"):
+        FeedConfig(timezone="Asia/Tashkent")

@@ -93,6 +93,8 @@ def check_file(path: str) -> None:
         return
     except OSError as exc:
         raise ArchiveError(f"cannot read the archive: {exc.strerror}", path=path) from exc
+    except ValueError as exc:  # a NUL in the path
+        raise ArchiveError(f"not a file name: {exc}", path=path) from exc
     if not head:
         return
     if len(head) < 100 or not head.startswith(_MAGIC):

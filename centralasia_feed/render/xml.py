@@ -1,8 +1,9 @@
 """RSS 2.0 and Atom 1.0 through feedgen, with its traps disarmed.
 
-The traps (see FEEDS.md): entries are appended, not prepended; the RSS channel ``<link>`` is the
-last ``link()`` call, so the self link goes first and the site link last; every updated time is set
-from the items, never left to default to now(); bare ValueErrors become RenderErrors naming our field.
+The traps, all feedgen's own: entries are appended, not prepended (prepending is quadratic); the
+RSS channel ``<link>`` is the last ``link()`` call, so the self link goes first and the site link
+last; every updated time is set from the items, never left to default to now(); bare ValueErrors
+become RenderErrors naming our field.
 
 What each item carries: a truncated excerpt is a summary (RSS ``description``, Atom ``<summary
 type="html">``) ending in a Read more link, never content; a whole paragraph is also content
