@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from serving import Served, fill_site, start, stop
+
+# CI explores the same examples every run: a failure there is the change's, never the dice's.
+# Elsewhere hypothesis draws new ones each run, and keeps what failed in .hypothesis/.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture

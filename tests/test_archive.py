@@ -422,6 +422,43 @@ def edited_below(before: Sequence[Entry], after: Sequence[Entry], moved: int | N
     return tuple(rank for rank in below if before[rank] != after[rank])
 
 
+def assert_changes(
+    changes: Changes, before: Sequence[Entry], after: Sequence[Entry], added: Iterable[Dump]
+) -> None:
+    """What the archive says changed is what did, give or take an entry whose text a dump of the
+    same build changed and another changed back: reported, its pages render to the same bytes."""
+    assert changes.moved == first_moved(before, after)
+    exact = set(edited_below(before, after, changes.moved))
+    touched = {article.slug for dump in added for article in dump.articles}
+    assert exact <= set(changes.edited) and list(changes.edited) == sorted(changes.edited)
+    assert all(
+        before[rank] == after[rank] and after[rank].slug in touched for rank in set(changes.edited) - exact
+    )
+
+
+def test_a_text_changed_and_changed_back_in_one_build_is_at_most_rendered_again() -> None:
+    """Found by hypothesis (a review): Tajikistan's text goes v1 on the 7th and back to v0 on the 8th."""
+    k, g, u, t = (
+        "Kazakhstan Sets Oil Output Target for 2025",
+        "Kyrgyzstan Opens a New Border Post",
+        "Uzbekistan Reforms Its Energy Market",
+        "Tajikistan Hosts a Water Summit",
+    )
+    days: dict[dt.date, Listing] = {
+        dt.date(2025, 1, 5): [(k, 0), (g, 0), (u, 0), (t, 0)],
+        dt.date(2025, 1, 14): [(k, 0), (g, 0), (t, 1)],
+        dt.date(2025, 1, 7): [(k, 0), (g, 0), (u, 0), (t, 1)],
+        dt.date(2025, 1, 8): [(k, 0), (t, 0)],
+    }
+    dumps = [edition_dump(day, listing) for day, listing in days.items()]
+    with tempfile.TemporaryDirectory() as folder, reopened(Path(folder, "a"), *dumps[:2]) as archive:
+        before, revision = archive.entries()[::-1], archive.revision
+        for one in dumps[2:]:
+            archive.add(one)
+        after = archive.entries()[::-1]
+        assert_changes(archive.changes_since(revision), before, after, dumps[2:])
+
+
 @settings(max_examples=60, deadline=None)
 @given(days=editions(), data=st.data(), size=st.integers(1, 4))
 def test_any_history_in_any_order_matches_the_model(
@@ -432,12 +469,12 @@ def test_any_history_in_any_order_matches_the_model(
     split = data.draw(st.integers(0, len(order)))
     with tempfile.TemporaryDirectory() as folder, reopened(Path(folder, "a"), *order[:split]) as archive:
         before, revision = archive.entries()[::-1], archive.revision  # oldest first
-        for one in order[split:] + order[: data.draw(st.integers(0, len(order)))]:
+        added = order[split:] + order[: data.draw(st.integers(0, len(order)))]
+        for one in added:
             assert archive.add(one) == ()
         after = archive.entries()[::-1]
         assert archive.count() == len(after)  # kept up to date, not counted
-        changes = archive.changes_since(revision)
-        assert changes == Changes(first_moved(before, after), edited_below(before, after, changes.moved))
+        assert_changes(archive.changes_since(revision), before, after, added)
         assert state(archive) == state(built(*sorted(dumps, key=lambda d: d.source)))
         entries = archive.entries()
     found = {e.slug: (e.published, e.updated, e.article.summary.split(" of ")[0]) for e in entries}
