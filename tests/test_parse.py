@@ -482,3 +482,26 @@ def test_an_article_listed_twice_in_one_edition_is_reported_and_kept_once() -> N
         "twice.txt:13: article repeated with other text (first at line 5), kept once: 'A Title'"
     ]
     assert [article.summary for article in dump.articles] == ["The first text."]
+
+
+# Pinned after a review's mutation testing found no test that would notice them change.
+
+
+@pytest.mark.parametrize(
+    ("day", "problems"), [("01 January 1990", []), ("31 December 1989", ["x:7: edition"])]
+)
+def test_the_earliest_edition_date_is_the_first_of_1990(day: str, problems: list[str]) -> None:
+    dump = parse_dump(f"05 January 2025\n\nFirst\n\nText.\n\n{day}\n\nTitle\n\nText.\n", source="x")
+    assert [str(problem)[:12] for problem in dump.problems] == problems
+
+
+@pytest.mark.parametrize("closer", ['"', "'", "”", "’", "»", ")", "]"])
+def test_a_last_paragraph_ending_in_a_closed_quotation_is_whole(closer: str) -> None:
+    """Only a dump cut mid-sentence is an excerpt: ``said: "It is over."`` ends a sentence."""
+    dump = parse_dump(f"05 January 2025\n\nTitle\n\nHe said: (It is over.{closer}\n", source="x")
+    assert (dump.articles[0].truncated, dump.problems) == (False, ())
+
+
+def test_slugs_are_cut_to_wordpress_s_200_characters() -> None:
+    assert len(slugify("a" * 300)) == 200
+    assert slugify("Rates » Today") == "rates-today"

@@ -80,12 +80,13 @@ def test_a_removal_is_undone_with_the_renames_when_one_fails(
 
     monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(PublishError):
-        publish(tmp_path, {"a.xml": b"new a", "gone.xml": None, "b.xml": b"new b"})
+        publish(tmp_path, {"a.xml": b"new a", "gone.xml": None, "new.xml": b"new", "b.xml": b"new b"})
     assert [(tmp_path / name).read_bytes() for name in ("a.xml", "gone.xml", "b.xml")] == [
         b"old a",
         b"old page",
         b"old b",
     ]
+    assert not (tmp_path / "new.xml").exists()  # a file new to the folder is taken away again
     monkeypatch.setattr(os, "replace", real)
     assert publish(tmp_path, {"gone.xml": None}) == ("gone.xml",)
     assert not (tmp_path / "gone.xml").exists()
@@ -131,3 +132,16 @@ def test_a_lock_file_that_cannot_record_its_state_only_costs_a_tidy(
     stale.write_bytes(b"half a feed")
     publish(tmp_path, {"rss.xml": b"new feed"})  # the state never said finished: it tidies
     assert not stale.exists() and (tmp_path / "rss.xml").read_bytes() == b"new feed"
+
+
+@pytest.mark.parametrize("name", ["../outside.xml", "archive/../../outside.xml", "/abs.xml", ""])
+def test_a_name_that_leaves_the_folder_is_refused(tmp_path: Path, name: str) -> None:
+    with pytest.raises(PublishError):
+        publish(tmp_path / "out", {name: b"x"})
+    assert not (tmp_path / "outside.xml").exists()
+
+
+def test_published_files_are_readable_by_everyone(tmp_path: Path) -> None:
+    """A web server running as another user must be able to read them (temporaries start 0600)."""
+    publish(tmp_path, {"rss.xml": b"feed", "archive/rss-1.xml": b"page"})
+    assert {(tmp_path / name).stat().st_mode & 0o777 for name in ("rss.xml", "archive/rss-1.xml")} == {0o644}
