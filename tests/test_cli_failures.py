@@ -12,7 +12,7 @@ import pytest
 from hostile import snapshot
 from paths import SEED
 
-from centralasia_feed import publish
+from centralasia_feed import pipeline, publish
 from centralasia_feed.cli import main
 
 PREFIX = "centralasia-feed: error: "
@@ -72,6 +72,35 @@ def test_an_unreadable_dump(
     locked.write_bytes(SEED.read_bytes())
     locked.chmod(0)
     assert fails(capsys, build_argv(built, locked)) == f"{PREFIX}{locked}: cannot read: Permission denied"
+
+
+def test_a_permission_error_on_a_dump_is_one_line_even_as_root(
+    capsys: pytest.CaptureFixture[str],
+    built: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The test above skips as root (CI runs as root): here the refusal is injected."""
+    locked = tmp_path / "locked.txt"
+    locked.write_bytes(SEED.read_bytes())
+
+    def refused(name: str, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", name)
+
+    monkeypatch.setattr(pipeline, "open", refused, raising=False)  # read_dump's own open() only
+    before = snapshot(built[0]), built[1].read_bytes()
+    assert fails(capsys, build_argv(built, locked)) == f"{PREFIX}{locked}: cannot read: Permission denied"
+    assert (snapshot(built[0]), built[1].read_bytes()) == before
+
+
+def test_an_unwritable_output_folder_is_one_line_even_as_root(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tests/test_cli.py's twin skips as root, where every folder is writable: here access is refused."""
+    out = tmp_path / "out"
+    monkeypatch.setattr(pipeline.os, "access", lambda path, mode: False)
+    line = fails(capsys, ["build", "--no-archive", "--out", str(out), str(SEED)])
+    assert line == f"{PREFIX}{out}: the output folder is not writable"
 
 
 def test_an_output_folder_under_a_regular_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
