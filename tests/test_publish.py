@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import stat
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,3 +148,29 @@ def test_published_files_are_readable_by_everyone(tmp_path: Path) -> None:
     """A web server running as another user must be able to read them (temporaries start 0600)."""
     publish(tmp_path, {"rss.xml": b"feed", "archive/rss-1.xml": b"page"})
     assert {(tmp_path / name).stat().st_mode & 0o777 for name in ("rss.xml", "archive/rss-1.xml")} == {0o644}
+
+
+def test_the_publishing_mark_and_every_changed_folder_are_synced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mark must reach the disk before any temporary exists (else a power cut could leave synced
+    temporaries no publish knows to tidy), and each folder after its renames (else they may be lost)."""
+    events: list[tuple[str, int, bool]] = []
+    real_fsync, real_mkstemp = os.fsync, tempfile.mkstemp
+
+    def fsync(fd: int) -> None:
+        info = os.fstat(fd)
+        events.append(("fsync", info.st_ino, stat.S_ISDIR(info.st_mode)))
+        real_fsync(fd)
+
+    def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        events.append(("temporary", 0, False))
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    publish(tmp_path, {"rss.xml": b"feed", "archive/rss-1.xml": b"page"})
+    lock = (tmp_path / ".publish.lock").stat().st_ino
+    assert ("fsync", lock, False) in events[: events.index(("temporary", 0, False))]
+    folders = {inode for kind, inode, folder in events if kind == "fsync" and folder}
+    assert folders == {tmp_path.stat().st_ino, (tmp_path / "archive").stat().st_ino}
