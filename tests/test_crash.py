@@ -136,3 +136,54 @@ def test_the_next_build_removes_temporaries_a_killed_build_left_and_nothing_else
     assert [path for path in stale if path.exists()] == []
     assert all(path.read_bytes() == b"half a feed" for path in kept)
     assert (out / "archive" / "atom-1.xml").is_file()
+
+
+KILL_AFTER_RENAME = """
+import os, signal, sys
+from centralasia_feed.cli import main
+real, renames, stop = os.replace, [0], int(sys.argv[1])
+def replace(source, target):
+    real(source, target)
+    renames[0] += 1
+    if renames[0] == stop:
+        os.kill(os.getpid(), signal.SIGKILL)
+os.replace = replace
+status = main(sys.argv[2:])
+print(renames[0], file=sys.stderr)
+sys.exit(status)
+"""
+
+
+def killed_after_rename(stop: int, argv: list[str]) -> subprocess.CompletedProcess[bytes]:
+    """The build of ``argv`` (a command() list), SIGKILLed by itself right after its ``stop``-th rename."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = [sys.executable, "-c", KILL_AFTER_RENAME, str(stop), *argv[3:]]
+    return subprocess.run(child, cwd=ROOT, env=env, capture_output=True, timeout=120, check=False)
+
+
+def test_a_build_killed_between_its_renames_leaves_old_or_new(tmp_path: Path) -> None:
+    """The random kills above mostly land before the renames; these land after the first, second,
+    middle, next-to-last and last one, where a half-published folder would show."""
+    dumps = day_dumps(tmp_path / "dumps", 30)
+    out, archive, old_state = tmp_path / "out", tmp_path / "archive.sqlite", tmp_path / "old"
+    run(command(out, archive, dumps[:10], "--limit", "8"))
+    shutil.copytree(out, old_state / "out")
+    shutil.copyfile(archive, old_state / "archive.sqlite")
+    old, old_archive = snapshot(out), archive_state(archive)
+    rebuild = command(out, archive, dumps, "--limit", "8", "--title", "Renamed")  # every file changes
+    counted = killed_after_rename(10**9, rebuild)
+    assert counted.returncode == 0, counted.stderr.decode()
+    total = int(counted.stderr.split()[-1])
+    new, new_archive = snapshot(out), archive_state(archive)
+    assert total > 10  # the pages and feeds of 30 days at 8 a page
+
+    for stop in sorted({1, 2, total // 2, total - 1, total}):
+        restore(old_state, out, archive)
+        assert killed_after_rename(stop, rebuild).returncode == -signal.SIGKILL
+        assert_old_or_new(out, old, new)
+        assert archive_state(archive) == old_archive  # the commit comes after the last rename
+        now = snapshot(out)
+        published = {name for name in new if name != LOCK_NAME and now.get(name) == new[name]}
+        assert 0 < len(published) <= stop, (stop, sorted(published))  # killed midway, truly
+    run(rebuild)
+    assert snapshot(out) == new and archive_state(archive) == new_archive
