@@ -26,7 +26,7 @@ class RssItemExtension(BaseEntryExtension):  # type: ignore[misc]
 
     link: str = ""
     published: dt.datetime | None = None
-    title: str | None = None  # set only for a title to write with references (see TitleExtension)
+    title: str | None = None  # set only for a title to write with references (text.write_references)
 
     def set(self, link: str, published: dt.datetime) -> None:
         """Instead of ``entry.link()`` and ``entry.published()``, with feedgen's check of the time."""
