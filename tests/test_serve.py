@@ -482,14 +482,13 @@ def test_bad_folder_or_busy_port_is_a_config_error(site: Path) -> None:
 
 def test_ctrl_c_stops_serve_cleanly(site: Path) -> None:
     code = "import sys; from centralasia_feed.serve import serve; serve(sys.argv[1], port=0, log=print)"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    cwd = Path(__file__).parent.parent
-    with subprocess.Popen([sys.executable, "-c", code, str(site)], cwd=cwd, env=env, text=True,
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(Path(__file__).parent.parent)}
+    with subprocess.Popen([sys.executable, "-c", code, site.name], cwd=site.parent, env=env, text=True,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:  # fmt: skip
         try:
             assert process.stdout is not None
             first = process.stdout.readline()
-            assert first.startswith(f"serving {site} at http://127.0.0.1:")  # the folder as named
+            assert first.startswith(f"serving {site.name} at http://127.0.0.1:")  # as named, not resolved
             url = first.split(" at ")[1].split()[0]
             port = int(url.rsplit(":", 1)[1].strip("/"))
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
