@@ -173,15 +173,19 @@ def _positive(text: str) -> int:
     return value
 
 
-_OPTIONS = {"feed_url": "--feed-url", "source_url": "--source-url", "title": "--title", "limit": "--limit"}
+_OPTIONS = {
+    "feed_url": "--feed-url",
+    "source_url": "--source-url",
+    "title": "--title",
+    "timezone": "--timezone",
+    "limit": "--limit",
+}
 
 
-def _as_option(message: str) -> str:
-    """A FeedConfig message as argparse words its own: ``argument --feed-url: must be ...``."""
-    field, _, rest = message.partition(" ")
-    if field in _OPTIONS:
-        return f"argument {_OPTIONS[field]}: {rest}"
-    return f"argument --timezone: {message}" if message.startswith("unknown time zone") else message
+def _as_option(exc: ConfigError) -> str:
+    """A FeedConfig error as argparse words its own: ``argument --feed-url: must be ...``."""
+    option = _OPTIONS.get(exc.field)
+    return f"argument {option}: {exc.message}" if option else str(exc)
 
 
 def _folder(text: str) -> str:
@@ -248,7 +252,7 @@ def _run_build(args: argparse.Namespace) -> int:
             limit=args.limit,
         )
     except ConfigError as exc:  # an option's value: a usage mistake, named as the option
-        args.parser.error(_as_option(str(exc)))
+        args.parser.error(_as_option(exc))
     dumps = args.dumps or pipeline.bundled_seeds()
     made = _missing_folders(Path(args.out))
     pipeline.check_output_folder(args.out)

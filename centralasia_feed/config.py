@@ -24,15 +24,15 @@ _URI = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*") 
 
 def _absolute_folder_url(name: str, url: str) -> str:
     if not _URI.fullmatch(url):
-        raise ConfigError(f"{name} holds characters a URL cannot (percent-encode them): {url!r}")
+        raise ConfigError(f"holds characters a URL cannot (percent-encode them): {url!r}", field=name)
     try:
         parts = urllib.parse.urlsplit(url)
     except ValueError as exc:
-        raise ConfigError(f"{name} is not a URL ({exc}): {url!r}") from exc
+        raise ConfigError(f"is not a URL ({exc}): {url!r}", field=name) from exc
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"{name} must be an absolute http(s) URL, not {url!r}")
+        raise ConfigError(f"must be an absolute http(s) URL, not {url!r}", field=name)
     if parts.query or parts.fragment:
-        raise ConfigError(f"{name} must not have a query or fragment: {url!r}")
+        raise ConfigError(f"must not have a query or fragment: {url!r}", field=name)
     return url if url.endswith("/") else url + "/"
 
 
@@ -68,28 +68,31 @@ class FeedConfig:
         self._check_zone()
         self._check_ids()
         if isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 1:
-            raise ConfigError(f"limit must be a whole number of at least 1, not {self.limit!r}")
+            raise ConfigError(f"must be a whole number of at least 1, not {self.limit!r}", field="limit")
         if self.limit > MAX_LIMIT:
-            raise ConfigError(f"limit must be at most {MAX_LIMIT:,}, not {self.limit:,}")
+            raise ConfigError(f"must be at most {MAX_LIMIT:,}, not {self.limit:,}", field="limit")
         for name in ("title", "description", "language", "author"):
             if not str(getattr(self, name)).strip():
-                raise ConfigError(f"{name} must not be empty")
+                raise ConfigError("must not be empty", field=name)
 
     def _check_zone(self) -> None:
         try:
             _zone(self.timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-            raise ConfigError(f"unknown time zone {self.timezone!r}") from exc
+            message = f"must be an IANA time zone (like Asia/Almaty), not {self.timezone!r}"
+            raise ConfigError(message, field="timezone") from exc
 
     def _check_ids(self) -> None:
         if not _AUTHORITY.fullmatch(self.id_authority):
-            raise ConfigError(f"id_authority must be a lower-case domain name: {self.id_authority!r}")
+            raise ConfigError(
+                f"must be a lower-case domain name: {self.id_authority!r}", field="id_authority"
+            )
         if not _TAG_DATE.fullmatch(self.id_date):
-            raise ConfigError(f"id_date must be YYYY, YYYY-MM or YYYY-MM-DD: {self.id_date!r}")
+            raise ConfigError(f"must be YYYY, YYYY-MM or YYYY-MM-DD: {self.id_date!r}", field="id_date")
         try:
             dt.date.fromisoformat(self.id_date + "-01-01"[len(self.id_date) - 4 :])
         except ValueError as exc:
-            raise ConfigError(f"id_date is not a real date: {self.id_date!r}") from exc
+            raise ConfigError(f"is not a real date: {self.id_date!r}", field="id_date") from exc
 
     @property
     def tz(self) -> dt.tzinfo:

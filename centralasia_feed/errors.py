@@ -2,7 +2,7 @@
 
     CentralAsiaFeedError
     ├── DumpError (ValueError)      a dump that cannot be used: .source, .line
-    ├── ConfigError (ValueError)    a FeedConfig or option value that cannot work
+    ├── ConfigError (ValueError)    a FeedConfig or option value that cannot work: .field
     ├── ArchiveError                the SQLite archive cannot be opened, read or written: .path
     ├── RenderError (ValueError)    a value the feed formats cannot carry
     └── PublishError (OSError)      the output folder cannot be written: .path
@@ -33,7 +33,20 @@ class DumpError(CentralAsiaFeedError, ValueError):
 
 
 class ConfigError(CentralAsiaFeedError, ValueError):
-    """A configuration value that cannot work (a relative URL, an unknown time zone...)."""
+    """A configuration value that cannot work (a relative URL, an unknown time zone...).
+
+    ``field`` names the setting (a FeedConfig field such as ``feed_url``) when there is one, and
+    ``message`` then says what is wrong with it, worded to follow its name: a caller can name the
+    setting its own way (the CLI says ``--feed-url``) without taking the text apart.
+    """
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.message}" if self.field else self.message
 
 
 class ArchiveError(CentralAsiaFeedError):

@@ -37,6 +37,20 @@ def test_errors_form_one_tree() -> None:
     assert issubclass(centralasia_feed.DumpError, ValueError)
 
 
+def test_a_config_error_names_its_field_apart_from_its_message() -> None:
+    """So a caller can name the setting its own way (the CLI's --feed-url) without parsing text."""
+    from centralasia_feed import ConfigError, FeedConfig
+
+    with pytest.raises(ConfigError) as caught:
+        FeedConfig(feed_url="feeds/")
+    assert (caught.value.field, caught.value.message) == (
+        "feed_url",
+        "must be an absolute http(s) URL, not 'feeds/'",
+    )
+    assert str(caught.value) == "feed_url must be an absolute http(s) URL, not 'feeds/'"
+    assert str(ConfigError("a pair is written BASE/QUOTE")) == "a pair is written BASE/QUOTE"
+
+
 def test_misuses_of_the_api_raise_the_package_errors(tmp_path: Path) -> None:
     """Found by a review: each raised a bare ValueError or OverflowError, or did something odd."""
     from centralasia_feed import Archive, ArchiveError, ConfigError, PublishError, build

@@ -115,7 +115,7 @@ def rates_on(conn: sqlite3.Connection, dates: Iterable[dt.date]) -> tuple[Rate, 
 def rate_history(conn: sqlite3.Connection, last: int | None) -> dict[str, tuple[Rate, ...]]:
     """Each pair's history, oldest first, cut to its ``last`` archived dates when given."""
     if last is not None and last < 1:
-        raise ConfigError(f"last must be at least 1, not {last}")
+        raise ConfigError(f"must be at least 1, not {last}", field="last")
     pairs = _pairs(conn)
     query = f"{_RATES} WHERE r.base = ? AND r.quote = ? ORDER BY r.date DESC LIMIT ?"
     history: dict[str, tuple[Rate, ...]] = {}
