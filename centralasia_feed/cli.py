@@ -7,7 +7,6 @@ Exit status: 0 success, 1 unusable input or a failed build (or any problem with 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
@@ -254,18 +253,10 @@ def _run_build(args: argparse.Namespace) -> int:
     except ConfigError as exc:  # an option's value: a usage mistake, named as the option
         args.parser.error(_as_option(exc))
     dumps = args.dumps or pipeline.bundled_seeds()
-    made = _missing_folders(Path(args.out))
-    pipeline.check_output_folder(args.out)
     archive = None if args.no_archive else args.archive
-    try:
-        report = pipeline.build(
-            dumps, args.out, config, archive=archive, strict=args.strict, max_bytes=args.max_bytes
-        )
-    except BaseException:
-        for folder in made:  # a failed first build leaves no empty folder behind
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only ever an empty one
-        raise
+    report = pipeline.build(
+        dumps, args.out, config, archive=archive, strict=args.strict, max_bytes=args.max_bytes
+    )
     for file in report.files:
         state = "written" if file.changed else "unchanged"
         print(f"{report.out_dir / file.name}  {file.items} item(s)  {state}")
@@ -273,15 +264,6 @@ def _run_build(args: argparse.Namespace) -> int:
         print(f"{archive}: {report.archived} article(s) archived")
     _print_problems(report.problems)
     return 0
-
-
-def _missing_folders(out: Path) -> list[Path]:
-    """``out`` and those of its parents that do not exist yet, innermost first."""
-    missing = []
-    while not os.path.lexists(out) and out != out.parent:
-        missing.append(out)
-        out = out.parent
-    return missing
 
 
 def _run_rates(args: argparse.Namespace) -> int:

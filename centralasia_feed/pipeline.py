@@ -7,6 +7,7 @@ old one or the new one (publish renames complete files into place).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.resources
 import os
@@ -116,7 +117,8 @@ def build(
     """Ingest dumps (paths or parsed Dumps, or one of them) and publish every feed into ``out_dir``.
 
     With ``archive=None`` the history lives in memory for this build only; with a path, the
-    SQLite archive there remembers what earlier builds published.
+    SQLite archive there remembers what earlier builds published. A build that fails leaves the
+    output folder and the archive as they were, and removes the folders it created.
     """
     config = config or FeedConfig()
     if not os.fspath(out_dir):
@@ -124,7 +126,20 @@ def build(
     out = Path(out_dir)
     if isinstance(dumps, (str, os.PathLike, Dump)):
         dumps = [dumps]  # one dump, not the characters of its name
-    path = _archive_path(archive)
+    made = _missing_folders(out)
+    try:
+        check_output_folder(out)  # before any work: a folder we cannot write fails in a moment
+        return _build(dumps, out, config, _archive_path(archive), strict, max_bytes)
+    except BaseException:
+        for folder in made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only ever an empty one: a failed build published nothing
+        raise
+
+
+def _build(
+    dumps: Iterable[DumpSource], out: Path, config: FeedConfig, path: str, strict: bool, max_bytes: int
+) -> BuildReport:
     with Archive(path, timeout=ARCHIVE_WAIT) as store:
         with store.transaction():
             new = path != MEMORY and store.count() == 0
@@ -140,6 +155,15 @@ def build(
     names = sorted((name for name in items if not is_hidden(name)), key=lambda name: "/" in name)
     report = tuple(OutputFile(name, media_type(name), items[name], name in changed) for name in names)
     return BuildReport(out, report, problems, archived)
+
+
+def _missing_folders(out: Path) -> list[Path]:
+    """``out`` and those of its parents that do not exist yet, innermost first."""
+    missing = []
+    while not os.path.lexists(out) and out != out.parent:
+        missing.append(out)
+        out = out.parent
+    return missing
 
 
 def _archive_path(archive: str | os.PathLike[str] | None) -> str:

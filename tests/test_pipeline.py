@@ -196,3 +196,16 @@ def test_the_default_zone_needs_no_zone_database(tmp_path: Path, monkeypatch: py
         ConfigError, match="timezone must be an IANA time zone \\(like Asia/Almaty\\), not 'Asia/Tashkent'"
     ):
         FeedConfig(timezone="Asia/Tashkent")
+
+
+def test_a_failed_build_removes_the_folders_it_created(tmp_path: Path) -> None:
+    """A library caller, like the CLI, finds no empty output folder after a first build fails;
+    a folder that was there before stays."""
+    (tmp_path / "garbage.sqlite").write_bytes(b"not a database" * 10)
+    with pytest.raises(ArchiveError, match="not an SQLite database"):
+        build([SEED], tmp_path / "new" / "public", archive=tmp_path / "garbage.sqlite")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["garbage.sqlite"]
+    (tmp_path / "kept").mkdir()
+    with pytest.raises(DumpError, match="cannot read"):
+        build([tmp_path / "missing.txt"], tmp_path / "kept" / "out", archive=None)
+    assert list((tmp_path / "kept").iterdir()) == []
