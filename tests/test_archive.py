@@ -508,12 +508,12 @@ def test_changed_entries_are_found_through_their_own_index() -> None:
 
 def test_archive_pages_are_cut_oldest_first_from_counts() -> None:
     assert [page_count(total, 2) for total in (0, 2, 3, 4, 5, 6)] == [0, 0, 2, 2, 2, 3]
-    assert archive_page(1, 3, 2) == ArchivePage(1, 2, 1, False)  # page 1 not full yet...
-    assert archive_page(2, 3, 2) == ArchivePage(2, 2, 0, False)  # ...and page 2 there, empty
+    assert archive_page(1, 3, 2) == ArchivePage(1, 2, 1, False, False)  # page 1 not full yet...
+    assert archive_page(2, 3, 2) == ArchivePage(2, 2, 0, False, True)  # ...and page 2 there, empty
     assert (archive_page(1, 3, 2).next, archive_page(2, 3, 2).previous) == (2, 1)  # never alone
-    assert archive_page(1, 6, 2) == ArchivePage(1, 4, 2, True)  # the two oldest of six
-    assert archive_page(3, 6, 2) == ArchivePage(3, 2, 0, False)  # open and empty, just past the feed
-    assert archive_page(2, 5, 2) == ArchivePage(2, 2, 1, False)
+    assert archive_page(1, 6, 2) == ArchivePage(1, 4, 2, True, False)  # the two oldest of six
+    assert archive_page(3, 6, 2) == ArchivePage(3, 2, 0, False, True)  # open and empty, just past the feed
+    assert archive_page(2, 5, 2) == ArchivePage(2, 2, 1, False, True)
     assert [newest_page(total, 2) for total in (2, 3, 4, 5, 6)] == [None, 1, 1, 2, 2]
     assert [page_of(rank, 2) for rank in (0, 1, 2, 5)] == [1, 1, 2, 3]
     assert (archive_page(2, 6, 2).previous, archive_page(2, 6, 2).next) == (1, 3)
@@ -530,6 +530,7 @@ def test_pages_of_the_archive_hold_every_archived_entry_once() -> None:
         cut = [archive.entries(page.count, page.offset) for page in reversed(pages)]
         assert sum(cut, ()) == archive.entries()[size:]
         assert all(page.full == (page.count == size) for page in pages)
+        assert [page.next for page in pages] == [*range(2, len(pages) + 1), None]  # a chain, no gap
 
 
 def test_the_archive_persists_and_is_marked_as_ours(tmp_path: Path) -> None:

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class ArchivePage:
     """One archive document: its number (1 is the oldest), its slice of the newest-first entries,
-    and whether it is full.
+    whether it is full, and whether it is the newest page (the one with no page after it).
     """
 
     index: int
     offset: int
     count: int
     full: bool
+    newest: bool
 
     @property
     def previous(self) -> int | None:
@@ -35,9 +36,7 @@ class ArchivePage:
 
     @property
     def next(self) -> int | None:
-        """A full page always has a page after it (the open one at least), and page 1 always has
-        page 2; the newest page has none."""
-        return self.index + 1 if self.full or self.index == 1 else None
+        return None if self.newest else self.index + 1
 
 
 def archived(total: int, size: int) -> int:
@@ -53,11 +52,12 @@ def page_count(total: int, size: int) -> int:
 
 def archive_page(index: int, total: int, size: int) -> ArchivePage:
     """Page ``index`` of ``total`` entries cut into pages of ``size``."""
-    if not 1 <= index <= page_count(total, size):
+    pages = page_count(total, size)
+    if not 1 <= index <= pages:
         raise ValueError(f"no archive page {index} for {total} entries in pages of {size}")
     older = archived(total, size)
     start, stop = min((index - 1) * size, older), min(index * size, older)  # oldest-first ranks
-    return ArchivePage(index, total - stop, stop - start, stop - start == size)
+    return ArchivePage(index, total - stop, stop - start, stop - start == size, index == pages)
 
 
 def page_of(rank: int, size: int) -> int:
