@@ -35,6 +35,7 @@ from centralasia_feed.archive import (
     page_count,
     page_of,
 )
+from centralasia_feed.archive._derive import older
 from centralasia_feed.archive._schema import V1_SCHEMA
 from centralasia_feed.errors import ArchiveError, ConfigError
 from centralasia_feed.models import Article, Direction, Dump, Entry, Figure, Page, Rate, Stamp
@@ -304,6 +305,29 @@ def test_changes_since_rank_new_and_edited_entries(tmp_path: Path) -> None:
         assert archive.revision == 3 and archive.changes_since(3) == Changes(None)
         assert archive.changes_since(0) == Changes(0)
         assert archive.changes_since(1, most=0) == Changes(0)  # too many edits: moved from the oldest
+
+
+def test_past_most_edits_every_page_from_the_oldest_edit_is_stale(tmp_path: Path) -> None:
+    """Up to ``most`` edits are ranked one by one; one more, and the oldest of them all counts as
+    moved. The oldest edit is read first here (day 1's row, then day 2's), so a cap that took
+    the overflow alone would name GAS as moved and keep ENERGY as an edit."""
+    with reopened(tmp_path / "a.sqlite", day1(), day2()) as archive:
+        # oldest first: ENERGY, BORDER, OIL of day 1, then GAS, WATER of day 2
+        edits = [
+            article(WATER, D3, 0, "Dams."),
+            article(GAS, D3, 1, "Pipes."),
+            article(ENERGY, D3, 2, "Grid."),
+        ]
+        archive.add(dump("edits.txt", D3, edits))
+        assert archive.changes_since(2, most=3) == Changes(None, (0, 3, 4))
+        assert archive.changes_since(2, most=2) == Changes(0)
+        assert archive.changes_since(2, most=1) == Changes(0)
+
+
+def test_the_published_order_breaks_ties_by_slug() -> None:
+    """Newest first sorts a tie of date and position by slug ascending; oldest first, descending."""
+    assert older((D1, 0, "b"), (D1, 0, "a")) and not older((D1, 0, "a"), (D1, 0, "b"))
+    assert older((D1, 1, "a"), (D1, 0, "b")) and older((D1, 0, "z"), (D2, 5, "a"))
 
 
 def test_an_older_dump_arriving_late_changes_entries_from_its_place(tmp_path: Path) -> None:
