@@ -14,12 +14,13 @@ import pytest
 
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump, Figure, Problem
-from centralasia_feed.parse import dump_to_dict, parse_dump, slugify
+from centralasia_feed.parse import _parse, dump_to_dict, parse_dump, slugify
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_caa332ea3062df9c.txt"
 DATA = Path(__file__).resolve().parent / "data"
 BROKEN = sorted((DATA / "broken").glob("*.txt"))
+HEADER = "05 January 2025\n\nViewing results 1 - {count} of 20\n\n"  # then articles from line 5
 
 SEED_ARTICLES = [
     # title, first two words, last two words, truncated
@@ -479,9 +480,23 @@ def test_an_article_listed_twice_in_one_edition_is_reported_and_kept_once() -> N
     )
     dump = parse_dump(text, source="twice.txt")
     assert [str(problem) for problem in dump.problems] == [
-        "twice.txt:13: article repeated with other text (first at line 5), kept once: 'A Title'"
+        "twice.txt:13: article repeated with other text (first at line 5), kept once: 'A Title'",
+        "twice.txt:15: paragraph of the article left out at line 13: 'Another text.'",
     ]
     assert [article.summary for article in dump.articles] == ["The first text."]
+
+
+def test_titles_giving_one_slug_in_one_edition_keep_the_first_and_name_every_line() -> None:
+    """Found by a review: the second article's paragraph line was in no value and no problem. Its
+    slug is its id, so the archive would take it for an edit of the first: it is left out, named."""
+    text = HEADER.format(count=2) + "Why Now?\n\nFirst article.\n\nWhy Now!\n\nA different article...\n"
+    dump, used = _parse(text, source="x")
+    assert [article.title for article in dump.articles] == ["Why Now?"]
+    assert [str(problem) for problem in dump.problems] == [
+        "x:9: same slug as the article at line 5 ('Why Now?'), left out: 'Why Now!'",
+        "x:11: paragraph of the article left out at line 9: 'A different article...'",
+    ]
+    assert used == {1, 3, 5, 7}
 
 
 # Pinned after a review's mutation testing found no test that would notice them change.
@@ -505,3 +520,35 @@ def test_a_last_paragraph_ending_in_a_closed_quotation_is_whole(closer: str) -> 
 def test_slugs_are_cut_to_wordpress_s_200_characters() -> None:
     assert len(slugify("a" * 300)) == 200
     assert slugify("Rates » Today") == "rates-today"
+
+
+@pytest.mark.parametrize(
+    "articles",
+    [
+        ["Kazakhstan Signs Minerals Deal With the U.S.", "What does it mean for Russia?"],
+        [
+            "In Pictures: Nauryz in Almaty",
+            '[caption id="attachment_1" width="750"]Image: Akorda[/caption]',
+            "Kazakhstan Signs Minerals Deal With the U.S.",
+            "The agreement covers rare earths...",
+        ],
+    ],
+)
+def test_a_page_as_the_site_writes_it_pairs_in_order(articles: list[str]) -> None:
+    """Found by a review: a title ending like a sentence (``U.S.``) before a paragraph that does
+    not was read as a lost paragraph and a lost title. Alternating blocks, as many pairs as the
+    counter promises, are titles and paragraphs in turn."""
+    text = HEADER.format(count=len(articles) // 2) + "\n\n".join(articles) + "\n"
+    dump = parse_dump(text, source="x")
+    assert [article.title for article in dump.articles] == articles[::2]
+    assert dump.problems == ()
+
+
+def test_without_a_counter_a_cut_dump_is_read_by_its_blocks_shapes() -> None:
+    """Alternating shapes alone prove nothing: this page's first title lost its paragraph."""
+    text = "05 January 2025\n\nFirst Title\n\nSecond Title\n\nIts paragraph.\n\nThird Title\n\nThird...\n"
+    assert [article.title for article in parse_dump(text).articles] == [
+        "First Title",
+        "Second Title",
+        "Third Title",
+    ]

@@ -1,9 +1,12 @@
 """Page drafts to Pages: dates inherited, titles paired with paragraphs, rates collapsed, counters checked.
 
-Pairing decides which text block is a title and which its paragraph. A title is one line of at
-most 300 characters; a paragraph is what follows it, unless that block looks like the next title
-(one short line not ending like a sentence) and the block after it looks like a paragraph, in which
-case the first title lost its paragraph (a dump cut short).
+Pairing decides which text block is a title and which its paragraph. A page as the site writes it
+alternates title (one line of at most 300 characters) and paragraph, exactly as many pairs as its
+results counter promises: such a page pairs in order, whatever its titles end with (``... With the
+U.S.``). Any other page (no counter, a count that disagrees, a dump cut short) is read by the
+blocks' shapes: a paragraph is what follows a title, unless that block looks like the next title
+(one short line not ending like a sentence) and the block after it looks like a paragraph, in
+which case the first title lost its paragraph.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ class Assembler:
     def page(self, draft: Draft) -> Page:
         date = draft.date or self.last_date
         self.last_date = date
-        pairs = pair_blocks(draft.blocks, self.report)
+        pairs = pair(draft.blocks, self.report, _promised(draft))
         self._check_counter(draft, len(pairs))
         if date is None:
             self._undated(draft, pairs)
@@ -51,13 +54,13 @@ class Assembler:
         first = draft.counter[0] if draft.counter else None
         start = max(first, 1) - 1 if first is not None else self.next_position.get(date, 0)
         self.next_position[date] = start + len(pairs)
-        articles = tuple(
-            self._article(title, paragraph, date, start + index)
+        articles = [
+            (self._article(title, paragraph, date, start + index), paragraph)
             for index, (title, paragraph) in enumerate(pairs)
-        )
+        ]
         return Page(
             date,
-            tuple(article for article in articles if self._first_time(article)),
+            tuple(article for article, paragraph in articles if self._first_time(article, paragraph)),
             self._rates(draft, date),
             first=_count(draft, 0),
             last=_count(draft, 1),
@@ -67,7 +70,6 @@ class Assembler:
 
     def _article(self, title: Block, paragraph: Block | None, date: dt.date, position: int) -> Article:
         summary, figures = clean(paragraph.text, printable=self.printable) if paragraph else ("", ())
-        self.report.use(title.line, *(number for number, _ in (paragraph.lines if paragraph else ())))
         if paragraph and not figures and not any(char.isalnum() for char in summary):
             self._wordless(paragraph)  # a gallery or an embed the scrape kept nothing of
         heading = normalize(title.text, printable=self.printable)
@@ -91,19 +93,30 @@ class Assembler:
             paragraph.line, f"paragraph with no words once shortcodes are removed: {quote(text)}", text
         )
 
-    def _first_time(self, article: Article) -> bool:
-        """An article is listed once per edition: a repeat (a doubled dump, a page scraped twice) is
-        reported and left out, as a rate's repeat is; the first one is kept."""
+    def _first_time(self, article: Article, paragraph: Block | None) -> bool:
+        """An article is listed once per edition, its slug (the feeds' id) naming it: a repeat (a
+        doubled dump, a page scraped twice) is reported and left out, as a rate's repeat is; the
+        first one is kept. A repeat's paragraph lines are named too unless it had the same text,
+        and so does an article whose other title gives the same slug (``Why Now?``, ``Why Now!``):
+        the archive would take it for an edit of the first, so one edition cannot hold both."""
+        lines = [number for number, _ in paragraph.lines] if paragraph else []
         first = self.articles_seen.setdefault((article.slug, article.date), article)
         if first is article:
+            self.report.use(article.line, *lines)
             return True
-        same = (
-            "" if (first.summary, first.figures) == (article.summary, article.figures) else " with other text"
-        )
-        self.report.problem(
-            article.line,
-            f"article repeated{same} (first at line {first.line}), kept once: {quote(article.title)}",
-        )
+        if first.title != article.title:
+            message = f"same slug as the article at line {first.line} ({quote(first.title)}), left out"
+        elif (first.summary, first.figures) != (article.summary, article.figures):
+            message = f"article repeated with other text (first at line {first.line}), kept once"
+        else:
+            self.report.use(*lines)  # the very text of a value kept
+            message = f"article repeated (first at line {first.line}), kept once"
+            lines = []
+        self.report.problem(article.line, f"{message}: {quote(article.title)}", article.title)
+        for number, text in paragraph.lines if lines and paragraph else ():
+            self.report.problem(
+                number, f"paragraph of the article left out at line {article.line}: {quote(text)}", text
+            )
         return False
 
     def _cut_short(self, paragraph: Block | None, summary: str) -> bool:
@@ -235,6 +248,22 @@ def _same(one: Rate, other: Rate) -> bool:
         str(other.change_percent),
         other.direction,
     )
+
+
+def _promised(draft: Draft) -> int | None:
+    """How many articles the page's counter says it shows, if it has a readable one."""
+    return draft.counter[1] - draft.counter[0] + 1 if draft.counter else None
+
+
+def pair(blocks: list[Block], report: Report, promised: int | None) -> list[Pair]:
+    """Titles with their paragraphs: in order when the blocks alternate title, paragraph as the
+    counter promises, else as ``pair_blocks`` reads their shapes. (Without a counter, alternating
+    shapes prove nothing: a cut dump's title, paragraph, title, title, paragraph... alternates.)"""
+    if promised is not None and len(blocks) == 2 * promised:
+        titles = blocks[::2]
+        if all(len(title.lines) == 1 and len(title.lines[0][1]) <= _LONGEST_TITLE for title in titles):
+            return list(zip(titles, blocks[1::2], strict=True))
+    return pair_blocks(blocks, report)
 
 
 def pair_blocks(blocks: list[Block], report: Report) -> list[Pair]:
