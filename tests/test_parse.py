@@ -552,3 +552,34 @@ def test_without_a_counter_a_cut_dump_is_read_by_its_blocks_shapes() -> None:
         "Second Title",
         "Third Title",
     ]
+
+
+def test_a_headline_with_a_slash_and_a_percentage_is_a_title() -> None:
+    """Found by a review: ``Oil/Gas ... 5%`` was an unreadable ticker line and its article lost. A
+    ticker line without ``=`` needs a number right after its pair."""
+    text = HEADER.format(count=1) + "Oil/Gas Exports Rise 5%\n\nExports grew in 2024...\n"
+    dump = parse_dump(text)
+    assert [article.title for article in dump.articles] == ["Oil/Gas Exports Rise 5%"]
+    assert dump.problems == ()
+    rates = parse_dump("KZT/USD 0.00191 0%\n05 January 2025\n\nT\n\nP.\n", source="x")  # lost its =
+    assert rates.rates == () and [str(problem)[:28] for problem in rates.problems] == [
+        "x:1: unreadable ticker line:"
+    ]
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "  ", "\t"])
+def test_a_counter_or_ticker_line_with_other_white_space_is_still_read(space: str) -> None:
+    """Found by a review: ``Viewing\\xa0results`` became an article's title, and ``•\\xa0KGS/USD``
+    lost its rate."""
+    text = f"•{space}KGS/USD = 0.01149 0%\n05 January 2025\n\nViewing{space}results 1 - 1 of 20\n\nT\n\nP.\n"
+    dump = parse_dump(text)
+    assert [article.title for article in dump.articles] == ["T"] and dump.problems == ()
+    assert [rate.pair for rate in dump.rates] == ["KGS/USD"] and dump.pages[0].total == 20
+
+
+@pytest.mark.parametrize("line", ["• KGS/USD = \u0660.\u0665 0%", "• KGS/USD = \uff10.01 0%"])
+def test_digits_are_ascii_digits(line: str) -> None:
+    """``\\d`` took Arabic-Indic and full-width digits for a rate; the site writes ASCII."""
+    dump = parse_dump(f"{line}\n05 January 2025\n\nT\n\nP.\n", source="x")
+    assert dump.rates == ()
+    assert [problem.line for problem in dump.problems] == [1]

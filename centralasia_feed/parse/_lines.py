@@ -17,20 +17,24 @@ from ._report import Report, quote
 _LONGEST_STRUCTURAL = 200
 _BULLETS = "•·∙●▪◦‣*-–"
 # A short line that starts like ``• KZT/USD =``, or like ``KZT/USD 0.00191`` and ends in ``%`` (bullet
-# optional): a ticker line, read or reported. Titles such as ``US/China: Trade War Looms`` or
-# ``Yes/No.`` and bulleted lines without a quote (a flattened list in an article) stay text; a
-# bulleted pair of codes (``• KZT/USD 0.00191``) is a ticker line, however broken.
+# optional): a ticker line, read or reported. Titles such as ``US/China: Trade War Looms``,
+# ``Oil/Gas Exports Rise 5%`` or ``Yes/No.`` and bulleted lines without a quote (a flattened list in
+# an article) stay text; a bulleted pair of codes (``• KZT/USD 0.00191``) is a ticker line, however
+# broken. Any white space may follow the bullet (a scrape can keep an NBSP there).
 _TICKERISH = re.compile(
-    r"(?:[•·∙●▪◦‣*\-–][ \t]{0,3})?[A-Za-z]{1,8}[ \t]{0,3}/[ \t]{0,3}[A-Za-z]{1,8}"
-    r"\s{0,3}(=?)"
+    r"(?:[•·∙●▪◦‣*\-–]\s{0,3})?[A-Za-z]{1,8}\s{0,3}/\s{0,3}[A-Za-z]{1,8}"
+    r"\s{0,3}(?:(=)|(?=([0-9.])))?"
 )
-_BULLETED_CODES = re.compile(r"[•·∙●▪◦‣*\-–][ \t]{0,3}[A-Z]{3}[ \t]{0,3}/[ \t]{0,3}[A-Z]{3}\b")
+_BULLETED_CODES = re.compile(r"[•·∙●▪◦‣*\-–]\s{0,3}[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b")
+_COUNTERISH = re.compile(r"viewing\s{1,3}results\b", re.I)
 _LONGEST_TICKER = 100
-_GLUED = re.compile(r"•\s{0,3}[A-Z]{3}/[A-Z]{3}\s{0,3}=\s{0,3}\d{1,40}(?:\.\d{1,40})?\s{1,3}\S{1,20}")
+_GLUED = re.compile(r"•\s{0,3}[A-Z]{3}/[A-Z]{3}\s{0,3}=\s{0,3}[0-9]{1,40}(?:\.[0-9]{1,40})?\s{1,3}\S{1,20}")
 _PAIR = re.compile(r"([^\s/=]{1,20})\s*/\s*([^\s/=]{1,20})")
 _CODE = re.compile(r"[A-Z]{3}")
-_PLAIN_DECIMAL = re.compile(r"\d{1,40}(?:\.\d{1,40})?")
-_CHANGE = re.compile(r"(?:(▲|▼|↑|↓|⬆|⬇|up|down)\s{0,3})?([+\-−]?)(\d{1,20}(?:\.\d{1,20})?)\s{0,3}%", re.I)
+_PLAIN_DECIMAL = re.compile(r"[0-9]{1,40}(?:\.[0-9]{1,40})?")
+_CHANGE = re.compile(
+    r"(?:(▲|▼|↑|↓|⬆|⬇|up|down)\s{0,3})?([+\-−]?)([0-9]{1,20}(?:\.[0-9]{1,20})?)\s{0,3}%", re.I
+)
 _ARROWS: dict[str, Direction] = {
     "▲": "up",
     "↑": "up",
@@ -81,10 +85,10 @@ _WEEKDAYS = {
     for name in names.split()
 }
 _WEEKDAY = re.compile(r"([A-Za-z]{3,9})\.?,?\s{1,3}")
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s{1,3}([A-Za-z]{3,9})\.?,?\s{1,3}(\d{4})")
-_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]{3,9})\.?\s{1,3}(\d{1,2}),?\s{1,3}(\d{4})")
-_YEAR_MONTH_DAY = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
-_AMBIGUOUS = re.compile(r"\d{1,2}([-/.])\d{1,2}\1\d{2,4}")
+_DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})\s{1,3}([A-Za-z]{3,9})\.?,?\s{1,3}([0-9]{4})")
+_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]{3,9})\.?\s{1,3}([0-9]{1,2}),?\s{1,3}([0-9]{4})")
+_YEAR_MONTH_DAY = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})")
+_AMBIGUOUS = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2,4}")
 # No date pattern matches more: a weekday (9 letters, ``.``, ``,``, 3 spaces) before a day, month
 # and year (2 digits, 3 spaces, 9 letters, ``.``, ``,``, 3 spaces, 4 digits). Titles are longer.
 _LONGEST_DATE = (9 + 1 + 1 + 3) + (2 + 3 + 9 + 1 + 1 + 3 + 4)
@@ -93,7 +97,8 @@ _LONGEST_DATE = (9 + 1 + 1 + 3) + (2 + 3 + 9 + 1 + 1 + 3 + 4)
 _EARLIEST = dt.date(1990, 1, 1)
 _LATEST = dt.date(2199, 12, 31)
 _COUNTER = re.compile(
-    r"viewing\s{1,3}results\s{1,3}(\d{1,9})\s{0,3}[-–—]\s{0,3}(\d{1,9})\s{1,3}of\s{1,3}(\d{1,9})", re.I
+    r"viewing\s{1,3}results\s{1,3}([0-9]{1,9})\s{0,3}[-–—]\s{0,3}([0-9]{1,9})\s{1,3}of\s{1,3}([0-9]{1,9})",
+    re.I,
 )
 
 
@@ -138,7 +143,7 @@ def classify(number: int, text: str, report: Report) -> Structural | None:
         return TickerLine(number, text, read_ticker(number, text, report))
     if len(text) > _LONGEST_STRUCTURAL:
         return None
-    if text[:15].casefold().startswith("viewing results"):
+    if text[:1] in "Vv" and _COUNTERISH.match(text):  # ``Viewing\xa0results``, ``Viewing  results``
         return CounterLine(number, text, _read_counter(number, text, report))
     return _read_date(number, text, report)
 
@@ -147,7 +152,9 @@ def _is_tickerish(text: str) -> bool:
     match = _TICKERISH.match(text)
     if match is None:
         return False
-    return match.group(1) == "=" or text.endswith("%") or _BULLETED_CODES.match(text) is not None
+    if match.group(1) or match.group(2) and text.endswith("%"):
+        return True
+    return _BULLETED_CODES.match(text) is not None
 
 
 def glued_ticker(text: str) -> int:

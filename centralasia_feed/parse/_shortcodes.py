@@ -15,8 +15,8 @@ from ..models import Figure
 
 _TAG = re.compile(r"\[(/?)([A-Za-z][\w-]{0,39})(?=[\s\]/])")
 _ATTRIBUTE = re.compile(r"""([\w-]{1,40})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'\]]+))""")
-_ATTACHMENT = re.compile(r"attachment_(\d{1,18})")
-_NUMBER = re.compile(r"\d{1,9}")
+_ATTACHMENT = re.compile(r"attachment_([0-9]{1,18})")
+_NUMBER = re.compile(r"[0-9]{1,9}")
 _HTML_TAG = re.compile(r"<[^<>]*>")
 _SPACE = re.compile(r"\s")  # the characters str.split() splits on
 _DOUBLE_SPACE = re.compile("  ")  # re finds it a quarter faster than ``in``, space being so common
