@@ -583,3 +583,16 @@ def test_digits_are_ascii_digits(line: str) -> None:
     dump = parse_dump(f"{line}\n05 January 2025\n\nT\n\nP.\n", source="x")
     assert dump.rates == ()
     assert [problem.line for problem in dump.problems] == [1]
+
+
+def test_invisible_characters_at_a_line_end_go_and_a_line_of_them_is_no_title() -> None:
+    """Found by a review: a BOM in mid-dump (``cat`` of two files saved with one) or a line holding
+    a zero-width space became an article titled with nothing visible, at a made-up address."""
+    text = (
+        "• KGS/USD = 0.01149 0%\n05 January 2025\n\nTitle\n\nPara...\n\n"
+        "\ufeff• KGS/USD = 0.01150 0%\n\ufeff06 January 2025\n\n\u200b\n\nTitle 2\u200b\n\nPara 2...\n"
+    )
+    dump = parse_dump(text, source="x")
+    assert [(article.date.day, article.title) for article in dump.articles] == [(5, "Title"), (6, "Title 2")]
+    assert [str(rate.value) for rate in dump.rates] == ["0.01149", "0.01150"]
+    assert [str(problem) for problem in dump.problems] == ["x:11: text without a title: '\\u200b'"]

@@ -34,6 +34,7 @@ from centralasia_feed.parse import (
     slugify,
 )
 from centralasia_feed.parse._assemble import Assembler
+from centralasia_feed.parse._decode import has_visible
 from centralasia_feed.parse._json import dump_to_dict
 from centralasia_feed.parse._pages import Block, Draft, Token, _unglue, paginate
 from centralasia_feed.parse._report import Report, quote
@@ -114,7 +115,7 @@ def reference_decode_lines(data: str | bytes, report: Report) -> list[str]:
     lines = text.split("\n")
     if _decode._FORBIDDEN.search(text):
         lines = [_decode._remove_forbidden(number, line, report) for number, line in enumerate(lines, 1)]
-    return lines
+    return _decode.visible(text, lines)
 
 
 def reference_refuse_binary(text: str, source: str) -> None:
@@ -358,7 +359,7 @@ def reference_at(blocks: list[Block], index: int) -> Block | None:
 
 
 def reference_title_like(block: Block) -> bool:
-    return len(block.lines) == 1 and len(block.text) <= _assemble._LONGEST_TITLE
+    return len(block.lines) == 1 and len(block.text) <= _assemble._LONGEST_TITLE and has_visible(block.text)
 
 
 def reference_sentence(block: Block) -> bool:

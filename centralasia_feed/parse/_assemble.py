@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..models import Article, Page, Rate
+from ._decode import has_visible
 from ._lines import Quote, TickerLine
 from ._pages import Block, Draft
 from ._report import Report, quote
@@ -261,7 +262,7 @@ def pair(blocks: list[Block], report: Report, promised: int | None) -> list[Pair
     shapes prove nothing: a cut dump's title, paragraph, title, title, paragraph... alternates.)"""
     if promised is not None and len(blocks) == 2 * promised:
         titles = blocks[::2]
-        if all(len(title.lines) == 1 and len(title.lines[0][1]) <= _LONGEST_TITLE for title in titles):
+        if all(_title_like(title.lines) for title in titles):
             return list(zip(titles, blocks[1::2], strict=True))
     return pair_blocks(blocks, report)
 
@@ -292,16 +293,21 @@ def pair_blocks(blocks: list[Block], report: Report) -> list[Pair]:
 
 
 def _shapes(blocks: list[Block]) -> tuple[list[bool], list[bool]]:
-    """Which blocks look like a title (one line of at most 300 characters) and which like a
-    paragraph (not a title, or a title ending like a sentence)."""
+    """Which blocks look like a title (``_title_like``) and which like a paragraph (not a title, or
+    a title ending like a sentence)."""
     titles: list[bool] = []
     paragraphs: list[bool] = []
     for block in blocks:
         lines = block.lines
-        title = len(lines) == 1 and len(text := lines[0][1]) <= _LONGEST_TITLE
+        title = _title_like(lines)
         titles.append(title)
-        paragraphs.append(not title or text.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS))
+        paragraphs.append(not title or lines[0][1].rstrip(_CLOSERS).endswith(_SENTENCE_ENDS))
     return titles, paragraphs
+
+
+def _title_like(lines: list[tuple[int, str]]) -> bool:
+    """One line of at most 300 characters with something to see (not a lone zero-width space)."""
+    return len(lines) == 1 and len(text := lines[0][1]) <= _LONGEST_TITLE and has_visible(text)
 
 
 def _orphan(block: Block, report: Report) -> None:

@@ -19,6 +19,13 @@ _CONTROL_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")
 # What most of a dump is made of: deleting these bytes leaves what needs a closer look.
 _PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
 _CHUNK = 1 << 20
+# Format characters nobody sees: soft hyphen, zero-width spaces and joiners, bidi controls, and
+# U+FEFF, the BOM a dump gets in its middle when ``cat`` joins files saved with one. At either end
+# of a line they go, with its white space; a line of nothing else stays, for the pairing to refuse
+# as a title (see ``has_visible``) and to report.
+_INVISIBLE = "\xad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+_ANY_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
+_EDGES = re.compile(f"^(?:\\s|[{_INVISIBLE}])+|(?:\\s|[{_INVISIBLE}])+$")
 # A byte that is not UTF-8, as ``surrogateescape`` leaves it (U+DC80-U+DCFF), read as Windows-1252;
 # the five bytes Windows-1252 leaves undefined keep their Latin-1 code points.
 _STRAY_AS_CP1252 = {
@@ -47,10 +54,30 @@ def decode(data: str | bytes, report: Report) -> tuple[list[str], bool]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if clean or not _FORBIDDEN.search(text):
-        return text.split("\n"), printable
-    _refuse_binary(text, report.source)
-    lines = [_remove_forbidden(number, line, report) for number, line in enumerate(text.split("\n"), 1)]
-    return lines, False
+        lines = text.split("\n")
+    else:
+        _refuse_binary(text, report.source)
+        lines = [_remove_forbidden(number, line, report) for number, line in enumerate(text.split("\n"), 1)]
+        printable = False
+    return (lines if printable else visible(text, lines)), printable
+
+
+def visible(text: str, lines: list[str]) -> list[str]:
+    """``lines`` (of ``text``) without invisible characters at either end of a line that has more
+    (``\ufeff• KGS/USD = ...`` is a ticker line). A printable dump has none: its lines skip this."""
+    if not _ANY_INVISIBLE.search(text):
+        return lines
+    return [_trim(line) if _ANY_INVISIBLE.search(line) else line for line in lines]
+
+
+def _trim(line: str) -> str:
+    trimmed = _EDGES.sub("", line)
+    return trimmed or line
+
+
+def has_visible(text: str) -> bool:
+    """Whether stripped, non-empty ``text`` shows anything: a title must."""
+    return text.isprintable() or bool(_EDGES.sub("", text))
 
 
 def _scan_utf8(data: bytes) -> tuple[bool, bool]:
