@@ -304,11 +304,13 @@ def test_rate_value_is_exactly_as_written() -> None:
     ],
 )
 def test_input_without_articles_or_rates_is_refused(data: str | bytes, line: int) -> None:
-    """At line 0, or at the first problem's line when there is one (here, a counter promising 6)."""
+    """At line 0, or at the first problem's line when there is one (here, a counter promising 6),
+    which the message quotes."""
     with pytest.raises(DumpError) as raised:
         parse_dump(data, source="empty")
+    first = "results counter 1 - 6 of 20 promises 6 articles, the page has 0"
     assert (raised.value.message, raised.value.source, raised.value.line) == (
-        "no articles or rates",
+        f"no articles or rates (1 problem; the first: {first})" if line else "no articles or rates",
         "empty",
         line,
     )
@@ -503,7 +505,8 @@ def test_titles_giving_one_slug_in_one_edition_keep_the_first_and_name_every_lin
 
 
 @pytest.mark.parametrize(
-    ("day", "problems"), [("01 January 1990", []), ("31 December 1989", ["x:7: edition"])]
+    ("day", "problems"),
+    [("01 January 1990", []), ("31 December 1989", ["x:7: edition", "x:9: article", "x:11: articl"])],
 )
 def test_the_earliest_edition_date_is_the_first_of_1990(day: str, problems: list[str]) -> None:
     dump = parse_dump(f"05 January 2025\n\nFirst\n\nText.\n\n{day}\n\nTitle\n\nText.\n", source="x")
@@ -596,3 +599,41 @@ def test_invisible_characters_at_a_line_end_go_and_a_line_of_them_is_no_title() 
     assert [(article.date.day, article.title) for article in dump.articles] == [(5, "Title"), (6, "Title 2")]
     assert [str(rate.value) for rate in dump.rates] == ["0.01149", "0.01150"]
     assert [str(problem) for problem in dump.problems] == ["x:11: text without a title: '\\u200b'"]
+
+
+def test_a_page_under_a_date_that_cannot_be_read_is_not_dated_as_the_page_before() -> None:
+    """Found by a review: its articles and rates silently took the previous edition's date. They
+    are reported (naming the date line) until a date line can be read again."""
+    text = (
+        "• KZT/USD = 0.00191 0%\n05 January 2025\n\nOne\n\nOne text.\n\n"
+        "• KZT/USD = 0.00300 0%\n31 February 2025\n\nTwo\n\nTwo text.\n\n"
+        "• KZT/USD = 0.00301 0%\n\nThree\n\nThree text.\n\n"
+        "07 January 2025\n\nFour\n\nFour text.\n"
+    )
+    dump = parse_dump(text, source="x")
+    assert [(article.title, article.date.day) for article in dump.articles] == [("One", 5), ("Four", 7)]
+    assert [str(rate.value) for rate in dump.rates] == ["0.00191"]
+    assert [str(problem).partition(" '")[0] for problem in dump.problems] == [
+        "x:8: rate under an unusable edition date (line 9):",
+        "x:9: no such date:",
+        "x:11: article under an unusable edition date (line 9):",
+        "x:13: article under an unusable edition date (line 9):",
+        "x:15: rate under an unusable edition date (line 9):",
+        "x:17: article under an unusable edition date (line 9):",
+        "x:19: article under an unusable edition date (line 9):",
+    ]
+
+
+def test_a_counter_starting_again_on_a_page_with_no_date_is_reported() -> None:
+    """A page with no date line is the last edition's next page; one whose counter starts at 1
+    again is more likely another edition, so its date is a guess, said out loud."""
+    text = (
+        "05 January 2025\n\nViewing results 1 - 1 of 9\n\nOne\n\nOne text.\n\n"
+        "• KZT/USD = 0.00191 0%\n\nViewing results 1 - 1 of 9\n\nTwo\n\nTwo text.\n"
+    )
+    dump = parse_dump(text, source="x")
+    assert [article.date.day for article in dump.articles] == [5, 5]
+    assert [str(problem) for problem in dump.problems] == [
+        "x:11: results counter starts again at 1 on a page with no edition date, dated 2025-01-05 as "
+        "the page before"
+    ]

@@ -61,8 +61,17 @@ def _stages(data: str | bytes, source: str | None, strict: bool) -> tuple[Dump, 
         first = dump.problems[0]
         raise DumpError(first.message, source=first.source, line=first.line)
     if not dump.articles and not dump.rates:
-        raise DumpError("no articles or rates", source=report.source, line=_first_line(dump))
+        raise DumpError(_nothing(dump), source=report.source, line=_first_line(dump))
     return dump, report
+
+
+def _nothing(dump: Dump) -> str:
+    """Why a dump is refused, with its first problem, which is often the cause (a date that
+    cannot be read leaves every article under it undated)."""
+    if not dump.problems:
+        return "no articles or rates"
+    count, first = len(dump.problems), dump.problems[0].message
+    return f"no articles or rates ({count} problem{'s' if count > 1 else ''}; the first: {first})"
 
 
 def _last_nonblank(lines: list[str]) -> int:

@@ -38,13 +38,13 @@ class Assembler:
         self.last_line = last_line  # the dump's last non-blank line: where a cut-short dump stops
         self.printable = printable  # every line printable, NBSPs aside: see ``_decode.decode``
         self.last_date: dt.date | None = None
+        self.unreadable_date = 0  # the line of the last date line, if it could not be read
         self.next_position: dict[dt.date, int] = {}
         self.rates_seen: dict[tuple[str, dt.date], Rate] = {}
         self.articles_seen: dict[tuple[str, dt.date], Article] = {}
 
     def page(self, draft: Draft) -> Page:
-        date = draft.date or self.last_date
-        self.last_date = date
+        date = self._date(draft)
         pairs = pair(draft.blocks, self.report, _promised(draft))
         self._check_counter(draft, len(pairs))
         if date is None:
@@ -53,6 +53,12 @@ class Assembler:
                 None, first=_count(draft, 0), last=_count(draft, 1), total=_count(draft, 2), line=draft.line
             )
         first = draft.counter[0] if draft.counter else None
+        if not draft.dated and first == 1 and self.next_position.get(date, 0):
+            self.report.problem(
+                draft.counter_line,
+                f"results counter starts again at 1 on a page with no edition date, dated {date} as the "
+                "page before",
+            )
         start = max(first, 1) - 1 if first is not None else self.next_position.get(date, 0)
         self.next_position[date] = start + len(pairs)
         articles = [
@@ -68,6 +74,15 @@ class Assembler:
             total=_count(draft, 2),
             line=draft.line,
         )
+
+    def _date(self, draft: Draft) -> dt.date | None:
+        """The page's date, or the last page's when it has no date line; none after a date line
+        that could not be read (``31 February 2025``), until one can: the articles under it are
+        reported, never dated as an earlier edition."""
+        if draft.dated:
+            self.last_date = draft.date
+            self.unreadable_date = 0 if draft.date else draft.date_line
+        return self.last_date
 
     def _article(self, title: Block, paragraph: Block | None, date: dt.date, position: int) -> Article:
         summary, figures = clean(paragraph.text, printable=self.printable) if paragraph else ("", ())
@@ -212,14 +227,17 @@ class Assembler:
             )
 
     def _undated(self, draft: Draft, pairs: list[Pair]) -> None:
+        where = (
+            f"under an unusable edition date (line {self.unreadable_date})"
+            if self.unreadable_date
+            else "before any edition date"
+        )
         for ticker in each_line(draft.tickers):
             if ticker.quote is not None:
-                self.report.problem(
-                    ticker.line, f"rate before any edition date: {quote(ticker.text)}", ticker.text
-                )
+                self.report.problem(ticker.line, f"rate {where}: {quote(ticker.text)}", ticker.text)
         for title, paragraph in pairs:
             for number, text in title.lines + (paragraph.lines if paragraph else []):
-                self.report.problem(number, f"article before any edition date: {quote(text)}", text)
+                self.report.problem(number, f"article {where}: {quote(text)}", text)
 
     def _check_counter(self, draft: Draft, found: int) -> None:
         if draft.counter is None:

@@ -59,7 +59,8 @@ class Draft:
 
     line: int
     date: dt.date | None = None
-    dated: bool = False
+    dated: bool = False  # it has a date line, read or not (``date_line``)
+    date_line: int = 0
     counted: bool = False
     counter: tuple[int, int, int] | None = None
     counter_line: int = 0
@@ -197,7 +198,7 @@ def _add_structural(page: Draft, token: Structural | TickerRun, report: Report) 
     if isinstance(token, TickerLine | TickerRun):
         page.tickers.append(token)
     elif isinstance(token, DateLine):
-        page.dated, page.date = True, token.date
+        page.dated, page.date, page.date_line = True, token.date, token.line
         if token.date is not None:
             report.use(token.line)
     else:
