@@ -637,3 +637,17 @@ def test_a_counter_starting_again_on_a_page_with_no_date_is_reported() -> None:
         "x:11: results counter starts again at 1 on a page with no edition date, dated 2025-01-05 as "
         "the page before"
     ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "summary"),
+    [
+        ('He said so. [caption id="attachment_27253" align="aligncenter"...', "He said so. ..."),
+        ("Image: Akorda[/capt...", "Image: Akorda ..."),
+        ("Kept as written [which...", "Kept as written [which..."),  # an editorial bracket, cut
+    ],
+)
+def test_an_excerpt_cut_inside_a_shortcode_tag_keeps_no_piece_of_it(paragraph: str, summary: str) -> None:
+    """Found by a review: the raw ``[caption id=...`` stayed in the summary."""
+    dump = parse_dump(HEADER.format(count=1) + f"Title\n\n{paragraph}\n")
+    assert [(article.summary, article.truncated) for article in dump.articles] == [(summary, True)]
