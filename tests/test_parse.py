@@ -399,6 +399,8 @@ def test_shortcodes(paragraph: str, summary: str, figures: tuple[Figure, ...]) -
         ("Why “Middle Power” Matters…", "why-middle-power-matters"),
         ("Oʻzbekiston Ğarb Işık", "oʻzbekiston-garb-isik"),
         ("Rock &amp; Roll", "rock-roll"),
+        ("<b>Bold</b> Title", "bold-title"),  # strip_tags first, as WordPress does
+        ("GDP <3% Growth", "gdp-3-growth"),  # not a tag
     ],
 )
 def test_slugify(title: str, slug: str) -> None:

@@ -60,7 +60,8 @@ TITLES = (
 
 
 def reference_slugify(title: str) -> str:
-    text = reference_cut(_slug._ENTITY.sub("", unicodedata.normalize("NFC", title)))
+    text = _slug._HTML_TAG.sub("", unicodedata.normalize("NFC", title))
+    text = reference_cut(_slug._ENTITY.sub("", text))
     slug = _slug._DASHES.sub("-", "".join(reference_slug_char(char) for char in text)).strip("-")
     if slug:
         return slug

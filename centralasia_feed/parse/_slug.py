@@ -1,8 +1,9 @@
 """Slugs as WordPress's ``sanitize_title`` makes them for timesca.com permalinks.
 
-WordPress strips accents, drops a list of Unicode punctuation (’ “ ” « » … ™ and the like), turns
-``.``, ``/``, en and em dashes and whitespace into ``-``, and keeps letters of other scripts
-(percent-encoded in the URL; we keep them as Unicode). It also cuts the title at 200 URL characters.
+WordPress strips HTML tags and accents, drops a list of Unicode punctuation (’ “ ” « » … ™ and the
+like), turns ``.``, ``/``, en and em dashes and whitespace into ``-``, and keeps letters of other
+scripts (percent-encoded in the URL; we keep them as Unicode). It also cuts the title at 200 URL
+characters.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 
 _ENTITY = re.compile(r"&#?[A-Za-z0-9]{1,10};")
+_HTML_TAG = re.compile(r"<[A-Za-z/!][^<>]*>")  # strip_tags' work on a title: ``<b>Bold</b>`` -> ``Bold``
 _DASHES = re.compile(r"-{2,}")
 # Characters sanitize_title removes outright rather than turning into a dash.
 _DROPPED = frozenset(
@@ -50,6 +52,8 @@ def slugify(title: str) -> str:
     ``str.translate`` reads in C: a title costs two translations, not a Python call per character.
     """
     text = unicodedata.normalize("NFC", title)
+    if "<" in text:
+        text = _HTML_TAG.sub("", text)
     if "&" in text:
         text = _ENTITY.sub("", text)
     if len(text) > _URL_LENGTH if text.isascii() else len(text.translate(_WIDTHS)) > _URL_LENGTH:
