@@ -559,13 +559,14 @@ def test_without_a_counter_a_cut_dump_is_read_by_its_blocks_shapes() -> None:
     ]
 
 
-def test_a_headline_with_a_slash_and_a_percentage_is_a_title() -> None:
-    """Found by a review: ``Oil/Gas ... 5%`` was an unreadable ticker line and its article lost. A
-    ticker line without ``=`` needs a number right after its pair."""
-    text = HEADER.format(count=1) + "Oil/Gas Exports Rise 5%\n\nExports grew in 2024...\n"
-    dump = parse_dump(text)
-    assert [article.title for article in dump.articles] == ["Oil/Gas Exports Rise 5%"]
-    assert dump.problems == ()
+def test_headlines_that_start_like_a_ticker_or_counter_line_are_titles() -> None:
+    """Found by a review: ``Oil/Gas ... 5%`` was an unreadable ticker line, and ``Viewing
+    Results: ...`` an unreadable counter, each losing its article. A ticker line without ``=``
+    needs a number right after its pair, and a counter a number after ``results``."""
+    for title in ("Oil/Gas Exports Rise 5%", "Viewing Results: What the Census Shows"):
+        dump = parse_dump(HEADER.format(count=1) + f"{title}\n\nThe numbers grew in 2024...\n")
+        assert [article.title for article in dump.articles] == [title]
+        assert dump.problems == ()
     rates = parse_dump("KZT/USD 0.00191 0%\n05 January 2025\n\nT\n\nP.\n", source="x")  # lost its =
     assert rates.rates == () and [str(problem)[:28] for problem in rates.problems] == [
         "x:1: unreadable ticker line:"

@@ -257,7 +257,7 @@ def reference_classify(number: int, text: str, report: Report) -> _lines.Structu
         return _lines.TickerLine(number, text, _lines.read_ticker(number, text, report))
     if len(text) > _lines._LONGEST_STRUCTURAL:
         return None
-    if text[:15].casefold().startswith("viewing results"):
+    if _lines.is_counterish(text):
         return _lines.CounterLine(number, text, _lines._read_counter(number, text, report))
     return reference_read_date(number, text, report)
 

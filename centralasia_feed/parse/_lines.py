@@ -26,7 +26,9 @@ _TICKERISH = re.compile(
     r"\s{0,3}(?:(=)|(?=([0-9.])))?"
 )
 _BULLETED_CODES = re.compile(r"[•·∙●▪◦‣*\-–]\s{0,3}[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b")
-_COUNTERISH = re.compile(r"viewing\s{1,3}results\b", re.I)
+# A results counter, read or reported, holds a number: ``Viewing Results: What the Census Shows``
+# is a title, ``Viewing results one - six of 20`` a counter that cannot be read.
+_COUNTERISH = re.compile(r"viewing\s{1,3}results\b(?=.*[0-9])", re.I)
 _LONGEST_TICKER = 100
 _GLUED = re.compile(r"•\s{0,3}[A-Z]{3}/[A-Z]{3}\s{0,3}=\s{0,3}[0-9]{1,40}(?:\.[0-9]{1,40})?\s{1,3}\S{1,20}")
 _PAIR = re.compile(r"([^\s/=]{1,20})\s*/\s*([^\s/=]{1,20})")
@@ -143,9 +145,14 @@ def classify(number: int, text: str, report: Report) -> Structural | None:
         return TickerLine(number, text, read_ticker(number, text, report))
     if len(text) > _LONGEST_STRUCTURAL:
         return None
-    if text[:1] in "Vv" and _COUNTERISH.match(text):  # ``Viewing\xa0results``, ``Viewing  results``
+    if is_counterish(text):
         return CounterLine(number, text, _read_counter(number, text, report))
     return _read_date(number, text, report)
+
+
+def is_counterish(text: str) -> bool:
+    """Whether a line reads as a results counter, any white space between its words."""
+    return text[:1] in "Vv" and _COUNTERISH.match(text) is not None
 
 
 def _is_tickerish(text: str) -> bool:
