@@ -508,7 +508,7 @@ def test_titles_giving_one_slug_in_one_edition_keep_the_first_and_name_every_lin
 
 @pytest.mark.parametrize(
     ("day", "problems"),
-    [("01 January 1990", []), ("31 December 1989", ["x:7: edition", "x:9: article", "x:11: articl"])],
+    [("01 January 1990", []), ("31 December 1989", ["x:7: edition"])],
 )
 def test_the_earliest_edition_date_is_the_first_of_1990(day: str, problems: list[str]) -> None:
     dump = parse_dump(f"05 January 2025\n\nFirst\n\nText.\n\n{day}\n\nTitle\n\nText.\n", source="x")
@@ -531,6 +531,7 @@ def test_slugs_are_cut_to_wordpress_s_200_characters() -> None:
     "articles",
     [
         ["Kazakhstan Signs Minerals Deal With the U.S.", "What does it mean for Russia?"],
+        ["Gazprom Signs With Uzbekneftegaz Co.", "Will the gas flow by winter?"],
         [
             "In Pictures: Nauryz in Almaty",
             '[caption id="attachment_1" width="750"]Image: Akorda[/caption]',
@@ -539,31 +540,79 @@ def test_slugs_are_cut_to_wordpress_s_200_characters() -> None:
         ],
     ],
 )
-def test_a_page_as_the_site_writes_it_pairs_in_order(articles: list[str]) -> None:
-    """Found by a review: a title ending like a sentence (``U.S.``) before a paragraph that does
-    not was read as a lost paragraph and a lost title. Alternating blocks, as many pairs as the
-    counter promises, are titles and paragraphs in turn."""
+def test_titles_ending_in_an_abbreviation_and_caption_paragraphs_pair_in_order(articles: list[str]) -> None:
+    """Found by a review: a title ending in ``U.S.`` looked like a sentence, so with a paragraph
+    that does not end like one it was read as a lost paragraph and a lost title; a caption-only
+    paragraph looked like a title. An abbreviation's full stop ends no sentence, and a block
+    opening with a shortcode is no title."""
     text = HEADER.format(count=len(articles) // 2) + "\n\n".join(articles) + "\n"
     dump = parse_dump(text, source="x")
     assert [article.title for article in dump.articles] == articles[::2]
     assert dump.problems == ()
 
 
-def test_without_a_counter_a_cut_dump_is_read_by_its_blocks_shapes() -> None:
-    """Alternating shapes alone prove nothing: this page's first title lost its paragraph."""
-    text = "05 January 2025\n\nFirst Title\n\nSecond Title\n\nIts paragraph.\n\nThird Title\n\nThird...\n"
-    assert [article.title for article in parse_dump(text).articles] == [
-        "First Title",
-        "Second Title",
-        "Third Title",
+def test_a_cut_dump_is_read_by_its_blocks_shapes() -> None:
+    """This page's first title lost its paragraph, and a counter that agrees does not make the
+    blocks alternate (a second review found that pairing them in turn then read every headline
+    as a paragraph, silently)."""
+    text = (
+        HEADER.format(count=3) + "First Title\n\nSecond Title\n\nIts paragraph.\n\nThird Title\n\nThird...\n"
+    )
+    dump = parse_dump(text, source="x")
+    assert [article.title for article in dump.articles] == ["First Title", "Second Title", "Third Title"]
+    assert [str(problem) for problem in dump.problems] == ["x:5: title without a paragraph: 'First Title'"]
+
+
+def test_a_stray_unusable_date_among_articles_leaves_the_edition_dated() -> None:
+    """Only a page header's date line, when it cannot be used, leaves its articles undated: a
+    title that reads as a date out of range (a second review's case) is reported alone."""
+    text = (
+        "• KZT/USD = 0.00191 0%\n05 January 2025\n\nViewing results 1 - 3 of 5\n\n"
+        "One\n\nOne text.\n\n16 December 1986\n\nKazakhstan remembers.\n\nThree\n\nThree text.\n\n"
+        "• KZT/USD = 0.00191 0%\n\nViewing results 4 - 5 of 5\n\nFour\n\nFour text.\n\nFive\n\nFive text.\n"
+    )
+    dump = parse_dump(text, source="x")
+    assert [(article.title, article.date.day) for article in dump.articles] == [
+        ("One", 5),
+        ("Three", 5),
+        ("Four", 5),
+        ("Five", 5),
     ]
+    assert [str(problem).partition(": '")[0] for problem in dump.problems] == [
+        "x:4: results counter 1 - 3 of 5 promises 3 articles, the page has 1",
+        "x:10: edition date outside 1990-2199",
+        "x:12: text without a title",
+    ]
+
+
+def test_an_invisible_line_between_a_title_and_its_paragraph_is_blank() -> None:
+    text = HEADER.format(count=1) + "Title\n\n\u200b\n\nIts paragraph.\n"
+    dump = parse_dump(text, source="x")
+    assert [(article.title, article.summary) for article in dump.articles] == [("Title", "Its paragraph.")]
+    assert [problem.line for problem in dump.problems] == [7]
+
+
+def test_a_run_of_spaces_beside_an_invisible_character_costs_linear_time() -> None:
+    """A second review found trimming such a line quadratic: 100 KB took 26 s. Four million
+    spaces are a few milliseconds now, and would be days then (no time is asserted; a quadratic
+    trim never finishes)."""
+    line = "a\u00ad" + " " * 4_000_000 + "b"
+    dump = parse_dump(HEADER.format(count=1) + f"Title\n\n{line}\n")
+    assert dump.articles[0].summary == "a\u00ad b"
 
 
 def test_headlines_that_start_like_a_ticker_or_counter_line_are_titles() -> None:
     """Found by a review: ``Oil/Gas ... 5%`` was an unreadable ticker line, and ``Viewing
     Results: ...`` an unreadable counter, each losing its article. A ticker line without ``=``
     needs a number right after its pair, and a counter a number after ``results``."""
-    for title in ("Oil/Gas Exports Rise 5%", "Viewing Results: What the Census Shows"):
+    headlines = (
+        "Oil/Gas Exports Rise 5%",
+        "Russia/Ukraine 2025: Exports Fall 5%",
+        "EU/UK 2025 Trade Up 3%",
+        "Viewing Results: What the Census Shows",
+        "Viewing Results of the 2024 Census",
+    )
+    for title in headlines:
         dump = parse_dump(HEADER.format(count=1) + f"{title}\n\nThe numbers grew in 2024...\n")
         assert [article.title for article in dump.articles] == [title]
         assert dump.problems == ()
@@ -591,7 +640,7 @@ def test_digits_are_ascii_digits(line: str) -> None:
     assert [problem.line for problem in dump.problems] == [1]
 
 
-def test_invisible_characters_at_a_line_end_go_and_a_line_of_them_is_no_title() -> None:
+def test_invisible_characters_at_a_line_end_go_and_a_line_of_them_is_blank() -> None:
     """Found by a review: a BOM in mid-dump (``cat`` of two files saved with one) or a line holding
     a zero-width space became an article titled with nothing visible, at a made-up address."""
     text = (
@@ -601,7 +650,9 @@ def test_invisible_characters_at_a_line_end_go_and_a_line_of_them_is_no_title() 
     dump = parse_dump(text, source="x")
     assert [(article.date.day, article.title) for article in dump.articles] == [(5, "Title"), (6, "Title 2")]
     assert [str(rate.value) for rate in dump.rates] == ["0.01149", "0.01150"]
-    assert [str(problem) for problem in dump.problems] == ["x:11: text without a title: '\\u200b'"]
+    assert [str(problem) for problem in dump.problems] == [
+        "x:11: a line of invisible characters (U+200B), read as blank"
+    ]
 
 
 def test_a_page_under_a_date_that_cannot_be_read_is_not_dated_as_the_page_before() -> None:
@@ -648,6 +699,11 @@ def test_a_counter_starting_again_on_a_page_with_no_date_is_reported() -> None:
         ('He said so. [caption id="attachment_27253" align="aligncenter"...', "He said so. ..."),
         ("Image: Akorda[/capt...", "Image: Akorda ..."),
         ("Kept as written [which...", "Kept as written [which..."),  # an editorial bracket, cut
+        (
+            "Officials released [video footage of the clash...",
+            "Officials released [video footage of the clash...",
+        ),
+        ("The fort was built [ca. 1850, according to...", "The fort was built [ca. 1850, according to..."),
     ],
 )
 def test_an_excerpt_cut_inside_a_shortcode_tag_keeps_no_piece_of_it(paragraph: str, summary: str) -> None:

@@ -35,7 +35,6 @@ from centralasia_feed.parse import (
     slugify,
 )
 from centralasia_feed.parse._assemble import Assembler
-from centralasia_feed.parse._decode import has_visible
 from centralasia_feed.parse._json import dump_to_dict
 from centralasia_feed.parse._pages import Block, Draft, Token, _unglue, paginate
 from centralasia_feed.parse._report import Report, quote
@@ -117,7 +116,7 @@ def reference_decode_lines(data: str | bytes, report: Report) -> list[str]:
     lines = text.split("\n")
     if _decode._FORBIDDEN.search(text):
         lines = [_decode._remove_forbidden(number, line, report) for number, line in enumerate(lines, 1)]
-    return _decode.visible(text, lines)
+    return _decode.visible(text, lines, report)
 
 
 def reference_refuse_binary(text: str, source: str) -> None:
@@ -362,11 +361,12 @@ def reference_at(blocks: list[Block], index: int) -> Block | None:
 
 
 def reference_title_like(block: Block) -> bool:
-    return len(block.lines) == 1 and len(block.text) <= _assemble._LONGEST_TITLE and has_visible(block.text)
+    one_line = len(block.lines) == 1 and len(block.text) <= _assemble._LONGEST_TITLE
+    return one_line and not _shortcodes.starts_with_shortcode(block.text)
 
 
 def reference_sentence(block: Block) -> bool:
-    return block.text.rstrip(_assemble._CLOSERS).endswith(_assemble._SENTENCE_ENDS)
+    return _assemble.sentence_like(block.text)
 
 
 def reference_paragraph_like(block: Block | None) -> bool:

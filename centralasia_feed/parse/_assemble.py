@@ -1,29 +1,30 @@
 """Page drafts to Pages: dates inherited, titles paired with paragraphs, rates collapsed, counters checked.
 
-Pairing decides which text block is a title and which its paragraph. A page as the site writes it
-alternates title (one line of at most 300 characters) and paragraph, exactly as many pairs as its
-results counter promises: such a page pairs in order, whatever its titles end with (``... With the
-U.S.``). Any other page (no counter, a count that disagrees, a dump cut short) is read by the
-blocks' shapes: a paragraph is what follows a title, unless that block looks like the next title
-(one short line not ending like a sentence) and the block after it looks like a paragraph, in
-which case the first title lost its paragraph.
+Pairing decides which text block is a title and which its paragraph, by the blocks' shapes. A title
+is one line of at most 300 characters (not a shortcode, such as a caption-only paragraph); a
+paragraph is what follows it, unless that block looks like the next title (one short line not
+ending like a sentence) and the block after it looks like a paragraph, in which case the first
+title lost its paragraph (a dump cut short). A title ending in an abbreviation (``... With the
+U.S.``, ``Inc.``) does not end like a sentence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from ..models import Article, Page, Rate
-from ._decode import has_visible
 from ._lines import Quote, TickerLine
 from ._pages import Block, Draft
 from ._report import Report, quote
-from ._shortcodes import clean, normalize
+from ._shortcodes import clean, normalize, starts_with_shortcode
 from ._slug import slugify
 from ._tickers import TickerRun, each_line
 
 _LONGEST_TITLE = 300
-_SENTENCE_ENDS = (".", "…")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Za-z]\.){2,}$|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St|No|vs|etc|Dr|Mr|Mrs|Ms|Gen|Gov|Sen|Rep|Bros|Mt|Prof)\.$"
+)
 _CLOSERS = "\"'”’»)]"
 _FULL_STOPS = (".", "…", "!", "?", "。")
 
@@ -45,7 +46,7 @@ class Assembler:
 
     def page(self, draft: Draft) -> Page:
         date = self._date(draft)
-        pairs = pair(draft.blocks, self.report, _promised(draft))
+        pairs = pair_blocks(draft.blocks, self.report)
         self._check_counter(draft, len(pairs))
         if date is None:
             self._undated(draft, pairs)
@@ -76,12 +77,18 @@ class Assembler:
         )
 
     def _date(self, draft: Draft) -> dt.date | None:
-        """The page's date, or the last page's when it has no date line; none after a date line
-        that could not be read (``31 February 2025``), until one can: the articles under it are
-        reported, never dated as an earlier edition."""
-        if draft.dated:
-            self.last_date = draft.date
-            self.unreadable_date = 0 if draft.date else draft.date_line
+        """The page's date, or the last page's when it has no date line.
+
+        A page header (a ticker or a results counter with it) whose date line cannot be used
+        (``31 February 2025``) starts an edition of unknown date: its articles are reported, and
+        those of the pages after it, until a date line can be used; they are never dated as an
+        earlier edition. A stray date-like line among articles (a title ``16 December 1986``) is
+        reported and changes nothing.
+        """
+        if draft.date is not None:
+            self.last_date, self.unreadable_date = draft.date, 0
+        elif draft.dated and (draft.tickers or draft.counter_line):
+            self.last_date, self.unreadable_date = None, draft.date_line
         return self.last_date
 
     def _article(self, title: Block, paragraph: Block | None, date: dt.date, position: int) -> Article:
@@ -119,6 +126,7 @@ class Assembler:
         first = self.articles_seen.setdefault((article.slug, article.date), article)
         if first is article:
             self.report.use(article.line, *lines)
+            self._report_cut(article, paragraph)
             return True
         if first.title != article.title:
             message = f"same slug as the article at line {first.line} ({quote(first.title)}), left out"
@@ -137,14 +145,19 @@ class Assembler:
 
     def _cut_short(self, paragraph: Block | None, summary: str) -> bool:
         """The dump's last paragraph stopping mid-sentence: the scrape was cut off there, so the
-        text is an excerpt (and is reported), never presented as the whole paragraph."""
+        text is an excerpt (reported by ``_report_cut`` once the article is kept), never presented
+        as the whole paragraph."""
         if paragraph is None or paragraph.lines[-1][0] != self.last_line or not summary:
             return False
-        if summary.rstrip(_CLOSERS).endswith(_FULL_STOPS):
-            return False
-        end = summary if len(summary) <= 40 else "…" + summary[-39:]
-        self.report.problem(self.last_line, f"the dump ends mid-paragraph, kept as an excerpt: {quote(end)}")
-        return True
+        return not summary.rstrip(_CLOSERS).endswith(_FULL_STOPS)
+
+    def _report_cut(self, article: Article, paragraph: Block | None) -> None:
+        if article.truncated and self._cut_short(paragraph, article.summary):
+            summary = article.summary
+            end = summary if len(summary) <= 40 else "…" + summary[-39:]
+            self.report.problem(
+                self.last_line, f"the dump ends mid-paragraph, kept as an excerpt: {quote(end)}"
+            )
 
     def _rates(self, draft: Draft, date: dt.date) -> tuple[Rate, ...]:
         """One rate per pair: identical repeats collapse, a different repeat is reported, the first kept.
@@ -269,22 +282,6 @@ def _same(one: Rate, other: Rate) -> bool:
     )
 
 
-def _promised(draft: Draft) -> int | None:
-    """How many articles the page's counter says it shows, if it has a readable one."""
-    return draft.counter[1] - draft.counter[0] + 1 if draft.counter else None
-
-
-def pair(blocks: list[Block], report: Report, promised: int | None) -> list[Pair]:
-    """Titles with their paragraphs: in order when the blocks alternate title, paragraph as the
-    counter promises, else as ``pair_blocks`` reads their shapes. (Without a counter, alternating
-    shapes prove nothing: a cut dump's title, paragraph, title, title, paragraph... alternates.)"""
-    if promised is not None and len(blocks) == 2 * promised:
-        titles = blocks[::2]
-        if all(_title_like(title.lines) for title in titles):
-            return list(zip(titles, blocks[1::2], strict=True))
-    return pair_blocks(blocks, report)
-
-
 def pair_blocks(blocks: list[Block], report: Report) -> list[Pair]:
     """Titles with their paragraphs (None where the paragraph is missing, which is reported).
 
@@ -311,21 +308,34 @@ def pair_blocks(blocks: list[Block], report: Report) -> list[Pair]:
 
 
 def _shapes(blocks: list[Block]) -> tuple[list[bool], list[bool]]:
-    """Which blocks look like a title (``_title_like``) and which like a paragraph (not a title, or
-    a title ending like a sentence)."""
+    """Which blocks look like a title and which like a paragraph (not a title, or a title ending
+    like a sentence)."""
     titles: list[bool] = []
     paragraphs: list[bool] = []
     for block in blocks:
         lines = block.lines
-        title = _title_like(lines)
+        title = title_like(lines)
         titles.append(title)
-        paragraphs.append(not title or lines[0][1].rstrip(_CLOSERS).endswith(_SENTENCE_ENDS))
+        paragraphs.append(not title or sentence_like(lines[0][1]))
     return titles, paragraphs
 
 
-def _title_like(lines: list[tuple[int, str]]) -> bool:
-    """One line of at most 300 characters with something to see (not a lone zero-width space)."""
-    return len(lines) == 1 and len(text := lines[0][1]) <= _LONGEST_TITLE and has_visible(text)
+def title_like(lines: list[tuple[int, str]]) -> bool:
+    """One line of at most 300 characters, not opening with a shortcode (``[caption ...]``)."""
+    return (
+        len(lines) == 1
+        and len(text := lines[0][1]) <= _LONGEST_TITLE
+        and not (text[:1] == "[" and starts_with_shortcode(text))
+    )
+
+
+def sentence_like(text: str) -> bool:
+    """Whether a line ends like a sentence: ``.`` or ``…``, closing quotes aside, but not an
+    abbreviation's full stop (``the U.S.``, ``Co.``), which ends titles as often as sentences."""
+    end = text.rstrip(_CLOSERS)
+    if end[-1:] != ".":
+        return end[-1:] == "…"
+    return end.endswith("...") or _ABBREVIATION.search(end[-16:]) is None
 
 
 def _orphan(block: Block, report: Report) -> None:

@@ -21,11 +21,25 @@ _PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
 _CHUNK = 1 << 20
 # Format characters nobody sees: soft hyphen, zero-width spaces and joiners, bidi controls, and
 # U+FEFF, the BOM a dump gets in its middle when ``cat`` joins files saved with one. At either end
-# of a line they go, with its white space; a line of nothing else stays, for the pairing to refuse
-# as a title (see ``has_visible``) and to report.
-_INVISIBLE = "\xad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+# of a line they go, with its white space (``str.strip`` with them all: linear, where a regex
+# anchored at the end rescans a run of spaces from each of its characters); a line of nothing
+# else is blank, and reported.
+_INVISIBLE = (
+    "".join(
+        chr(code)
+        for first, last in (
+            (0xAD, 0xAD),
+            (0x180E, 0x180E),
+            (0x200B, 0x200F),
+            (0x202A, 0x202E),
+            (0x2060, 0x206F),
+        )
+        for code in range(first, last + 1)
+    )
+    + "\ufeff"
+)
 _ANY_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
-_EDGES = re.compile(f"^(?:\\s|[{_INVISIBLE}])+|(?:\\s|[{_INVISIBLE}])+$")
+_EDGES = "".join(chr(code) for code in range(0x3001) if chr(code).isspace()) + _INVISIBLE
 # A byte that is not UTF-8, as ``surrogateescape`` leaves it (U+DC80-U+DCFF), read as Windows-1252;
 # the five bytes Windows-1252 leaves undefined keep their Latin-1 code points.
 _STRAY_AS_CP1252 = {
@@ -59,25 +73,28 @@ def decode(data: str | bytes, report: Report) -> tuple[list[str], bool]:
         _refuse_binary(text, report.source)
         lines = [_remove_forbidden(number, line, report) for number, line in enumerate(text.split("\n"), 1)]
         printable = False
-    return (lines if printable else visible(text, lines)), printable
+    return (lines if printable else visible(text, lines, report)), printable
 
 
-def visible(text: str, lines: list[str]) -> list[str]:
-    """``lines`` (of ``text``) without invisible characters at either end of a line that has more
-    (``\ufeff• KGS/USD = ...`` is a ticker line). A printable dump has none: its lines skip this."""
+def visible(text: str, lines: list[str], report: Report) -> list[str]:
+    """``lines`` (of ``text``) without invisible characters at either end of a line: so
+    ``\ufeff• KGS/USD = ...`` is a ticker line, and a line of nothing else is blank (reported: it
+    would be an article titled with nothing to see, or the paragraph of one). A printable dump has
+    none: its lines skip this."""
     if not _ANY_INVISIBLE.search(text):
         return lines
-    return [_trim(line) if _ANY_INVISIBLE.search(line) else line for line in lines]
+    return [
+        _trim(number, line, report) if _ANY_INVISIBLE.search(line) else line
+        for number, line in enumerate(lines, 1)
+    ]
 
 
-def _trim(line: str) -> str:
-    trimmed = _EDGES.sub("", line)
-    return trimmed or line
-
-
-def has_visible(text: str) -> bool:
-    """Whether stripped, non-empty ``text`` shows anything: a title must."""
-    return text.isprintable() or bool(_EDGES.sub("", text))
+def _trim(number: int, line: str, report: Report) -> str:
+    trimmed = line.strip(_EDGES)
+    if not trimmed:
+        found = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(line.strip()))
+        report.problem(number, f"a line of invisible characters ({found}), read as blank", line)
+    return trimmed
 
 
 def _scan_utf8(data: bytes) -> tuple[bool, bool]:

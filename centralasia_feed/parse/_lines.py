@@ -16,19 +16,22 @@ from ._report import Report, quote
 
 _LONGEST_STRUCTURAL = 200
 _BULLETS = "•·∙●▪◦‣*-–"
-# A short line that starts like ``• KZT/USD =``, or like ``KZT/USD 0.00191`` and ends in ``%`` (bullet
-# optional): a ticker line, read or reported. Titles such as ``US/China: Trade War Looms``,
-# ``Oil/Gas Exports Rise 5%`` or ``Yes/No.`` and bulleted lines without a quote (a flattened list in
-# an article) stay text; a bulleted pair of codes (``• KZT/USD 0.00191``) is a ticker line, however
-# broken. Any white space may follow the bullet (a scrape can keep an NBSP there).
+# A short line that starts like ``• KZT/USD =``, or with a pair of currency codes and ends in ``%``
+# (``KZT/USD 0.00191 0%``, bullet optional): a ticker line, read or reported. Titles such as
+# ``US/China: Trade War Looms``, ``Oil/Gas Exports Rise 5%`` or ``Yes/No.`` and bulleted lines
+# without a quote (a flattened list in an article) stay text; a bulleted pair of codes
+# (``• KZT/USD 0.00191``) is a ticker line, however broken. Any white space may follow the bullet
+# (a scrape can keep an NBSP there).
 _TICKERISH = re.compile(
     r"(?:[•·∙●▪◦‣*\-–]\s{0,3})?[A-Za-z]{1,8}\s{0,3}/\s{0,3}[A-Za-z]{1,8}"
-    r"\s{0,3}(?:(=)|(?=([0-9.])))?"
+    r"\s{0,3}(=?)"
 )
+_CODES = re.compile(r"(?:[•·∙●▪◦‣*\-–]\s{0,3})?[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b")
 _BULLETED_CODES = re.compile(r"[•·∙●▪◦‣*\-–]\s{0,3}[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b")
-# A results counter, read or reported, holds a number: ``Viewing Results: What the Census Shows``
-# is a title, ``Viewing results one - six of 20`` a counter that cannot be read.
-_COUNTERISH = re.compile(r"viewing\s{1,3}results\b(?=.*[0-9])", re.I)
+# A results counter, read or reported, has a number before a dash or after ``of``: ``Viewing
+# Results of the 2024 Census`` is a title, ``Viewing results one - six of 20`` a counter that
+# cannot be read.
+_COUNTERISH = re.compile(r"viewing\s{1,3}results\b(?=.*(?:[0-9]\s{0,3}[-–—]|\bof\s{1,3}[0-9]))", re.I)
 _LONGEST_TICKER = 100
 _GLUED = re.compile(r"•\s{0,3}[A-Z]{3}/[A-Z]{3}\s{0,3}=\s{0,3}[0-9]{1,40}(?:\.[0-9]{1,40})?\s{1,3}\S{1,20}")
 _PAIR = re.compile(r"([^\s/=]{1,20})\s*/\s*([^\s/=]{1,20})")
@@ -159,8 +162,10 @@ def _is_tickerish(text: str) -> bool:
     match = _TICKERISH.match(text)
     if match is None:
         return False
-    if match.group(1) or match.group(2) and text.endswith("%"):
+    if match.group(1):
         return True
+    if text.endswith("%"):
+        return _CODES.match(text) is not None
     return _BULLETED_CODES.match(text) is not None
 
 

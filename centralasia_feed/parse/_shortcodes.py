@@ -18,7 +18,9 @@ _ATTRIBUTE = re.compile(r"""([\w-]{1,40})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'\]
 _ATTACHMENT = re.compile(r"attachment_([0-9]{1,18})")
 _NUMBER = re.compile(r"[0-9]{1,9}")
 _HTML_TAG = re.compile(r"<[^<>]*>")
-_CUT_NAME = re.compile(r"\[/?([A-Za-z_]{2,40})")
+# Cut in the name (``[/capt...``), or after it among attributes (``[caption id="1" al...``); not
+# an editorial bracket such as ``[video footage of the clash...``.
+_CUT_TAG = re.compile(r"\[/?(?:([A-Za-z_]{2,40})(?:\.\.\.|…)$|([A-Za-z_]{2,40})\s{1,3}[\w-]{1,40}\s{0,3}=)")
 _SPACE = re.compile(r"\s")  # the characters str.split() splits on
 _DOUBLE_SPACE = re.compile("  ")  # re finds it a quarter faster than ``in``, space being so common
 _CHUNK = 1 << 20
@@ -72,6 +74,12 @@ def clean(paragraph: str, *, printable: bool = False) -> tuple[str, tuple[Figure
     return normalize(_cut_tag(_strip(paragraph, figures)), printable=printable), tuple(figures)
 
 
+def starts_with_shortcode(text: str) -> bool:
+    """Whether ``text`` opens with a known shortcode's tag (``[caption id=...``, ``[/caption]``)."""
+    tag = _TAG.match(text)
+    return tag is not None and tag.group(2).lower() in _KNOWN
+
+
 def _cut_tag(text: str) -> str:
     """An excerpt the site cut inside a shortcode tag (``So it was. [caption id="1" al...``,
     ``Image: Akorda[/capt...``) without the piece of the tag: it ends at the text before it, still
@@ -81,8 +89,11 @@ def _cut_tag(text: str) -> str:
     start = text.rfind("[")
     if start == -1 or "]" in text[start:]:
         return text
-    name = _CUT_NAME.match(text, start)
-    if name is None or not any(known.startswith(name.group(1).lower()) for known in _KNOWN):
+    cut = _CUT_TAG.match(text, start)
+    if cut is None:
+        return text
+    name = (cut.group(1) or cut.group(2)).lower()
+    if not (name in _KNOWN if cut.group(2) else any(known.startswith(name) for known in _KNOWN)):
         return text
     return text[:start].rstrip() + (" ..." if text.endswith("...") else " …")
 
