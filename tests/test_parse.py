@@ -508,7 +508,7 @@ def test_titles_giving_one_slug_in_one_edition_keep_the_first_and_name_every_lin
 
 @pytest.mark.parametrize(
     ("day", "problems"),
-    [("01 January 1990", []), ("31 December 1989", ["x:7: edition"])],
+    [("01 January 1990", []), ("31 December 1989", ["x:7: edition", "x:9: article", "x:11: articl"])],
 )
 def test_the_earliest_edition_date_is_the_first_of_1990(day: str, problems: list[str]) -> None:
     dump = parse_dump(f"05 January 2025\n\nFirst\n\nText.\n\n{day}\n\nTitle\n\nText.\n", source="x")
@@ -640,7 +640,7 @@ def test_digits_are_ascii_digits(line: str) -> None:
     assert [problem.line for problem in dump.problems] == [1]
 
 
-def test_invisible_characters_at_a_line_end_go_and_a_line_of_them_is_blank() -> None:
+def test_invisible_characters_at_a_line_end_go_and_a_line_of_them_is_left_out() -> None:
     """Found by a review: a BOM in mid-dump (``cat`` of two files saved with one) or a line holding
     a zero-width space became an article titled with nothing visible, at a made-up address."""
     text = (
@@ -651,7 +651,7 @@ def test_invisible_characters_at_a_line_end_go_and_a_line_of_them_is_blank() -> 
     assert [(article.date.day, article.title) for article in dump.articles] == [(5, "Title"), (6, "Title 2")]
     assert [str(rate.value) for rate in dump.rates] == ["0.01149", "0.01150"]
     assert [str(problem) for problem in dump.problems] == [
-        "x:11: a line of invisible characters (U+200B), read as blank"
+        "x:11: a line of invisible characters only, left out: '\\u200b'"
     ]
 
 
@@ -710,3 +710,48 @@ def test_an_excerpt_cut_inside_a_shortcode_tag_keeps_no_piece_of_it(paragraph: s
     """Found by a review: the raw ``[caption id=...`` stayed in the summary."""
     dump = parse_dump(HEADER.format(count=1) + f"Title\n\n{paragraph}\n")
     assert [(article.summary, article.truncated) for article in dump.articles] == [(summary, True)]
+
+
+@pytest.mark.parametrize(
+    ("blocks", "titles"),
+    [
+        (  # a paragraph ending in an abbreviation is still a paragraph
+            [
+                "Kazakhstan Signs Grain Deal",
+                "The deal covers wheat exports to the U.S.",
+                "Astana: Business as Usual.",
+                "The city hosted a forum on Monday, officials said.",
+            ],
+            ["Kazakhstan Signs Grain Deal", "Astana: Business as Usual."],
+        ),
+        (  # shortcode names are case-sensitive: ``[Video]`` is a title's label
+            ["[Video] Floods Hit Almaty", "Heavy rain flooded the city on Monday."],
+            ["[Video] Floods Hit Almaty"],
+        ),
+        (  # a ticker line without ``=`` has a number right after its codes
+            ["UAE/KSA Deal Worth $5bn, Up 3%", "Para.", "GDP/CPI Gap Narrows to 2%", "Para two."],
+            ["UAE/KSA Deal Worth $5bn, Up 3%", "GDP/CPI Gap Narrows to 2%"],
+        ),
+    ],
+)
+def test_a_third_reviews_pages_pair_as_written(blocks: list[str], titles: list[str]) -> None:
+    text = HEADER.format(count=len(titles)) + "\n\n".join(blocks) + "\n"
+    dump = parse_dump(text, source="x")
+    assert [article.title for article in dump.articles] == titles
+    assert dump.problems == ()
+
+
+def test_a_line_of_invisible_characters_inside_a_paragraph_does_not_split_it() -> None:
+    text = HEADER.format(count=2) + "One\n\nFirst line,\n\u200b\nsecond line.\n\nTwo\n\nPara two.\n"
+    dump = parse_dump(text, source="x")
+    assert [(article.title, article.summary) for article in dump.articles] == [
+        ("One", "First line, \u200b second line."),
+        ("Two", "Para two."),
+    ]
+    assert dump.problems == ()
+
+
+@pytest.mark.parametrize("cut", ["[caption i...", "[caption id...", "[caption ..."])
+def test_a_shortcode_cut_right_after_its_name_is_dropped_too(cut: str) -> None:
+    dump = parse_dump(HEADER.format(count=1) + f"Title\n\nSo it was. {cut}\n")
+    assert [article.summary for article in dump.articles] == ["So it was. ..."]

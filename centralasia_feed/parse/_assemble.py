@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 from ..models import Article, Page, Rate
+from ._decode import has_visible
 from ._lines import Quote, TickerLine
 from ._pages import Block, Draft
 from ._report import Report, quote
@@ -22,6 +23,7 @@ from ._slug import slugify
 from ._tickers import TickerRun, each_line
 
 _LONGEST_TITLE = 300
+_SENTENCE_ENDS = (".", "…")
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Za-z]\.){2,}$|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St|No|vs|etc|Dr|Mr|Mrs|Ms|Gen|Gov|Sen|Rep|Bros|Mt|Prof)\.$"
 )
@@ -45,8 +47,9 @@ class Assembler:
         self.articles_seen: dict[tuple[str, dt.date], Article] = {}
 
     def page(self, draft: Draft) -> Page:
-        date = self._date(draft)
-        pairs = pair_blocks(draft.blocks, self.report)
+        blocks = draft.blocks if self.printable else self._visible(draft.blocks)
+        date = self._date(draft, blocks)
+        pairs = pair_blocks(blocks, self.report)
         self._check_counter(draft, len(pairs))
         if date is None:
             self._undated(draft, pairs)
@@ -76,18 +79,31 @@ class Assembler:
             line=draft.line,
         )
 
-    def _date(self, draft: Draft) -> dt.date | None:
+    def _visible(self, blocks: list[Block]) -> list[Block]:
+        """The blocks with something to see; each line of the others is reported."""
+        kept = []
+        for block in blocks:
+            if has_visible(block.text):
+                kept.append(block)
+                continue
+            for number, text in block.lines:
+                self.report.problem(
+                    number, f"a line of invisible characters only, left out: {quote(text)}", text
+                )
+        return kept
+
+    def _date(self, draft: Draft, blocks: list[Block]) -> dt.date | None:
         """The page's date, or the last page's when it has no date line.
 
-        A page header (a ticker or a results counter with it) whose date line cannot be used
-        (``31 February 2025``) starts an edition of unknown date: its articles are reported, and
-        those of the pages after it, until a date line can be used; they are never dated as an
-        earlier edition. A stray date-like line among articles (a title ``16 December 1986``) is
-        reported and changes nothing.
+        A date line that cannot be used (``31 February 2025``) heading a page (with a ticker or
+        a results counter, or a title right after it) starts an edition of unknown date: its
+        articles are reported, and those of the pages after it, until a date line can be used;
+        they are never dated as an earlier edition. Followed by a paragraph, it is more likely a
+        title of its own (``16 December 1986``): reported, it changes nothing.
         """
         if draft.date is not None:
             self.last_date, self.unreadable_date = draft.date, 0
-        elif draft.dated and (draft.tickers or draft.counter_line):
+        elif draft.dated and (draft.tickers or draft.counter_line or _heads_articles(blocks)):
             self.last_date, self.unreadable_date = None, draft.date_line
         return self.last_date
 
@@ -267,6 +283,11 @@ class Assembler:
             )
 
 
+def _heads_articles(blocks: list[Block]) -> bool:
+    """Whether a page's blocks open with a title rather than a paragraph."""
+    return bool(blocks) and title_like(blocks[0].lines) and not sentence_like(blocks[0].text)
+
+
 def _count(draft: Draft, index: int) -> int | None:
     return draft.counter[index] if draft.counter else None
 
@@ -288,13 +309,13 @@ def pair_blocks(blocks: list[Block], report: Report) -> list[Pair]:
     Each block's shape is worked out once (``_shapes``), not at each of the up to three looks the
     pairing takes at it.
     """
-    titles, paragraphs = _shapes(blocks)
+    titles, paragraphs, strays = _shapes(blocks)
     paragraphs.extend((False, False))  # the blocks past the end: none is paragraph-like
     pairs: list[Pair] = []
     index = 0
     while index < len(blocks):
         block = blocks[index]
-        if not titles[index] or paragraphs[index] and not paragraphs[index + 1]:
+        if not titles[index] or strays[index] and not paragraphs[index + 1]:
             _orphan(block, report)
             index += 1
         elif index + 1 == len(blocks) or not paragraphs[index + 1] and paragraphs[index + 2]:
@@ -307,17 +328,26 @@ def pair_blocks(blocks: list[Block], report: Report) -> list[Pair]:
     return pairs
 
 
-def _shapes(blocks: list[Block]) -> tuple[list[bool], list[bool]]:
-    """Which blocks look like a title and which like a paragraph (not a title, or a title ending
-    like a sentence)."""
+def _shapes(blocks: list[Block]) -> tuple[list[bool], list[bool], list[bool]]:
+    """Which blocks look like a title, which like a paragraph (not a title, or a title ending in a
+    full stop or an ellipsis), and which, in a title's place, like a paragraph that lost its title
+    (the same, but an abbreviation's full stop, ``the U.S.``, ends a title as often as a sentence)."""
     titles: list[bool] = []
     paragraphs: list[bool] = []
+    strays: list[bool] = []
     for block in blocks:
         lines = block.lines
         title = title_like(lines)
         titles.append(title)
-        paragraphs.append(not title or sentence_like(lines[0][1]))
-    return titles, paragraphs
+        if not title:
+            paragraphs.append(True)
+            strays.append(True)
+            continue
+        end = lines[0][1].rstrip(_CLOSERS)
+        stop = end.endswith(_SENTENCE_ENDS)
+        paragraphs.append(stop)
+        strays.append(stop and not abbreviated(end))
+    return titles, paragraphs, strays
 
 
 def title_like(lines: list[tuple[int, str]]) -> bool:
@@ -330,12 +360,15 @@ def title_like(lines: list[tuple[int, str]]) -> bool:
 
 
 def sentence_like(text: str) -> bool:
-    """Whether a line ends like a sentence: ``.`` or ``…``, closing quotes aside, but not an
-    abbreviation's full stop (``the U.S.``, ``Co.``), which ends titles as often as sentences."""
+    """Whether a line ends in a full stop or an ellipsis (closing quotes aside) that is not an
+    abbreviation's."""
     end = text.rstrip(_CLOSERS)
-    if end[-1:] != ".":
-        return end[-1:] == "…"
-    return end.endswith("...") or _ABBREVIATION.search(end[-16:]) is None
+    return end.endswith(_SENTENCE_ENDS) and not abbreviated(end)
+
+
+def abbreviated(end: str) -> bool:
+    """Whether ``end``, a line ending in ``.``, ends with an abbreviation (``U.S.``, ``Co.``)."""
+    return end[-1:] == "." and not end.endswith("...") and _ABBREVIATION.search(end[-16:]) is not None
 
 
 def _orphan(block: Block, report: Report) -> None:
