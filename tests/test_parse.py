@@ -508,7 +508,7 @@ def test_titles_giving_one_slug_in_one_edition_keep_the_first_and_name_every_lin
 
 @pytest.mark.parametrize(
     ("day", "problems"),
-    [("01 January 1990", []), ("31 December 1989", ["x:7: edition", "x:9: article", "x:11: articl"])],
+    [("01 January 1990", []), ("31 December 1989", ["x:7: edition", "x:9: dated 2"])],
 )
 def test_the_earliest_edition_date_is_the_first_of_1990(day: str, problems: list[str]) -> None:
     dump = parse_dump(f"05 January 2025\n\nFirst\n\nText.\n\n{day}\n\nTitle\n\nText.\n", source="x")
@@ -565,7 +565,8 @@ def test_a_cut_dump_is_read_by_its_blocks_shapes() -> None:
 
 def test_a_stray_unusable_date_among_articles_leaves_the_edition_dated() -> None:
     """Only a page header's date line, when it cannot be used, leaves its articles undated: a
-    title that reads as a date out of range (a second review's case) is reported alone."""
+    title that reads as a date out of range (a second review's case) is reported, and the article
+    dated under it says so."""
     text = (
         "• KZT/USD = 0.00191 0%\n05 January 2025\n\nViewing results 1 - 3 of 5\n\n"
         "One\n\nOne text.\n\n16 December 1986\n\nKazakhstan remembers.\n\nThree\n\nThree text.\n\n"
@@ -582,6 +583,7 @@ def test_a_stray_unusable_date_among_articles_leaves_the_edition_dated() -> None
         "x:4: results counter 1 - 3 of 5 promises 3 articles, the page has 1",
         "x:10: edition date outside 1990-2199",
         "x:12: text without a title",
+        "x:14: dated 2025-01-05 as the page before: the date line above it (line 10) cannot be used",
     ]
 
 
@@ -651,7 +653,7 @@ def test_invisible_characters_at_a_line_end_go_and_a_line_of_them_is_left_out() 
     assert [(article.date.day, article.title) for article in dump.articles] == [(5, "Title"), (6, "Title 2")]
     assert [str(rate.value) for rate in dump.rates] == ["0.01149", "0.01150"]
     assert [str(problem) for problem in dump.problems] == [
-        "x:11: a line of invisible characters only, left out: '\\u200b'"
+        "x:11: a line of invisible characters only, ignored: '\\u200b'"
     ]
 
 
@@ -745,13 +747,51 @@ def test_a_line_of_invisible_characters_inside_a_paragraph_does_not_split_it() -
     text = HEADER.format(count=2) + "One\n\nFirst line,\n\u200b\nsecond line.\n\nTwo\n\nPara two.\n"
     dump = parse_dump(text, source="x")
     assert [(article.title, article.summary) for article in dump.articles] == [
-        ("One", "First line, \u200b second line."),
+        ("One", "First line, second line."),
         ("Two", "Para two."),
     ]
-    assert dump.problems == ()
+    assert [problem.line for problem in dump.problems] == [8]
 
 
 @pytest.mark.parametrize("cut", ["[caption i...", "[caption id...", "[caption ..."])
 def test_a_shortcode_cut_right_after_its_name_is_dropped_too(cut: str) -> None:
     dump = parse_dump(HEADER.format(count=1) + f"Title\n\nSo it was. {cut}\n")
     assert [article.summary for article in dump.articles] == ["So it was. ..."]
+
+
+def test_a_fourth_reviews_cases() -> None:
+    """A stray date-like title followed by a title leaves the edition dated (each article under it
+    says so); a line of invisible characters right under a title is ignored; a bulleted pair of
+    codes ending in ``%`` is a ticker line however broken; a title-case line ending in ``U.S.`` is
+    a title, in a cut dump too."""
+    stray = parse_dump(
+        "05 January 2025\n\nA Title\n\nA paragraph.\n\n16 December 1986\n\n"
+        "Next Title\n\nNext paragraph.\n\nLast Title\n\nLast paragraph.\n",
+        source="x",
+    )
+    assert [article.title for article in stray.articles] == ["A Title", "Next Title", "Last Title"]
+    assert [problem.line for problem in stray.problems] == [7, 9, 13]
+    invisible = parse_dump(HEADER.format(count=2) + "One\n\u200b\n\nP one.\n\nTwo\n\nP two.\n", source="x")
+    assert [(article.title, article.summary) for article in invisible.articles] == [
+        ("One", "P one."),
+        ("Two", "P two."),
+    ]
+    broken = parse_dump("• KGS/USD — 0.01149 0%\n05 January 2025\n\nT\n\nP.\n", source="x")
+    assert [str(problem)[:28] for problem in broken.problems] == ["x:1: unreadable ticker line:"]
+    cut = parse_dump(
+        "05 January 2025\n\nFirst Title\n\nPresident Tokayev Visits the U.S.\n\nHe met officials.\n"
+    )
+    assert [article.title for article in cut.articles] == ["First Title", "President Tokayev Visits the U.S."]
+
+
+def test_an_editorial_bracket_of_one_word_is_kept_at_a_cut() -> None:
+    dump = parse_dump(HEADER.format(count=1) + "Title\n\nResidents filmed it [video footage...\n")
+    assert [article.summary for article in dump.articles] == ["Residents filmed it [video footage..."]
+
+
+@pytest.mark.parametrize("line", ["\u3164", "\u200b"])
+def test_text_and_bytes_agree_on_lines_of_fillers(line: str) -> None:
+    """Hangul fillers are printable, so they are no invisible characters to trim: text and bytes
+    must read them alike (a fourth review found them disagree)."""
+    text = HEADER.format(count=1) + f"Title\n\n{line}\n\nParagraph.\n"
+    assert dump_to_dict(parse_dump(text)) == dump_to_dict(parse_dump(text.encode("utf-8")))

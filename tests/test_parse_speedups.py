@@ -116,7 +116,7 @@ def reference_decode_lines(data: str | bytes, report: Report) -> list[str]:
     lines = text.split("\n")
     if _decode._FORBIDDEN.search(text):
         lines = [_decode._remove_forbidden(number, line, report) for number, line in enumerate(lines, 1)]
-    return _decode.visible(text, lines)
+    return _decode.visible(text, lines, report)
 
 
 def reference_refuse_binary(text: str, source: str) -> None:
@@ -312,6 +312,8 @@ def reference_tokenize(lines: list[str], report: Report) -> list[Token]:
     tokens: list[Token] = []
     block: Block | None = None
     for number, raw in enumerate(lines, 1):
+        if number in report.ignored:
+            continue
         text = raw.strip()
         structural = reference_classify(number, text, report) if text else None
         if structural is not None or not text:
@@ -369,12 +371,8 @@ def reference_sentence(block: Block) -> bool:
     return _assemble.sentence_like(block.text)
 
 
-def reference_stop(block: Block) -> bool:
-    return block.text.rstrip(_assemble._CLOSERS).endswith((".", "…"))
-
-
 def reference_paragraph_like(block: Block | None) -> bool:
-    return block is not None and (not reference_title_like(block) or reference_stop(block))
+    return block is not None and (not reference_title_like(block) or reference_sentence(block))
 
 
 BLOCK_TEXTS = st.sampled_from(["A Title", "Ends.", "Ends…”", 'Quoted.)"', "Asks?", "", "x" * 300, "x" * 301])

@@ -17,7 +17,7 @@ from .._gc import paused
 from ..errors import DumpError
 from ..models import Dump
 from ._assemble import Assembler
-from ._decode import decode, has_visible
+from ._decode import decode
 from ._json import dump_to_dict, rate_to_dict
 from ._pages import paginate, tokenize
 from ._report import Report
@@ -75,7 +75,7 @@ def _nothing(dump: Dump) -> str:
 
 
 def _last_nonblank(lines: list[str]) -> int:
-    return next((number for number in range(len(lines), 0, -1) if has_visible(lines[number - 1])), 0)
+    return next((number for number in range(len(lines), 0, -1) if lines[number - 1].strip()), 0)
 
 
 def _first_line(dump: Dump) -> int:

@@ -14,7 +14,6 @@ import datetime as dt
 import re
 
 from ..models import Article, Page, Rate
-from ._decode import has_visible
 from ._lines import Quote, TickerLine
 from ._pages import Block, Draft
 from ._report import Report, quote
@@ -47,9 +46,8 @@ class Assembler:
         self.articles_seen: dict[tuple[str, dt.date], Article] = {}
 
     def page(self, draft: Draft) -> Page:
-        blocks = draft.blocks if self.printable else self._visible(draft.blocks)
-        date = self._date(draft, blocks)
-        pairs = pair_blocks(blocks, self.report)
+        date = self._date(draft)
+        pairs = pair_blocks(draft.blocks, self.report)
         self._check_counter(draft, len(pairs))
         if date is None:
             self._undated(draft, pairs)
@@ -69,9 +67,11 @@ class Assembler:
             (self._article(title, paragraph, date, start + index), paragraph)
             for index, (title, paragraph) in enumerate(pairs)
         ]
+        kept = tuple(article for article, paragraph in articles if self._first_time(article, paragraph))
+        self._inherited(draft, date, kept)
         return Page(
             date,
-            tuple(article for article, paragraph in articles if self._first_time(article, paragraph)),
+            kept,
             self._rates(draft, date),
             first=_count(draft, 0),
             last=_count(draft, 1),
@@ -79,33 +79,33 @@ class Assembler:
             line=draft.line,
         )
 
-    def _visible(self, blocks: list[Block]) -> list[Block]:
-        """The blocks with something to see; each line of the others is reported."""
-        kept = []
-        for block in blocks:
-            if has_visible(block.text):
-                kept.append(block)
-                continue
-            for number, text in block.lines:
-                self.report.problem(
-                    number, f"a line of invisible characters only, left out: {quote(text)}", text
-                )
-        return kept
-
-    def _date(self, draft: Draft, blocks: list[Block]) -> dt.date | None:
+    def _date(self, draft: Draft) -> dt.date | None:
         """The page's date, or the last page's when it has no date line.
 
-        A date line that cannot be used (``31 February 2025``) heading a page (with a ticker or
-        a results counter, or a title right after it) starts an edition of unknown date: its
-        articles are reported, and those of the pages after it, until a date line can be used;
-        they are never dated as an earlier edition. Followed by a paragraph, it is more likely a
-        title of its own (``16 December 1986``): reported, it changes nothing.
+        A page header (a ticker or a results counter with it) whose date line cannot be used
+        (``31 February 2025``) starts an edition of unknown date: its articles are reported, and
+        those of the pages after it, until a date line can be used; they are never dated as an
+        earlier edition. An unusable date-like line among articles (a title ``16 December 1986``,
+        a page without ticker or counter) leaves the date as it was, and each article under it
+        says so (``_inherited``).
         """
         if draft.date is not None:
             self.last_date, self.unreadable_date = draft.date, 0
-        elif draft.dated and (draft.tickers or draft.counter_line or _heads_articles(blocks)):
+        elif draft.dated and (draft.tickers or draft.counter_line):
             self.last_date, self.unreadable_date = None, draft.date_line
         return self.last_date
+
+    def _inherited(self, draft: Draft, date: dt.date, articles: tuple[Article, ...]) -> None:
+        """Name each article dated as the page before though a date line it cannot use heads it."""
+        if draft.date is not None or not draft.dated:
+            return
+        for article in articles:
+            self.report.problem(
+                article.line,
+                f"dated {date} as the page before: the date line above it (line {draft.date_line}) "
+                f"cannot be used: {quote(article.title)}",
+                article.title,
+            )
 
     def _article(self, title: Block, paragraph: Block | None, date: dt.date, position: int) -> Article:
         summary, figures = clean(paragraph.text, printable=self.printable) if paragraph else ("", ())
@@ -283,11 +283,6 @@ class Assembler:
             )
 
 
-def _heads_articles(blocks: list[Block]) -> bool:
-    """Whether a page's blocks open with a title rather than a paragraph."""
-    return bool(blocks) and title_like(blocks[0].lines) and not sentence_like(blocks[0].text)
-
-
 def _count(draft: Draft, index: int) -> int | None:
     return draft.counter[index] if draft.counter else None
 
@@ -309,13 +304,13 @@ def pair_blocks(blocks: list[Block], report: Report) -> list[Pair]:
     Each block's shape is worked out once (``_shapes``), not at each of the up to three looks the
     pairing takes at it.
     """
-    titles, paragraphs, strays = _shapes(blocks)
+    titles, paragraphs = _shapes(blocks)
     paragraphs.extend((False, False))  # the blocks past the end: none is paragraph-like
     pairs: list[Pair] = []
     index = 0
     while index < len(blocks):
         block = blocks[index]
-        if not titles[index] or strays[index] and not paragraphs[index + 1]:
+        if not titles[index] or paragraphs[index] and not paragraphs[index + 1]:
             _orphan(block, report)
             index += 1
         elif index + 1 == len(blocks) or not paragraphs[index + 1] and paragraphs[index + 2]:
@@ -328,26 +323,17 @@ def pair_blocks(blocks: list[Block], report: Report) -> list[Pair]:
     return pairs
 
 
-def _shapes(blocks: list[Block]) -> tuple[list[bool], list[bool], list[bool]]:
-    """Which blocks look like a title, which like a paragraph (not a title, or a title ending in a
-    full stop or an ellipsis), and which, in a title's place, like a paragraph that lost its title
-    (the same, but an abbreviation's full stop, ``the U.S.``, ends a title as often as a sentence)."""
+def _shapes(blocks: list[Block]) -> tuple[list[bool], list[bool]]:
+    """Which blocks look like a title and which like a paragraph (not a title, or a title that
+    ends like a sentence)."""
     titles: list[bool] = []
     paragraphs: list[bool] = []
-    strays: list[bool] = []
     for block in blocks:
         lines = block.lines
         title = title_like(lines)
         titles.append(title)
-        if not title:
-            paragraphs.append(True)
-            strays.append(True)
-            continue
-        end = lines[0][1].rstrip(_CLOSERS)
-        stop = end.endswith(_SENTENCE_ENDS)
-        paragraphs.append(stop)
-        strays.append(stop and not abbreviated(end))
-    return titles, paragraphs, strays
+        paragraphs.append(not title or sentence_like(lines[0][1]))
+    return titles, paragraphs
 
 
 def title_like(lines: list[tuple[int, str]]) -> bool:
@@ -360,15 +346,21 @@ def title_like(lines: list[tuple[int, str]]) -> bool:
 
 
 def sentence_like(text: str) -> bool:
-    """Whether a line ends in a full stop or an ellipsis (closing quotes aside) that is not an
-    abbreviation's."""
+    """Whether a line ends like a sentence: ``.`` or ``…``, closing quotes aside; but a line in
+    title case ending in an abbreviation (``Kazakhstan Signs a Deal With the U.S.``) is a title.
+    (``The deal covers exports to the U.S.`` is a sentence.)"""
     end = text.rstrip(_CLOSERS)
-    return end.endswith(_SENTENCE_ENDS) and not abbreviated(end)
+    if not end.endswith(_SENTENCE_ENDS):
+        return False
+    if end[-1] == "…" or end.endswith("...") or _ABBREVIATION.search(end[-16:]) is None:
+        return True
+    return not _title_case(end)
 
 
-def abbreviated(end: str) -> bool:
-    """Whether ``end``, a line ending in ``.``, ends with an abbreviation (``U.S.``, ``Co.``)."""
-    return end[-1:] == "." and not end.endswith("...") and _ABBREVIATION.search(end[-16:]) is not None
+def _title_case(text: str) -> bool:
+    """Whether most of ``text``'s longer words (four letters or more) start with a capital."""
+    words = [word for word in text.split() if len(word) > 3 and word[0].isalpha()]
+    return bool(words) and 5 * sum(word[0].isupper() for word in words) >= 3 * len(words)
 
 
 def _orphan(block: Block, report: Report) -> None:

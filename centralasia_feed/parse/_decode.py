@@ -10,7 +10,7 @@ import codecs
 import re
 
 from ..errors import DumpError
-from ._report import Report
+from ._report import Report, quote
 
 # XML 1.0 forbids these; lone surrogates only reach us in str input.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -19,24 +19,21 @@ _CONTROL_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")
 # What most of a dump is made of: deleting these bytes leaves what needs a closer look.
 _PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
 _CHUNK = 1 << 20
-# Format characters nobody sees: soft hyphen, zero-width spaces and joiners, bidi controls, Hangul
-# fillers, and U+FEFF, the BOM a dump gets in its middle when ``cat`` joins files saved with one.
-# At either end of a line with something to see they go, with its white space (``str.strip`` with
-# them all: linear, where a regex anchored at the end rescans a run of spaces from each of its
-# characters). A line of nothing else stays as it is: see ``has_visible``.
+# Format characters nobody sees (all unprintable, so a printable dump has none): soft hyphen, the
+# Arabic letter mark, zero-width spaces and joiners, bidi controls, and U+FEFF, the BOM a dump gets
+# in its middle when ``cat`` joins files saved with one. At either end of a line they go, with its
+# white space (``str.strip`` with them all: linear, where a regex anchored at the end rescans a run
+# of spaces from each of its characters). A line of nothing else is ignored: see ``visible``.
 _INVISIBLE = "".join(
     chr(code)
     for first, last in (
         (0xAD, 0xAD),
         (0x61C, 0x61C),
-        (0x115F, 0x1160),
         (0x180E, 0x180E),
         (0x200B, 0x200F),
         (0x202A, 0x202E),
         (0x2060, 0x206F),
-        (0x3164, 0x3164),
         (0xFEFF, 0xFEFF),
-        (0xFFA0, 0xFFA0),
     )
     for code in range(first, last + 1)
 )
@@ -75,23 +72,29 @@ def decode(data: str | bytes, report: Report) -> tuple[list[str], bool]:
         _refuse_binary(text, report.source)
         lines = [_remove_forbidden(number, line, report) for number, line in enumerate(text.split("\n"), 1)]
         printable = False
-    return (lines if printable else visible(text, lines)), printable
+    return (lines if printable else visible(text, lines, report)), printable
 
 
-def visible(text: str, lines: list[str]) -> list[str]:
-    """``lines`` (of ``text``) without invisible characters at either end of a line that has
-    something to see, so ``\ufeff• KGS/USD = ...`` is a ticker line. A printable dump has none:
+def visible(text: str, lines: list[str], report: Report) -> list[str]:
+    """``lines`` (of ``text``) without invisible characters at either end, so ``\ufeff• KGS/USD =
+    ...`` is a ticker line. A line of nothing else is reported and ignored: empty, and in
+    ``report.ignored``, so it neither ends a block (a paragraph wrapped around it stays one) nor
+    joins one (as a title it would be an article with nothing to see). A printable dump has none:
     its lines skip this."""
     if not _ANY_INVISIBLE.search(text):
         return lines
-    return [line.strip(_EDGES) or line if _ANY_INVISIBLE.search(line) else line for line in lines]
+    trimmed = []
+    for number, line in enumerate(lines, 1):
+        if _ANY_INVISIBLE.search(line):
+            line = line.strip(_EDGES) or _ignore(number, line, report)
+        trimmed.append(line)
+    return trimmed
 
 
-def has_visible(text: str) -> bool:
-    """Whether ``text`` shows anything. A block of only invisible characters is left out of the
-    pairing (and reported): as a title it would be an article with nothing to see, and between a
-    title and its paragraph it would take the paragraph's place."""
-    return bool(text.strip(_EDGES))
+def _ignore(number: int, line: str, report: Report) -> str:
+    report.problem(number, f"a line of invisible characters only, ignored: {quote(line)}", line)
+    report.ignored.add(number)
+    return ""
 
 
 def _scan_utf8(data: bytes) -> tuple[bool, bool]:

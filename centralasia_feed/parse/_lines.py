@@ -166,8 +166,8 @@ def _is_tickerish(text: str) -> bool:
         return False
     if match.group(1):
         return True
-    if text.endswith("%"):
-        return _QUOTED_CODES.match(text) is not None
+    if text.endswith("%") and _QUOTED_CODES.match(text):
+        return True
     return _BULLETED_CODES.match(text) is not None
 
 

@@ -90,10 +90,14 @@ class _Tokenizer:
         self.run: list[tuple[str, str, Quote]] = []
 
     def read(self, lines: list[str]) -> list[Token]:
+        ignored = self.report.ignored
         index = 0
         while index < len(lines):
             raw = lines[index]
             if not raw:  # an empty line, a third of a dump: what ``_line`` would do, without the calls
+                if ignored and index + 1 in ignored:  # invisible characters only: not even a blank
+                    index += 1
+                    continue
                 if self.run:
                     self._end_run()
                 self.block = None

@@ -23,6 +23,7 @@ class Report:
         self.source = source
         self.problems: list[Problem] = []
         self.used: set[int] = set()
+        self.ignored: set[int] = set()  # lines emptied but not blank: see ``_decode.visible``
 
     def problem(self, line: int, message: str, text: str = "") -> None:
         self.problems.append(Problem(self.source, line, message, text))

@@ -26,6 +26,9 @@ _DOUBLE_SPACE = re.compile("  ")  # re finds it a quarter faster than ``in``, sp
 _CHUNK = 1 << 20
 _KNOWN = frozenset({"caption", "wp_caption", "embed", "gallery", "audio", "video", "playlist"})
 _CAPTIONS = frozenset({"caption", "wp_caption"})
+# The attributes WordPress's media shortcodes take, for telling ``[caption i...`` (a tag cut in its
+# first attribute) from ``[video footage...`` (an editorial bracket).
+_ATTRIBUTES = ("id", "align", "width", "height", "caption", "class", "ids", "src", "url", "link", "size")
 
 
 def normalize(text: str, *, printable: bool = False) -> str:
@@ -97,7 +100,9 @@ def _cut_tag(text: str) -> str:
     if in_name:
         tag = any(known.startswith(name) for known in _KNOWN)
     else:
-        tag = name in _KNOWN and ("=" in attributes or len(attributes.split()) <= 1)
+        words = attributes.split()
+        cut_in_attribute = not words or len(words) == 1 and any(a.startswith(words[0]) for a in _ATTRIBUTES)
+        tag = name in _KNOWN and ("=" in attributes or cut_in_attribute)
     return text[:start].rstrip() + (" ..." if text.endswith("...") else " …") if tag else text
 
 
