@@ -4,8 +4,9 @@ Pairing decides which text block is a title and which its paragraph, by the bloc
 is one line of at most 300 characters (not a shortcode, such as a caption-only paragraph); a
 paragraph is what follows it, unless that block looks like the next title (one short line not
 ending like a sentence) and the block after it looks like a paragraph, in which case the first
-title lost its paragraph (a dump cut short). A title ending in an abbreviation (``... With the
-U.S.``, ``Inc.``) does not end like a sentence.
+title lost its paragraph (a dump cut short). A title-case line ending in an abbreviation (``...
+Deal With the U.S.``) does not end like a sentence; a sentence-case one (``... exports to the
+U.S.``) does.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class Assembler:
         self.last_line = last_line  # the dump's last non-blank line: where a cut-short dump stops
         self.printable = printable  # every line printable, NBSPs aside: see ``_decode.decode``
         self.last_date: dt.date | None = None
-        self.unreadable_date = 0  # the line of the last date line, if it could not be read
+        self.unreadable_date = 0  # a header's unusable date line, while its edition lasts
         self.next_position: dict[dt.date, int] = {}
         self.rates_seen: dict[tuple[str, dt.date], Rate] = {}
         self.articles_seen: dict[tuple[str, dt.date], Article] = {}

@@ -18,10 +18,10 @@ _LONGEST_STRUCTURAL = 200
 _BULLETS = "•·∙●▪◦‣*-–"
 # A short line that starts like ``• KZT/USD =``, or with a pair of currency codes and a number and
 # ends in ``%`` (``KZT/USD 0.00191 0%``, bullet optional): a ticker line, read or reported. Titles
-# such as ``US/China: Trade War Looms``, ``UAE/KSA Deal Worth $5bn, Up 3%`` or ``Yes/No.`` and bulleted lines
-# without a quote (a flattened list in an article) stay text; a bulleted pair of codes
-# (``• KZT/USD 0.00191``) is a ticker line, however broken. Any white space may follow the bullet
-# (a scrape can keep an NBSP there).
+# such as ``US/China: Trade War Looms``, ``UAE/KSA Deal Worth $5bn, Up 3%`` or ``Yes/No.`` and
+# bulleted lines without a quote (a flattened list in an article) stay text; a bulleted pair of
+# codes (``• KZT/USD 0.00191``) is a ticker line, however broken. Any white space may follow the
+# bullet (a scrape can keep an NBSP there).
 _TICKERISH = re.compile(
     r"(?:[•·∙●▪◦‣*\-–]\s{0,3})?[A-Za-z]{1,8}\s{0,3}/\s{0,3}[A-Za-z]{1,8}"
     r"\s{0,3}(=?)"
