@@ -325,15 +325,23 @@ def pair_blocks(blocks: list[Block], report: Report) -> list[Pair]:
 
 
 def _shapes(blocks: list[Block]) -> tuple[list[bool], list[bool]]:
-    """Which blocks look like a title and which like a paragraph (not a title, or a title that
-    ends like a sentence)."""
+    """Which blocks look like a title (``title_like``) and which like a paragraph (not a title, or
+    a title that ends like a sentence: ``sentence_like``). Inlined where it is cheap: a dump of
+    100,000 articles has 200,000 blocks, and two calls for each cost a few percent of a parse."""
     titles: list[bool] = []
     paragraphs: list[bool] = []
     for block in blocks:
         lines = block.lines
-        title = title_like(lines)
+        title = len(lines) == 1 and len(text := lines[0][1]) <= _LONGEST_TITLE
+        if title and text[:1] == "[":
+            title = not starts_with_shortcode(text)
         titles.append(title)
-        paragraphs.append(not title or sentence_like(lines[0][1]))
+        if not title:
+            paragraphs.append(True)
+        elif (end := text.rstrip(_CLOSERS)).endswith(_SENTENCE_ENDS):
+            paragraphs.append(end[-1] == "…" or sentence_like(end))
+        else:
+            paragraphs.append(False)
     return titles, paragraphs
 
 
