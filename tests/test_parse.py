@@ -583,7 +583,11 @@ def test_a_stray_unusable_date_among_articles_leaves_the_edition_dated() -> None
         "x:4: results counter 1 - 3 of 5 promises 3 articles, the page has 1",
         "x:10: edition date outside 1990-2199",
         "x:12: text without a title",
-        "x:14: dated 2025-01-05 as the page before: the date line above it (line 10) cannot be used",
+        *(
+            f"x:{line}: dated 2025-01-05 as the pages above it: the date line between (line 10) cannot "
+            "be used"
+            for line in (14, 22, 26)  # until a date line can be used
+        ),
     ]
 
 
@@ -795,3 +799,30 @@ def test_text_and_bytes_agree_on_lines_of_fillers(line: str) -> None:
     must read them alike (a fourth review found them disagree)."""
     text = HEADER.format(count=1) + f"Title\n\n{line}\n\nParagraph.\n"
     assert dump_to_dict(parse_dump(text)) == dump_to_dict(parse_dump(text.encode("utf-8")))
+
+
+def test_a_fifth_reviews_cases() -> None:
+    """An excerpt cut in an audio or gallery tag's first attribute loses it; a sentence ending in
+    ``U.S.`` is a sentence, its first word and the abbreviation aside; a bulleted pair of codes in
+    prose (``• KGS/USD fell 3%``) is text, not a ticker line splitting the paragraph."""
+    cut = parse_dump(
+        HEADER.format(count=2) + "A\n\nListen to it. [audio mp3...\n\nB\n\nPhotos. [gallery columns...\n"
+    )
+    assert [article.summary for article in cut.articles] == ["Listen to it. ...", "Photos. ..."]
+    sentence = parse_dump(
+        "05 January 2025\n\nA Title\n\nB Title\n\nMost of it goes to the U.S.\n\nC Title\n\nC text.\n",
+        source="x",
+    )
+    assert [(article.title, article.summary) for article in sentence.articles] == [
+        ("A Title", ""),
+        ("B Title", "Most of it goes to the U.S."),
+        ("C Title", "C text."),
+    ]
+    prose = parse_dump(
+        HEADER.format(count=1) + "A Title\n\nThe som weakened:\n• KGS/USD fell 3%\nagainst the dollar.\n",
+        source="x",
+    )
+    assert [article.summary for article in prose.articles] == [
+        "The som weakened: • KGS/USD fell 3% against the dollar."
+    ]
+    assert prose.problems == ()

@@ -27,6 +27,7 @@ _SENTENCE_ENDS = (".", "…")
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Za-z]\.){2,}$|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St|No|vs|etc|Dr|Mr|Mrs|Ms|Gen|Gov|Sen|Rep|Bros|Mt|Prof)\.$"
 )
+_JOINING = frozenset({"with", "from", "into", "onto", "over", "than", "that", "this", "upon", "amid"})
 _CLOSERS = "\"'”’»)]"
 _FULL_STOPS = (".", "…", "!", "?", "。")
 
@@ -42,6 +43,7 @@ class Assembler:
         self.printable = printable  # every line printable, NBSPs aside: see ``_decode.decode``
         self.last_date: dt.date | None = None
         self.unreadable_date = 0  # a header's unusable date line, while its edition lasts
+        self.stray_date = 0  # an unusable date line among articles, until a usable one
         self.next_position: dict[dt.date, int] = {}
         self.rates_seen: dict[tuple[str, dt.date], Rate] = {}
         self.articles_seen: dict[tuple[str, dt.date], Article] = {}
@@ -69,7 +71,7 @@ class Assembler:
             for index, (title, paragraph) in enumerate(pairs)
         ]
         kept = tuple(article for article, paragraph in articles if self._first_time(article, paragraph))
-        self._inherited(draft, date, kept)
+        self._inherited(date, kept)
         return Page(
             date,
             kept,
@@ -91,19 +93,20 @@ class Assembler:
         says so (``_inherited``).
         """
         if draft.date is not None:
-            self.last_date, self.unreadable_date = draft.date, 0
-        elif draft.dated and (draft.tickers or draft.counter_line):
+            self.last_date, self.unreadable_date, self.stray_date = draft.date, 0, 0
+        elif draft.dated and (draft.tickers or draft.counter_line or self.last_date is None):
             self.last_date, self.unreadable_date = None, draft.date_line
+        elif draft.dated:
+            self.stray_date = draft.date_line
         return self.last_date
 
-    def _inherited(self, draft: Draft, date: dt.date, articles: tuple[Article, ...]) -> None:
-        """Name each article dated as the page before though a date line it cannot use heads it."""
-        if draft.date is not None or not draft.dated:
-            return
-        for article in articles:
+    def _inherited(self, date: dt.date, articles: tuple[Article, ...]) -> None:
+        """Name each article dated as an earlier page though an unusable date line (a stray one:
+        see ``_date``) stands between them."""
+        for article in articles if self.stray_date else ():
             self.report.problem(
                 article.line,
-                f"dated {date} as the page before: the date line above it (line {draft.date_line}) "
+                f"dated {date} as the pages above it: the date line between (line {self.stray_date}) "
                 f"cannot be used: {quote(article.title)}",
                 article.title,
             )
@@ -367,9 +370,11 @@ def sentence_like(text: str) -> bool:
 
 
 def _title_case(text: str) -> bool:
-    """Whether most of ``text``'s longer words (four letters or more) start with a capital."""
-    words = [word for word in text.split() if len(word) > 3 and word[0].isalpha()]
-    return bool(words) and 5 * sum(word[0].isupper() for word in words) >= 3 * len(words)
+    """Whether ``text``'s words between the first and the last (which any sentence may capitalize:
+    its first word, an abbreviation) are in title case: four in five of those of four letters or
+    more capitalized, short joining words (``with``, ``from``) aside."""
+    words = [word for word in text.split()[1:-1] if len(word) > 3 and word.lower() not in _JOINING]
+    return bool(words) and 5 * sum(word[0].isupper() for word in words) >= 4 * len(words)
 
 
 def _orphan(block: Block, report: Report) -> None:

@@ -16,20 +16,18 @@ from ._report import Report, quote
 
 _LONGEST_STRUCTURAL = 200
 _BULLETS = "•·∙●▪◦‣*-–"
-# A short line that starts like ``• KZT/USD =``, or with a pair of currency codes and a number and
-# ends in ``%`` (``KZT/USD 0.00191 0%``, bullet optional): a ticker line, read or reported. Titles
-# such as ``US/China: Trade War Looms``, ``UAE/KSA Deal Worth $5bn, Up 3%`` or ``Yes/No.`` and
-# bulleted lines without a quote (a flattened list in an article) stay text; a bulleted pair of
-# codes (``• KZT/USD 0.00191``) is a ticker line, however broken. Any white space may follow the
-# bullet (a scrape can keep an NBSP there).
+# A short line that starts like ``• KZT/USD =``, or with a pair of currency codes and a number or
+# nothing (``• KZT/USD — 0.00191``, ``• KZT/USD``; without a bullet, ending in ``%``): a ticker
+# line, read or reported. Titles such as ``US/China: Trade War Looms``, ``UAE/KSA Deal Worth $5bn,
+# Up 3%`` or ``Yes/No.`` and bulleted lines of prose (a flattened list in an article: ``• KGS/USD
+# fell 3%``) stay text. Any white space may follow the bullet (a scrape can keep an NBSP there).
 _TICKERISH = re.compile(
     r"(?:[•·∙●▪◦‣*\-–]\s{0,3})?[A-Za-z]{1,8}\s{0,3}/\s{0,3}[A-Za-z]{1,8}"
     r"\s{0,3}(=?)"
 )
 _QUOTED_CODES = re.compile(
-    r"(?:[•·∙●▪◦‣*\-–]\s{0,3})?[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}[\s:]{0,4}[0-9.+\-−▲▼↑↓⬆⬇]"
+    r"([•·∙●▪◦‣*\-–]\s{0,3})?[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}(?:[\s:—–\-]{0,4}[0-9.+\-−▲▼↑↓⬆⬇]|\s{0,3}$)"
 )
-_BULLETED_CODES = re.compile(r"[•·∙●▪◦‣*\-–]\s{0,3}[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b")
 # A results counter, read or reported, has a number before a dash or after ``of``: ``Viewing
 # Results of the 2024 Census`` is a title, ``Viewing results one - six of 20`` a counter that
 # cannot be read.
@@ -166,9 +164,8 @@ def _is_tickerish(text: str) -> bool:
         return False
     if match.group(1):
         return True
-    if text.endswith("%") and _QUOTED_CODES.match(text):
-        return True
-    return _BULLETED_CODES.match(text) is not None
+    quoted = _QUOTED_CODES.match(text)
+    return quoted is not None and (quoted.group(1) is not None or text.endswith("%"))
 
 
 def glued_ticker(text: str) -> int:

@@ -26,9 +26,15 @@ _DOUBLE_SPACE = re.compile("  ")  # re finds it a quarter faster than ``in``, sp
 _CHUNK = 1 << 20
 _KNOWN = frozenset({"caption", "wp_caption", "embed", "gallery", "audio", "video", "playlist"})
 _CAPTIONS = frozenset({"caption", "wp_caption"})
-# The attributes WordPress's media shortcodes take, for telling ``[caption i...`` (a tag cut in its
-# first attribute) from ``[video footage...`` (an editorial bracket).
-_ATTRIBUTES = ("id", "align", "width", "height", "caption", "class", "ids", "src", "url", "link", "size")
+# The attributes WordPress's caption, gallery, audio, video and playlist shortcodes take, for
+# telling ``[caption i...`` or ``[audio mp3...`` (a tag cut in its first attribute) from ``[video
+# footage...`` (an editorial bracket).
+_ATTRIBUTES = (
+    *("id", "align", "width", "height", "caption", "class", "ids", "src", "url", "link", "size"),
+    *("mp3", "m4a", "ogg", "wav", "wma", "flac", "mp4", "m4v", "webm", "ogv", "wmv", "flv"),
+    *("poster", "loop", "autoplay", "preload", "muted", "columns", "order", "orderby", "include"),
+    *("exclude", "type", "style", "tracklist", "tracknumbers", "images", "artists", "itemtag", "icontag"),
+)
 
 
 def normalize(text: str, *, printable: bool = False) -> str:
