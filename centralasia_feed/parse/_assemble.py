@@ -58,12 +58,7 @@ class Assembler:
                 None, first=_count(draft, 0), last=_count(draft, 1), total=_count(draft, 2), line=draft.line
             )
         first = draft.counter[0] if draft.counter else None
-        if not draft.dated and first == 1 and self.next_position.get(date, 0):
-            self.report.problem(
-                draft.counter_line,
-                f"results counter starts again at 1 on a page with no edition date, dated {date} as the "
-                "page before",
-            )
+        self._check_restart(draft, date)
         start = max(first, 1) - 1 if first is not None else self.next_position.get(date, 0)
         self.next_position[date] = start + len(pairs)
         articles = [
@@ -86,11 +81,12 @@ class Assembler:
         """The page's date, or the last page's when it has no date line.
 
         A page header (a ticker or a results counter with it) whose date line cannot be used
-        (``31 February 2025``) starts an edition of unknown date: its articles are reported, and
-        those of the pages after it, until a date line can be used; they are never dated as an
-        earlier edition. An unusable date-like line among articles (a title ``16 December 1986``,
-        a page without ticker or counter) leaves the date as it was, and each article under it
-        says so (``_inherited``).
+        (``31 February 2025``) starts an edition of unknown date, and so does any such line before
+        the first usable one: its articles are reported, and those of the pages after it, until a
+        date line can be used; they are never dated as an earlier edition. An unusable date-like
+        line among articles (a title ``16 December 1986``, a page without ticker or counter) leaves
+        the date as it was, and each article dated across it says so (``_inherited``) until a date
+        line can be used.
         """
         if draft.date is not None:
             self.last_date, self.unreadable_date, self.stray_date = draft.date, 0, 0
@@ -99,6 +95,16 @@ class Assembler:
         elif draft.dated:
             self.stray_date = draft.date_line
         return self.last_date
+
+    def _check_restart(self, draft: Draft, date: dt.date) -> None:
+        """A page with no date line continues the edition before it; a counter starting again at 1
+        says it may be another edition, so its date is a guess, said out loud."""
+        if not draft.dated and draft.counter and draft.counter[0] == 1 and self.next_position.get(date, 0):
+            self.report.problem(
+                draft.counter_line,
+                f"results counter starts again at 1 on a page with no edition date, dated {date} as the "
+                "page before",
+            )
 
     def _inherited(self, date: dt.date, articles: tuple[Article, ...]) -> None:
         """Name each article dated as an earlier page though an unusable date line (a stray one:
