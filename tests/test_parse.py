@@ -826,3 +826,26 @@ def test_a_fifth_reviews_cases() -> None:
         "The som weakened: • KGS/USD fell 3% against the dollar."
     ]
     assert prose.problems == ()
+
+
+def test_a_sixth_reviews_cases() -> None:
+    """A bulleted pair of codes is a ticker line however broken, unless prose follows it; a short
+    title-case headline ending in ``U.S.`` is a title; an unbulleted headline with a dash after
+    its codes is text; a one-word editorial bracket at a cut stays."""
+    broken = parse_dump(
+        "• KGS/USD = 0.01149 0%\n05 January 2025\n\nA Title\n\nA text.\n\n"
+        "  • KGS/USD N/A\n  • KGS/USD = 0.01149 0%\n\nB Title\n\nB text.\n",
+        source="x",
+    )
+    assert [article.title for article in broken.articles] == ["A Title", "B Title"]
+    assert [str(problem)[:28] for problem in broken.problems] == ["x:8: unreadable ticker line:"]
+    short = parse_dump("05 January 2025\n\nA Title\n\nTokayev in U.S.\n\nIt was a long visit.\n")
+    assert [article.title for article in short.articles] == ["A Title", "Tokayev in U.S."]
+    numbers = parse_dump(
+        "05 January 2025\n\nA Title\n\nUzbekistan Buys 2,000 Tractors From U.S.\n\nIt did.\n"
+    )
+    assert [article.title for article in numbers.articles][-1] == "Uzbekistan Buys 2,000 Tractors From U.S."
+    dashed = parse_dump(HEADER.format(count=1) + "USD/KZT — 500 and Rising, Up 3%\n\nThe tenge fell.\n")
+    assert [article.title for article in dashed.articles] == ["USD/KZT — 500 and Rising, Up 3%"]
+    kept = parse_dump(HEADER.format(count=2) + "A\n\nWatch it [video image...\n\nB\n\nSee [video poster...\n")
+    assert [article.summary for article in kept.articles] == ["Watch it [video image...", "See ..."]

@@ -29,6 +29,7 @@ _ABBREVIATION = re.compile(
 )
 _JOINING = frozenset({"with", "from", "into", "onto", "over", "than", "that", "this", "upon", "amid"})
 _CLOSERS = "\"'”’»)]"
+_OPENERS = "\"'“‘«(["
 _FULL_STOPS = (".", "…", "!", "?", "。")
 
 Pair = tuple[Block, Block | None]
@@ -378,9 +379,11 @@ def sentence_like(text: str) -> bool:
 def _title_case(text: str) -> bool:
     """Whether ``text``'s words between the first and the last (which any sentence may capitalize:
     its first word, an abbreviation) are in title case: four in five of those of four letters or
-    more capitalized, short joining words (``with``, ``from``) aside."""
-    words = [word for word in text.split()[1:-1] if len(word) > 3 and word.lower() not in _JOINING]
-    return bool(words) and 5 * sum(word[0].isupper() for word in words) >= 4 * len(words)
+    more capitalized, short joining words (``with``, ``from``) and numbers aside. With no such word
+    (``Tokayev in U.S.``), a line ending in an abbreviation is taken for a title."""
+    words = [word.lstrip(_OPENERS) for word in text.split()[1:-1]]
+    words = [word for word in words if len(word) > 3 and word[0].isalpha() and word.lower() not in _JOINING]
+    return not words or 5 * sum(word[0].isupper() for word in words) >= 4 * len(words)
 
 
 def _orphan(block: Block, report: Report) -> None:

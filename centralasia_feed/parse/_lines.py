@@ -16,18 +16,18 @@ from ._report import Report, quote
 
 _LONGEST_STRUCTURAL = 200
 _BULLETS = "•·∙●▪◦‣*-–"
-# A short line that starts like ``• KZT/USD =``, or with a pair of currency codes and a number or
-# nothing (``• KZT/USD — 0.00191``, ``• KZT/USD``; without a bullet, ending in ``%``): a ticker
-# line, read or reported. Titles such as ``US/China: Trade War Looms``, ``UAE/KSA Deal Worth $5bn,
-# Up 3%`` or ``Yes/No.`` and bulleted lines of prose (a flattened list in an article: ``• KGS/USD
-# fell 3%``) stay text. Any white space may follow the bullet (a scrape can keep an NBSP there).
+# A short line that starts like ``• KZT/USD =``, or like ``KZT/USD 0.00191`` and ends in ``%``, or
+# with a bulleted pair of currency codes (``• KZT/USD N/A``, however broken): a ticker line, read
+# or reported. Titles such as ``US/China: Trade War Looms``, ``UAE/KSA Deal Worth $5bn, Up 3%`` or
+# ``Yes/No.`` stay text, and so does a bulleted line of prose (a flattened list in an article:
+# ``• KGS/USD fell 3%``, a lower-case word after the codes). Any white space may follow the bullet
+# (a scrape can keep an NBSP there).
 _TICKERISH = re.compile(
     r"(?:[•·∙●▪◦‣*\-–]\s{0,3})?[A-Za-z]{1,8}\s{0,3}/\s{0,3}[A-Za-z]{1,8}"
     r"\s{0,3}(=?)"
 )
-_QUOTED_CODES = re.compile(
-    r"([•·∙●▪◦‣*\-–]\s{0,3})?[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}(?:[\s:—–\-]{0,4}[0-9.+\-−▲▼↑↓⬆⬇]|\s{0,3}$)"
-)
+_QUOTED_CODES = re.compile(r"[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}[\s:]{0,4}[0-9.+\-−▲▼↑↓⬆⬇]")
+_BULLETED_CODES = re.compile(r"[•·∙●▪◦‣*\-–]\s{0,3}[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b(?!\s{1,3}[a-z])")
 # A results counter, read or reported, has a number before a dash or after ``of``: ``Viewing
 # Results of the 2024 Census`` is a title, ``Viewing results one - six of 20`` a counter that
 # cannot be read.
@@ -164,8 +164,9 @@ def _is_tickerish(text: str) -> bool:
         return False
     if match.group(1):
         return True
-    quoted = _QUOTED_CODES.match(text)
-    return quoted is not None and (quoted.group(1) is not None or text.endswith("%"))
+    if text.endswith("%") and _QUOTED_CODES.match(text):
+        return True
+    return _BULLETED_CODES.match(text) is not None
 
 
 def glued_ticker(text: str) -> int:

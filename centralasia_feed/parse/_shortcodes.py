@@ -26,14 +26,14 @@ _DOUBLE_SPACE = re.compile("  ")  # re finds it a quarter faster than ``in``, sp
 _CHUNK = 1 << 20
 _KNOWN = frozenset({"caption", "wp_caption", "embed", "gallery", "audio", "video", "playlist"})
 _CAPTIONS = frozenset({"caption", "wp_caption"})
-# The attributes WordPress's caption, gallery, audio, video and playlist shortcodes take, for
-# telling ``[caption i...`` or ``[audio mp3...`` (a tag cut in its first attribute) from ``[video
-# footage...`` (an editorial bracket).
-_ATTRIBUTES = (
-    *("id", "align", "width", "height", "caption", "class", "ids", "src", "url", "link", "size"),
-    *("mp3", "m4a", "ogg", "wav", "wma", "flac", "mp4", "m4v", "webm", "ogv", "wmv", "flv"),
-    *("poster", "loop", "autoplay", "preload", "muted", "columns", "order", "orderby", "include"),
-    *("exclude", "type", "style", "tracklist", "tracknumbers", "images", "artists", "itemtag", "icontag"),
+# For telling a tag cut in its first attribute (``[caption i...``, ``[audio mp3...``) from an
+# editorial bracket (``[video footage...``, ``[video image...``): a caption's attributes by any
+# prefix (excerpts are full of captions), other shortcodes' by their whole, unmistakable names.
+_CAPTION_ATTRIBUTES = ("id", "align", "width", "caption", "class")
+_MEDIA_ATTRIBUTES = frozenset(
+    {"mp3", "m4a", "ogg", "wav", "wma", "flac", "mp4", "m4v", "webm", "ogv", "wmv", "flv"}
+    | {"poster", "autoplay", "preload", "columns", "orderby", "ids", "tracklist", "tracknumbers"}
+    | {"itemtag", "icontag", "src", "url", "id", "width", "height"}
 )
 
 
@@ -106,10 +106,18 @@ def _cut_tag(text: str) -> str:
     if in_name:
         tag = any(known.startswith(name) for known in _KNOWN)
     else:
-        words = attributes.split()
-        cut_in_attribute = not words or len(words) == 1 and any(a.startswith(words[0]) for a in _ATTRIBUTES)
-        tag = name in _KNOWN and ("=" in attributes or cut_in_attribute)
+        tag = name in _KNOWN and ("=" in attributes or _cut_in_attribute(name, attributes.split()))
     return text[:start].rstrip() + (" ..." if text.endswith("...") else " …") if tag else text
+
+
+def _cut_in_attribute(name: str, words: list[str]) -> bool:
+    if not words:
+        return True
+    if len(words) > 1:
+        return False
+    if name in _CAPTIONS:
+        return any(attribute.startswith(words[0]) for attribute in _CAPTION_ATTRIBUTES)
+    return words[0] in _MEDIA_ATTRIBUTES
 
 
 def _strip(text: str, figures: list[Figure] | None) -> str:
