@@ -849,3 +849,20 @@ def test_a_sixth_reviews_cases() -> None:
     assert [article.title for article in dashed.articles] == ["USD/KZT — 500 and Rising, Up 3%"]
     kept = parse_dump(HEADER.format(count=2) + "A\n\nWatch it [video image...\n\nB\n\nSee [video poster...\n")
     assert [article.summary for article in kept.articles] == ["Watch it [video image...", "See ..."]
+
+
+def test_a_seventh_reviews_cases() -> None:
+    """A short sentence ending in ``U.S.`` (``He met the U.S.``) is a paragraph, not a title; a
+    bulleted line of prose with a comma after the codes is text."""
+    short = parse_dump(
+        HEADER.format(count=2) + "Tokayev Meets Trump\n\nHe met the U.S.\n\n"
+        "Tokayev Says the War Must End.\n\nKazakhstan raised its key rate, the bank said.\n",
+        source="x",
+    )
+    assert [(article.title, article.summary) for article in short.articles] == [
+        ("Tokayev Meets Trump", "He met the U.S."),
+        ("Tokayev Says the War Must End.", "Kazakhstan raised its key rate, the bank said."),
+    ]
+    assert short.problems == ()
+    prose = parse_dump(HEADER.format(count=1) + "Tenge Outlook\n\n•\u00a0USD/KZT, the pair, rose 3%.\n")
+    assert [article.summary for article in prose.articles] == ["• USD/KZT, the pair, rose 3%."]

@@ -27,7 +27,10 @@ _SENTENCE_ENDS = (".", "…")
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Za-z]\.){2,}$|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St|No|vs|etc|Dr|Mr|Mrs|Ms|Gen|Gov|Sen|Rep|Bros|Mt|Prof)\.$"
 )
-_JOINING = frozenset({"with", "from", "into", "onto", "over", "than", "that", "this", "upon", "amid"})
+_JOINING = frozenset(
+    {"a", "an", "the", "and", "or", "but", "nor", "for", "of", "in", "on", "at", "to", "by", "as", "vs"}
+    | {"with", "from", "into", "onto", "over", "than", "that", "this", "upon", "amid"}
+)
 _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘«(["
 _FULL_STOPS = (".", "…", "!", "?", "。")
@@ -378,11 +381,11 @@ def sentence_like(text: str) -> bool:
 
 def _title_case(text: str) -> bool:
     """Whether ``text``'s words between the first and the last (which any sentence may capitalize:
-    its first word, an abbreviation) are in title case: four in five of those of four letters or
-    more capitalized, short joining words (``with``, ``from``) and numbers aside. With no such word
-    (``Tokayev in U.S.``), a line ending in an abbreviation is taken for a title."""
+    its first word, an abbreviation) are in title case: four in five capitalized, small joining
+    words (``the``, ``in``, ``with``) and numbers aside. With no other word (``Tokayev in U.S.``),
+    a line ending in an abbreviation is taken for a title; ``He met the U.S.`` is a sentence."""
     words = [word.lstrip(_OPENERS) for word in text.split()[1:-1]]
-    words = [word for word in words if len(word) > 3 and word[0].isalpha() and word.lower() not in _JOINING]
+    words = [word for word in words if word[:1].isalpha() and word.lower() not in _JOINING]
     return not words or 5 * sum(word[0].isupper() for word in words) >= 4 * len(words)
 
 

@@ -20,14 +20,15 @@ _BULLETS = "•·∙●▪◦‣*-–"
 # with a bulleted pair of currency codes (``• KZT/USD N/A``, however broken): a ticker line, read
 # or reported. Titles such as ``US/China: Trade War Looms``, ``UAE/KSA Deal Worth $5bn, Up 3%`` or
 # ``Yes/No.`` stay text, and so does a bulleted line of prose (a flattened list in an article:
-# ``• KGS/USD fell 3%``, a lower-case word after the codes). Any white space may follow the bullet
-# (a scrape can keep an NBSP there).
+# ``• KGS/USD fell 3%``, ``• USD/KZT, the pair, rose.``: a lower-case word or a comma after the
+# codes, or a full stop at the end). Any white space may follow the bullet (a scrape can keep an
+# NBSP there).
 _TICKERISH = re.compile(
     r"(?:[•·∙●▪◦‣*\-–]\s{0,3})?[A-Za-z]{1,8}\s{0,3}/\s{0,3}[A-Za-z]{1,8}"
     r"\s{0,3}(=?)"
 )
 _QUOTED_CODES = re.compile(r"[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}[\s:]{0,4}[0-9.+\-−▲▼↑↓⬆⬇]")
-_BULLETED_CODES = re.compile(r"[•·∙●▪◦‣*\-–]\s{0,3}[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b(?!\s{1,3}[a-z])")
+_BULLETED_CODES = re.compile(r"[•·∙●▪◦‣*\-–]\s{0,3}[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b(?![,;]|\s{1,3}[a-z])")
 # A results counter, read or reported, has a number before a dash or after ``of``: ``Viewing
 # Results of the 2024 Census`` is a title, ``Viewing results one - six of 20`` a counter that
 # cannot be read.
@@ -166,7 +167,7 @@ def _is_tickerish(text: str) -> bool:
         return True
     if text.endswith("%") and _QUOTED_CODES.match(text):
         return True
-    return _BULLETED_CODES.match(text) is not None
+    return not text.endswith(".") and _BULLETED_CODES.match(text) is not None
 
 
 def glued_ticker(text: str) -> int:
