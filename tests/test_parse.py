@@ -866,3 +866,32 @@ def test_a_seventh_reviews_cases() -> None:
     assert short.problems == ()
     prose = parse_dump(HEADER.format(count=1) + "Tenge Outlook\n\n•\u00a0USD/KZT, the pair, rose 3%.\n")
     assert [article.summary for article in prose.articles] == ["• USD/KZT, the pair, rose 3%."]
+
+
+def test_an_eighth_reviews_cases() -> None:
+    """A counter cut short is an unreadable counter, not a title; a bulleted currency line in a
+    block of its own is no title; ``[video]`` as a label opens a title; a page whose date line
+    cannot be used but whose counter continues the last page's is that edition, said out loud."""
+    cut = parse_dump(
+        "05 January 2025\n\nViewing results 1 - 1 of 9\n\nT\n\nP.\n\nViewing results 7", source="x"
+    )
+    assert [article.title for article in cut.articles] == ["T"]
+    assert [str(problem)[:31] for problem in cut.problems][-1] == "x:9: unreadable results counter"
+    bulleted = parse_dump(
+        HEADER.format(count=2) + "One\n\nFirst half.\n\n• USD/KZT rose 2% on Monday.\n\nTwo\n\nP two.\n",
+        source="x",
+    )
+    assert [article.title for article in bulleted.articles] == ["One", "Two"]
+    assert [str(problem)[:27] for problem in bulleted.problems] == ["x:9: text without a title: "]
+    label = parse_dump(HEADER.format(count=1) + "[video] Tokayev Speaks at the UN\n\nHe spoke.\n")
+    assert [article.title for article in label.articles] == ["[video] Tokayev Speaks at the UN"]
+    pages = parse_dump(
+        "• KZT/USD = 0.00191 0%\n05 January 2025\n\nViewing results 1 - 1 of 2\n\nOne\n\nP one.\n\n"
+        "• KZT/USD = 0.00191 0%\n31 February 2025\n\nViewing results 2 - 2 of 2\n\nTwo\n\nP two.\n",
+        source="x",
+    )
+    assert [(article.title, article.date.day) for article in pages.articles] == [("One", 5), ("Two", 5)]
+    assert [str(problem).partition(": '")[0] for problem in pages.problems] == [
+        "x:11: no such date",
+        "x:15: dated 2025-01-05 as the pages above it: the date line between (line 11) cannot be used",
+    ]

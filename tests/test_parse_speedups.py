@@ -363,8 +363,7 @@ def reference_at(blocks: list[Block], index: int) -> Block | None:
 
 
 def reference_title_like(block: Block) -> bool:
-    one_line = len(block.lines) == 1 and len(block.text) <= _assemble._LONGEST_TITLE
-    return one_line and not _shortcodes.starts_with_shortcode(block.text)
+    return _assemble.title_like(block.lines)
 
 
 def reference_sentence(block: Block) -> bool:

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 
 from ..models import Article, Page, Rate
-from ._lines import Quote, TickerLine
+from ._lines import Quote, TickerLine, opens_with_codes
 from ._pages import Block, Draft
 from ._report import Report, quote
 from ._shortcodes import clean, normalize, starts_with_shortcode
@@ -23,6 +23,7 @@ from ._slug import slugify
 from ._tickers import TickerRun, each_line
 
 _LONGEST_TITLE = 300
+_BULLETS = ("•", "·", "∙", "●", "▪", "◦", "‣")
 _SENTENCE_ENDS = (".", "…")
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Za-z]\.){2,}$|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St|No|vs|etc|Dr|Mr|Mrs|Ms|Gen|Gov|Sen|Rep|Bros|Mt|Prof)\.$"
@@ -85,20 +86,32 @@ class Assembler:
         """The page's date, or the last page's when it has no date line.
 
         A page header (a ticker or a results counter with it) whose date line cannot be used
-        (``31 February 2025``) starts an edition of unknown date, and so does any such line before
-        the first usable one: its articles are reported, and those of the pages after it, until a
-        date line can be used; they are never dated as an earlier edition. An unusable date-like
+        (``31 February 2025``) starts an edition of unknown date, unless its counter continues the
+        last page's, and so does any such line before the first usable one: its articles are
+        reported, and those of the pages after it, until a date line can be used; they are never
+        dated as an earlier edition. An unusable date-like
         line among articles (a title ``16 December 1986``, a page without ticker or counter) leaves
         the date as it was, and each article dated across it says so (``_inherited``) until a date
         line can be used.
         """
         if draft.date is not None:
             self.last_date, self.unreadable_date, self.stray_date = draft.date, 0, 0
-        elif draft.dated and (draft.tickers or draft.counter_line or self.last_date is None):
+        elif (
+            draft.dated
+            and not self._continues(draft)
+            and (draft.tickers or draft.counter_line or not self.last_date)
+        ):
             self.last_date, self.unreadable_date = None, draft.date_line
         elif draft.dated:
             self.stray_date = draft.date_line
         return self.last_date
+
+    def _continues(self, draft: Draft) -> bool:
+        """Whether a page's counter takes up where the last dated page's left off (``7 - 12``
+        after ``1 - 6``): the same edition, whatever its date line says."""
+        if self.last_date is None or draft.counter is None:
+            return False
+        return draft.counter[0] == self.next_position.get(self.last_date, -1) + 1
 
     def _check_restart(self, draft: Draft, date: dt.date) -> None:
         """A page with no date line continues the edition before it; a counter starting again at 1
@@ -346,8 +359,8 @@ def _shapes(blocks: list[Block]) -> tuple[list[bool], list[bool]]:
     for block in blocks:
         lines = block.lines
         title = len(lines) == 1 and len(text := lines[0][1]) <= _LONGEST_TITLE
-        if title and text[:1] == "[":
-            title = not starts_with_shortcode(text)
+        if title and text[:1] in ("[", *_BULLETS):
+            title = title_like(lines)
         titles.append(title)
         if not title:
             paragraphs.append(True)
@@ -359,12 +372,15 @@ def _shapes(blocks: list[Block]) -> tuple[list[bool], list[bool]]:
 
 
 def title_like(lines: list[tuple[int, str]]) -> bool:
-    """One line of at most 300 characters, not opening with a shortcode (``[caption ...]``)."""
-    return (
-        len(lines) == 1
-        and len(text := lines[0][1]) <= _LONGEST_TITLE
-        and not (text[:1] == "[" and starts_with_shortcode(text))
-    )
+    """One line of at most 300 characters, opening with neither a bulleted pair of currency codes
+    (``• USD/KZT rose 2%``: a list item from an article) nor a shortcode tag (a caption-only
+    paragraph, ``[gallery ids="1,2"]``, ``[embed]...[/embed]``; a bare label such as ``[Video]``
+    or ``[video]`` opens titles)."""
+    if len(lines) != 1 or len(text := lines[0][1]) > _LONGEST_TITLE:
+        return False
+    if text[:1] in _BULLETS and opens_with_codes(text):
+        return False
+    return not (text[:1] == "[" and starts_with_shortcode(text))
 
 
 def sentence_like(text: str) -> bool:

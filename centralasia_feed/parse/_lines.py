@@ -27,12 +27,15 @@ _TICKERISH = re.compile(
     r"(?:[•·∙●▪◦‣*\-–]\s{0,3})?[A-Za-z]{1,8}\s{0,3}/\s{0,3}[A-Za-z]{1,8}"
     r"\s{0,3}(=?)"
 )
+_CODES_AFTER_BULLET = re.compile(r"[•·∙●▪◦‣*\-–]\s{0,3}[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b")
 _QUOTED_CODES = re.compile(r"[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}[\s:]{0,4}[0-9.+\-−▲▼↑↓⬆⬇]")
 _BULLETED_CODES = re.compile(r"[•·∙●▪◦‣*\-–]\s{0,3}[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b(?![,;]|\s{1,3}[a-z])")
-# A results counter, read or reported, has a number before a dash or after ``of``: ``Viewing
-# Results of the 2024 Census`` is a title, ``Viewing results one - six of 20`` a counter that
-# cannot be read.
-_COUNTERISH = re.compile(r"viewing\s{1,3}results\b(?=.*(?:[0-9]\s{0,3}[-–—]|\bof\s{1,3}[0-9]))", re.I)
+# A results counter, read or reported, has a number right after ``results``, before a dash or after
+# ``of``, or ends there (cut short): ``Viewing Results of the 2024 Census`` is a title, ``Viewing
+# results one - six of 20`` and ``Viewing results 7`` counters that cannot be read.
+_COUNTERISH = re.compile(
+    r"viewing\s{1,3}results(?:[\s:]{0,4}(?:[0-9]|$)|\b(?=.*(?:[0-9]\s{0,3}[-–—]|\bof\s{1,3}[0-9])))", re.I
+)
 _LONGEST_TICKER = 100
 _GLUED = re.compile(r"•\s{0,3}[A-Z]{3}/[A-Z]{3}\s{0,3}=\s{0,3}[0-9]{1,40}(?:\.[0-9]{1,40})?\s{1,3}\S{1,20}")
 _PAIR = re.compile(r"([^\s/=]{1,20})\s*/\s*([^\s/=]{1,20})")
@@ -152,6 +155,11 @@ def classify(number: int, text: str, report: Report) -> Structural | None:
     if is_counterish(text):
         return CounterLine(number, text, _read_counter(number, text, report))
     return _read_date(number, text, report)
+
+
+def opens_with_codes(text: str) -> bool:
+    """Whether a line opens with a bulleted pair of currency codes (``• USD/KZT``)."""
+    return _CODES_AFTER_BULLET.match(text) is not None
 
 
 def is_counterish(text: str) -> bool:

@@ -84,10 +84,15 @@ def clean(paragraph: str, *, printable: bool = False) -> tuple[str, tuple[Figure
 
 
 def starts_with_shortcode(text: str) -> bool:
-    """Whether ``text`` opens with a known shortcode's tag (``[caption id=...``, ``[/caption]``).
-    Shortcode names are case-sensitive, as in WordPress: ``[Video] Floods Hit Almaty`` is a title."""
+    """Whether ``text`` opens with a known shortcode's tag: a closing one (``[/caption]``), one with
+    attributes (``[caption id=...``), or one closed later in ``text`` (``[embed]...[/embed]``).
+    ``[video] Tokayev Speaks`` opens with a label, and ``[Video]`` is no shortcode (names are
+    case-sensitive, as in WordPress)."""
     tag = _TAG.match(text)
-    return tag is not None and tag.group(2) in _KNOWN
+    if tag is None or tag.group(2) not in _KNOWN:
+        return False
+    closing, name = tag.group(1), tag.group(2)
+    return bool(closing) or text[tag.end() : tag.end() + 1] != "]" or f"[/{name}]" in text
 
 
 def _cut_tag(text: str) -> str:
