@@ -28,12 +28,15 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from .errors import ConfigError
 from .publish import is_hidden, media_type
 
 MAX_AGE = 300
 TIMEOUT = 10.0
+MAX_CONNECTIONS = 256  # open at once, each a thread; past it a connection gets a 503 at once
+RETRY_AFTER = 5  # seconds a refused reader is asked to wait
 CACHE_BYTES = 64 * 1024 * 1024  # the most file bytes (both encodings) the server keeps in memory
 ALLOW = "GET, HEAD"
 KNOWN_METHODS = {"POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}  # 405; others 501
@@ -295,10 +298,19 @@ class FeedServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # socketserver's 5 makes a burst of readers wait seconds on SYN retries
 
-    def __init__(self, root: Path, address: tuple[str, int], *, log: Log | None, timeout: float) -> None:
+    def __init__(
+        self,
+        root: Path,
+        address: tuple[str, int],
+        *,
+        log: Log | None,
+        timeout: float,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
         self.root = root
         self.log: Log = log or (lambda line: None)
         self.connection_timeout = timeout
+        self._slots = threading.BoundedSemaphore(max_connections)
         self._cache: OrderedDict[Path, tuple[tuple[int, ...], Resource]] = OrderedDict()
         self._cached_bytes = 0
         self._lock = threading.Lock()
@@ -315,6 +327,41 @@ class FeedServer(ThreadingHTTPServer):
     def url(self) -> str:
         host = self.server_name
         return f"http://[{host}]:{self.server_port}/" if ":" in host else f"http://{host}:{self.server_port}/"
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection, or, with ``max_connections`` open already, a 503 and
+        Retry-After at once: a flood of idle connections cannot spawn a thread each, and a reader
+        polling in a crowd is told when to come back."""
+        if not self._slots.acquire(blocking=False):
+            self._refuse(request, client_address)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()  # no thread started to release it
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _refuse(self, request: Any, client_address: Any) -> None:
+        response = (
+            "HTTP/1.1 503 Service Unavailable\r\n"
+            f"Date: {email.utils.formatdate(usegmt=True)}\r\n"
+            f"Retry-After: {RETRY_AFTER}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        try:
+            request.settimeout(1.0)
+            request.sendall(response.encode("ascii"))
+        except OSError:
+            pass
+        finally:
+            self.shutdown_request(request)
+        host = client_address[0] if isinstance(client_address, tuple) else client_address
+        self.log(f"{_printable(str(host))} refused with 503: too many connections open")
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A client that vanished mid-response costs one log line, not a traceback."""
@@ -385,15 +432,21 @@ def make_server(
     *,
     log: Log | None = None,
     timeout: float = TIMEOUT,
+    max_connections: int = MAX_CONNECTIONS,
 ) -> FeedServer:
-    """A server over ``root``, bound and ready for ``serve_forever()``; port 0 picks a free port."""
+    """A server over ``root``, bound and ready for ``serve_forever()``; port 0 picks a free port.
+    ``timeout`` bounds an idle connection, ``max_connections`` how many are open at once."""
     folder = Path(root).resolve()
     if not folder.is_dir():
         raise ConfigError(f"{root}: not a folder to serve")
     if not 0 <= port <= 65535:
         raise ConfigError(f"not a port number: {port}")
+    if max_connections < 1:
+        raise ConfigError(
+            f"max_connections must be at least 1, not {max_connections}", field="max_connections"
+        )
     try:
-        return FeedServer(folder, (host, port), log=log, timeout=timeout)
+        return FeedServer(folder, (host, port), log=log, timeout=timeout, max_connections=max_connections)
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 

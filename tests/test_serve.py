@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -562,3 +563,36 @@ def test_a_file_rewritten_in_place_is_served_anew(served: Served) -> None:
         handle.write(new)
     os.utime(path, (path.stat().st_mtime + 7, path.stat().st_mtime + 7))
     assert fetch(served, "/rss.xml")[2] == new
+
+
+def test_past_max_connections_a_reader_gets_a_503_with_retry_after(site: Path) -> None:
+    """Each open connection holds a thread: a flood of idle ones must not spawn a thread each. The
+    one past the cap is told, at once, when to come back; a freed slot serves again."""
+    server = make_server(site, port=0, max_connections=1, timeout=10)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        idle = socket.create_connection(("127.0.0.1", server.server_port), timeout=10)
+        refused = socket.create_connection(("127.0.0.1", server.server_port), timeout=10)
+        reply = refused.recv(4096)  # without sending a request: the refusal comes at once
+        assert reply.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+        assert b"\r\nRetry-After: 5\r\n" in reply and reply.endswith(b"\r\n\r\n")
+        assert refused.recv(4096) == b""  # and the connection is closed
+        refused.close()
+        idle.close()
+        for _ in range(200):  # the idle connection's thread sees it closed and frees its slot
+            conn = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+            conn.request("GET", "/rss.xml")
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            if response.status == 200:
+                break
+            time.sleep(0.02)
+        assert response.status == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    with pytest.raises(ConfigError, match="max_connections must be at least 1"):
+        make_server(site, port=0, max_connections=0)
