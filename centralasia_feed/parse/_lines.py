@@ -29,7 +29,7 @@ _TICKERISH = re.compile(
 )
 _CODES_AFTER_BULLET = re.compile(r"[•·∙●▪◦‣*\-–]\s{0,3}[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b")
 _QUOTED_CODES = re.compile(r"[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}[\s:]{0,4}[0-9.+\-−▲▼↑↓⬆⬇]")
-_BULLETED_CODES = re.compile(r"[•·∙●▪◦‣*\-–]\s{0,3}[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b(?![,;]|\s{1,3}[a-z])")
+_BULLETED_CODES = re.compile(_CODES_AFTER_BULLET.pattern + r"(?![,;]|\s{1,3}[a-z])")  # not prose
 # A results counter, read or reported, has a number right after ``results``, before a dash or after
 # ``of``, or ends there (cut short): ``Viewing Results of the 2024 Census`` is a title, ``Viewing
 # results one - six of 20`` and ``Viewing results 7`` counters that cannot be read.
