@@ -292,6 +292,12 @@ def _printable(text: str, limit: int = 200) -> str:
     return shown + "..." if len(text) > limit else shown
 
 
+def _host(client_address: object) -> str:
+    """The client's host as a log line shows it."""
+    host = client_address[0] if isinstance(client_address, tuple) else client_address
+    return _printable(str(host))
+
+
 class FeedServer(ThreadingHTTPServer):
     """A threading HTTP server over one folder; ``url`` is where it listens."""
 
@@ -360,13 +366,11 @@ class FeedServer(ThreadingHTTPServer):
             pass
         finally:
             self.shutdown_request(request)
-        host = client_address[0] if isinstance(client_address, tuple) else client_address
-        self.log(f"{_printable(str(host))} refused with 503: too many connections open")
+        self.log(f"{_host(client_address)} refused with 503: too many connections open")
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A client that vanished mid-response costs one log line, not a traceback."""
-        host = client_address[0] if isinstance(client_address, tuple) else client_address
-        self.log(f"{_printable(str(host))} connection error: {sys.exc_info()[1]!r}")
+        self.log(f"{_host(client_address)} connection error: {sys.exc_info()[1]!r}")
 
     def lookup(self, target: str) -> Resource | str | None:
         """The file a request target names; a str is the URL a directory asked without its slash."""
@@ -442,9 +446,7 @@ def make_server(
     if not 0 <= port <= 65535:
         raise ConfigError(f"not a port number: {port}")
     if max_connections < 1:
-        raise ConfigError(
-            f"max_connections must be at least 1, not {max_connections}", field="max_connections"
-        )
+        raise ConfigError(f"must be at least 1, not {max_connections}", field="max_connections")
     try:
         return FeedServer(folder, (host, port), log=log, timeout=timeout, max_connections=max_connections)
     except OSError as exc:

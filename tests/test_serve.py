@@ -568,7 +568,8 @@ def test_a_file_rewritten_in_place_is_served_anew(served: Served) -> None:
 def test_past_max_connections_a_reader_gets_a_503_with_retry_after(site: Path) -> None:
     """Each open connection holds a thread: a flood of idle ones must not spawn a thread each. The
     one past the cap is told, at once, when to come back; a freed slot serves again."""
-    server = make_server(site, port=0, max_connections=1, timeout=10)
+    lines: list[str] = []
+    server = make_server(site, port=0, max_connections=1, timeout=10, log=lines.append)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
@@ -590,9 +591,11 @@ def test_past_max_connections_a_reader_gets_a_503_with_retry_after(site: Path) -
                 break
             time.sleep(0.02)
         assert response.status == 200
+        assert "127.0.0.1 refused with 503: too many connections open" in lines
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-    with pytest.raises(ConfigError, match="max_connections must be at least 1"):
+    with pytest.raises(ConfigError) as caught:
         make_server(site, port=0, max_connections=0)
+    assert str(caught.value) == "max_connections must be at least 1, not 0"
