@@ -24,6 +24,7 @@ from ._tickers import TickerRun, each_line
 
 _LONGEST_TITLE = 300
 _BULLETS = ("•", "·", "∙", "●", "▪", "◦", "‣")
+_NOT_TITLE_OPENERS = ("[", *_BULLETS)  # what may open a block that is no title (``title_like``)
 _SENTENCE_ENDS = (".", "…")
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Za-z]\.){2,}$|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St|No|vs|etc|Dr|Mr|Mrs|Ms|Gen|Gov|Sen|Rep|Bros|Mt|Prof)\.$"
@@ -359,7 +360,7 @@ def _shapes(blocks: list[Block]) -> tuple[list[bool], list[bool]]:
     for block in blocks:
         lines = block.lines
         title = len(lines) == 1 and len(text := lines[0][1]) <= _LONGEST_TITLE
-        if title and text[:1] in ("[", *_BULLETS):
+        if title and text[:1] in _NOT_TITLE_OPENERS:
             title = title_like(lines)
         titles.append(title)
         if not title:

@@ -59,13 +59,17 @@ class Draft:
 
     line: int
     date: dt.date | None = None
-    dated: bool = False  # it has a date line, read or not (``date_line``)
-    date_line: int = 0
+    date_line: int = 0  # its date line, read or not; 0 for none
     counted: bool = False
     counter: tuple[int, int, int] | None = None
     counter_line: int = 0
     tickers: list[TickerLine | TickerRun] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def dated(self) -> bool:
+        """Whether the page has a date line, read or not."""
+        return self.date_line > 0
 
 
 def tokenize(lines: list[str], report: Report) -> list[Token]:
@@ -202,7 +206,7 @@ def _add_structural(page: Draft, token: Structural | TickerRun, report: Report) 
     if isinstance(token, TickerLine | TickerRun):
         page.tickers.append(token)
     elif isinstance(token, DateLine):
-        page.dated, page.date, page.date_line = True, token.date, token.line
+        page.date, page.date_line = token.date, token.line
         if token.date is not None:
             report.use(token.line)
     else:
