@@ -591,7 +591,7 @@ def test_a_stray_unusable_date_among_articles_leaves_the_edition_dated() -> None
     ]
 
 
-def test_an_invisible_line_between_a_title_and_its_paragraph_is_blank() -> None:
+def test_an_invisible_line_between_a_title_and_its_paragraph_is_ignored() -> None:
     text = HEADER.format(count=1) + "Title\n\n\u200b\n\nIts paragraph.\n"
     dump = parse_dump(text, source="x")
     assert [(article.title, article.summary) for article in dump.articles] == [("Title", "Its paragraph.")]
@@ -740,7 +740,9 @@ def test_an_excerpt_cut_inside_a_shortcode_tag_keeps_no_piece_of_it(paragraph: s
         ),
     ],
 )
-def test_a_third_reviews_pages_pair_as_written(blocks: list[str], titles: list[str]) -> None:
+def test_sentence_case_endings_bracket_labels_and_code_headlines_pair_as_written(
+    blocks: list[str], titles: list[str]
+) -> None:
     text = HEADER.format(count=len(titles)) + "\n\n".join(blocks) + "\n"
     dump = parse_dump(text, source="x")
     assert [article.title for article in dump.articles] == titles
@@ -763,7 +765,7 @@ def test_a_shortcode_cut_right_after_its_name_is_dropped_too(cut: str) -> None:
     assert [article.summary for article in dump.articles] == ["So it was. ..."]
 
 
-def test_a_fourth_reviews_cases() -> None:
+def test_stray_dates_invisible_lines_broken_tickers_and_cut_dumps_keep_their_articles() -> None:
     """A stray date-like title followed by a title leaves the edition dated (each article under it
     says so); a line of invisible characters right under a title is ignored; a bulleted pair of
     codes ending in ``%`` is a ticker line however broken; a title-case line ending in ``U.S.`` is
@@ -801,7 +803,7 @@ def test_text_and_bytes_agree_on_lines_of_fillers(line: str) -> None:
     assert dump_to_dict(parse_dump(text)) == dump_to_dict(parse_dump(text.encode("utf-8")))
 
 
-def test_a_fifth_reviews_cases() -> None:
+def test_media_tag_cuts_sentence_case_abbreviations_and_bulleted_prose() -> None:
     """An excerpt cut in an audio or gallery tag's first attribute loses it; a sentence ending in
     ``U.S.`` is a sentence, its first word and the abbreviation aside; a bulleted pair of codes in
     prose (``• KGS/USD fell 3%``) is text, not a ticker line splitting the paragraph."""
@@ -828,7 +830,7 @@ def test_a_fifth_reviews_cases() -> None:
     assert prose.problems == ()
 
 
-def test_a_sixth_reviews_cases() -> None:
+def test_broken_bulleted_tickers_short_abbreviated_titles_and_one_word_brackets() -> None:
     """A bulleted pair of codes is a ticker line however broken, unless prose follows it; a short
     title-case headline ending in ``U.S.`` is a title; an unbulleted headline with a dash after
     its codes is text; a one-word editorial bracket at a cut stays."""
@@ -851,7 +853,7 @@ def test_a_sixth_reviews_cases() -> None:
     assert [article.summary for article in kept.articles] == ["Watch it [video image...", "See ..."]
 
 
-def test_a_seventh_reviews_cases() -> None:
+def test_short_sentences_ending_in_an_abbreviation_and_bulleted_prose_with_a_comma() -> None:
     """A short sentence ending in ``U.S.`` (``He met the U.S.``) is a paragraph, not a title; a
     bulleted line of prose with a comma after the codes is text."""
     short = parse_dump(
@@ -868,7 +870,7 @@ def test_a_seventh_reviews_cases() -> None:
     assert [article.summary for article in prose.articles] == ["• USD/KZT, the pair, rose 3%."]
 
 
-def test_an_eighth_reviews_cases() -> None:
+def test_cut_counters_bulleted_blocks_bracket_labels_and_continuing_counters() -> None:
     """A counter cut short is an unreadable counter, not a title; a bulleted currency line in a
     block of its own is no title; ``[video]`` as a label opens a title; a page whose date line
     cannot be used but whose counter continues the last page's is that edition, said out loud."""
