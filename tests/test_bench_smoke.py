@@ -19,3 +19,4 @@ def test_quick_benchmark_prints_every_section_with_no_failed_measurement() -> No
     assert -1 not in positions and positions == sorted(positions), done.stdout
     assert "n/a" not in done.stdout and "Error" not in done.stdout, done.stdout
     assert "render rates 30" in done.stdout and "daily build, archive 30" in done.stdout
+    assert "render atom 30, plain feedgen" in done.stdout and "ours/feedgen" in done.stdout

@@ -3,6 +3,10 @@
 Raw lxml for RSS and Atom (the floor under feedgen, which builds the same lxml tree), and one
 compact ``json.dumps`` for each JSON Feed. Each does the work a renderer cannot skip: escaping the excerpt
 into HTML with its figures and "Read more" link, formatting dates, minting ids.
+
+``feedgen_rss`` and ``feedgen_atom`` write the same RSS and Atom through feedgen as its documentation
+shows (``add_entry(order="append")``, its own setters), checking nothing: what feedgen itself costs over
+raw lxml, measured in the same run, beside what our renderer costs over it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
+from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from centralasia_feed.config import FeedConfig
@@ -101,6 +106,47 @@ def atom(entries: Sequence[Entry], config: FeedConfig) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def feedgen_rss(entries: Sequence[Entry], config: FeedConfig) -> bytes:
+    feed = _feedgen(entries, config, "rss.xml", "application/rss+xml")
+    data: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return data
+
+
+def feedgen_atom(entries: Sequence[Entry], config: FeedConfig) -> bytes:
+    feed = _feedgen(entries, config, "atom.xml", "application/atom+xml")
+    data: bytes = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return data
+
+
+def _feedgen(entries: Sequence[Entry], config: FeedConfig, path: str, media_type: str) -> FeedGenerator:
+    tz = config.tz
+    feed = FeedGenerator()
+    feed.title(config.title)
+    feed.subtitle(config.description)
+    feed.id(config.tag("feed"))
+    feed.link(href=config.url(path), rel="self", type=media_type)
+    feed.link(href=config.source_url, rel="alternate", type="text/html")
+    feed.language(config.language)
+    feed.author(name=config.author, uri=config.source_url)
+    feed.generator("baseline", version="dev")
+    if entries:
+        feed.updated(entries[0].updated.time(tz))
+    for entry in entries:
+        item = feed.add_entry(order="append")
+        item.title(entry.article.title)
+        item.guid(config.tag("article", entry.slug), permalink=False)
+        item.link(href=config.source_link(entry.slug), rel="alternate", type="text/html")
+        item.published(entry.published.time(tz))
+        item.updated(entry.updated.time(tz))
+        body = content_html(entry, config)
+        if entry.article.truncated:
+            item.summary(body, type="html")
+        else:
+            item.description(body)
+            item.content(body, type="html")
+    return feed
+
+
 def _text(parent: etree._Element, tag: str, text: str) -> etree._Element:
     node = etree.SubElement(parent, tag)
     node.text = text
@@ -146,20 +192,26 @@ _EXPLANATION = (
     "1 unit of the first currency of a pair is worth Value units of the second; Inverse is the reverse."
 )
 _TABLE_HEAD = f"<table>\n<caption>{_EXPLANATION}</caption>\n<thead><tr>{_HEAD}</tr></thead>"
-_ARROWS = {"up": "\u25b2 up", "down": "\u25bc down", "flat": "\u25ac flat", None: "? unknown"}
+_ARROWS = {"up": "\u25b2", "down": "\u25bc", "flat": "\u25ac", None: "?"}
 
 
 def _rates_item(date: dt.date, rates: Sequence[Rate], config: FeedConfig) -> dict[str, Any]:
+    words = [r.direction or "unknown" for r in rates]
     cells = [
-        (r.pair, f"{r.value:f}", f"{r.inverse:f}", f"{r.change_percent:f}%", _ARROWS[r.direction])
-        for r in rates
+        (r.pair, f"{r.value:f}", f"{r.inverse:f}", f"{r.change_percent:f}%", f"{_ARROWS[r.direction]} {word}")
+        for r, word in zip(rates, words, strict=True)
     ]
-    lines = [f"{a:<8} {b:>8} {c:>8} {d:>7}  {e}" for a, b, c, d, e in (_COLUMNS, *cells)]
+    widths = [max(len(row[i]) for row in (_COLUMNS, *cells)) for i in range(len(_COLUMNS))]
+    lines = [
+        f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}  {d:>{widths[3]}}  {e}"
+        for a, b, c, d, e in (_COLUMNS, *cells)
+    ]
     text = "\n".join([*lines, "", _EXPLANATION])
     rows = "\n".join(
         f'<tr><th scope="row"><abbr title="{r.base_name}">{r.base}</abbr>/<abbr title="{r.quote_name}">'
-        f"{r.quote}</abbr></th><td>{b}</td><td>{c}</td><td>{d}</td><td>{e}</td></tr>"
-        for r, (_, b, c, d, e) in zip(rates, cells, strict=True)
+        f'{r.quote}</abbr></th><td>{b}</td><td>{c}</td><td>{d}</td><td><span title="{word}">'
+        f"{_ARROWS[r.direction]}</span> {word}</td></tr>"
+        for r, word, (_, b, c, d, _) in zip(rates, words, cells, strict=True)
     )
     exact = [
         {

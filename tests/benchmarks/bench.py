@@ -32,6 +32,7 @@ import report  # noqa: E402
 FULL = (1_000, 10_000, 100_000)
 QUICK = (100, 500, 1_000)
 KINDS = ("rss", "atom", "json", "rates")
+FEEDGEN_KINDS = ("rss", "atom")  # also measured through plain feedgen: what feedgen itself costs
 PER_DAY = 20
 FULL_FEEDS = 60  # the smallest archive whose feeds are full (limit 50): history of three days
 
@@ -108,7 +109,10 @@ class Bench:
                 ours = self.run({**task, "side": "ours"})
                 baseline = self.run({**task, "side": "baseline"})
                 self.results.append((f"render {kind} {count:,}", ours, baseline))
-                rows.append((kind, count, ours, baseline))
+                plain = self.run({**task, "side": "feedgen"}) if kind in FEEDGEN_KINDS else None
+                if plain is not None:
+                    self.results.append((f"render {kind} {count:,}, plain feedgen", plain, None))
+                rows.append((kind, count, ours, baseline, plain))
         print(report.render(rows), flush=True)
 
     def backfill_and_daily(self, archives: Sequence[int]) -> None:

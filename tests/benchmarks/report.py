@@ -82,10 +82,14 @@ def _speed(megabytes: float, result: Result | None) -> str:
     return f"{megabytes / result['seconds']:.1f}"
 
 
-def render(rows: Sequence[tuple[str, int, Result, Result]]) -> str:
+def render(rows: Sequence[tuple[str, int, Result, Result, Result | None]]) -> str:
+    """Ours beside the plain script (the target's ratio) and, for RSS and Atom, plain feedgen beside
+    the same script and ours beside plain feedgen: how much of the ratio is feedgen's own."""
     body = []
-    for kind, count, ours, base in rows:
+    for kind, count, ours, base, plain in rows:
         shown, verdict = ratio(ours, base, 1.3)
+        feedgen = ratio(plain, base, 1.3)[0] if plain else "-"
+        over_feedgen = ratio(ours, plain, 1.3)[0] if plain else "-"
         body.append(
             (
                 kind,
@@ -95,10 +99,23 @@ def render(rows: Sequence[tuple[str, int, Result, Result]]) -> str:
                 BASELINE_NAMES[kind],
                 shown,
                 verdict,
+                feedgen,
+                over_feedgen,
                 note(ours, base),
             )
         )
-    header = ("feed", "items", "ours s", "baseline s", "baseline", "ratio", "<= 1.3", "output / note")
+    header = (
+        "feed",
+        "items",
+        "ours s",
+        "baseline s",
+        "baseline",
+        "ratio",
+        "<= 1.3",
+        "feedgen/baseline",
+        "ours/feedgen",
+        "output / note",
+    )
     return table("2. Render time, beside a plain script writing the same document", header, body)
 
 
@@ -133,7 +150,7 @@ def backfill(rows: Sequence[tuple[int, int, Result]]) -> str:
 
 def memory(results: Sequence[tuple[str, Result, Result | None]]) -> str:
     body = [(name, _rss(ours), _rss(base)) for name, ours, base in results]
-    header = ("measurement", "ours peak RSS MB", "baseline peak RSS MB")
+    header = ("measurement", "peak RSS MB", "its baseline's peak RSS MB")
     return table("5. Peak memory (VmHWM of the measuring child process, inputs included)", header, body)
 
 

@@ -86,19 +86,27 @@ def parse(task: Task) -> Result:
 
 
 def render(task: Task) -> Result:
-    """Render ``count`` items with ours (``side: ours``) or the plain script (``side: baseline``)."""
+    """Render ``count`` items with ours (``side: ours``), the plain script (``side: baseline``) or,
+    for RSS and Atom, plain feedgen (``side: feedgen``)."""
     count, kind = task["count"], task["kind"]
     config = FeedConfig(limit=max(count, 1))
     values = (
         items.rates(count, seed=task["seed"]) if kind == "rates" else items.entries(count, seed=task["seed"])
     )
-    function = _renderer(kind) if task["side"] == "ours" else getattr(baselines, _BASELINES[kind])
+    function = _renderer(kind) if task["side"] == "ours" else _baseline(kind, task["side"])
     sizes: list[int] = []
     seconds, runs = best_of(lambda: sizes.append(len(function(values, config))), task)
     return {"seconds": seconds, "runs": runs, "note": f"{sizes[-1] / 1e6:.1f} MB"}
 
 
 _BASELINES = {"rss": "rss", "atom": "atom", "json": "json_feed", "rates": "rates_feed"}
+
+
+def _baseline(kind: str, side: str) -> Callable[..., bytes]:
+    function: Callable[..., bytes] = getattr(
+        baselines, f"feedgen_{kind}" if side == "feedgen" else _BASELINES[kind]
+    )
+    return function
 
 
 def _renderer(kind: str) -> Callable[..., bytes]:
