@@ -34,6 +34,8 @@ QUICK = (100, 500, 1_000)
 KINDS = ("rss", "atom", "json", "rates")
 FEEDGEN_KINDS = ("rss", "atom")  # also measured through plain feedgen: what feedgen itself costs
 PER_DAY = 20
+LAST_DAY = dt.date(2025, 12, 31)  # the new day of the daily build: a fixed date, in the past
+EARLIEST = dt.date(1990, 1, 1)  # the first year the parser reads as an edition date
 FULL_FEEDS = 60  # the smallest archive whose feeds are full (limit 50): history of three days
 
 
@@ -117,7 +119,8 @@ class Bench:
 
     def backfill_and_daily(self, archives: Sequence[int]) -> None:
         """Backfills that also prepare the archives (once per run) the daily builds start from."""
-        days = self._write_days(max(FULL_FEEDS, *archives))
+        first = _first_day(max(FULL_FEEDS, *archives) // PER_DAY + 1)
+        days = self._write_days(max(FULL_FEEDS, *archives), first)
         backfills, prepared = [], dict[int, tuple[Path, Path]]()
         for count in (FULL_FEEDS, *archives):
             listing = self.folder / f"days-{count}.list"
@@ -129,7 +132,7 @@ class Bench:
             if count != FULL_FEEDS:
                 self.results.append((f"backfill {count:,}", result, None))
                 backfills.append((count, count // PER_DAY, result))
-        dump = self._write_new_day(max(archives), len(days))
+        dump = self._write_new_day(max(archives), first + dt.timedelta(days=len(days)))
         daily = []
         for count in (0, FULL_FEEDS, *archives):
             start = [str(path) for path in prepared.get(count, ())] or ["", ""]
@@ -141,24 +144,31 @@ class Bench:
         print(report.daily(daily), flush=True)
         print(report.backfill(backfills), flush=True)
 
-    def _write_days(self, articles: int) -> list[Path]:
+    def _write_days(self, articles: int, first: dt.date) -> list[Path]:
         folder = self.folder / "days"
         folder.mkdir()
         paths = []
-        for day, text in dumpgen.generate_days(articles, max(1, articles // PER_DAY), seed=self.seed):
+        days = max(1, articles // PER_DAY)
+        for day, text in dumpgen.generate_days(articles, days, seed=self.seed, first=first):
             paths.append(folder / f"{day}.txt")
             paths[-1].write_text(text, encoding="utf-8")
         return paths
 
-    def _write_new_day(self, published: int, days: int) -> Path:
+    def _write_new_day(self, published: int, day: dt.date) -> Path:
         """The next day: twenty new articles above six of yesterday's."""
         ids = [*range(published + PER_DAY - 1, published - 1, -1), *range(published - 1, published - 7, -1)]
-        day = dumpgen.FIRST_DAY + dt.timedelta(days=days)
         path = self.folder / f"new-{day}.txt"
         path.write_text(
             dumpgen.generate_dump(day, [i for i in ids if i >= 0], seed=self.seed), encoding="utf-8"
         )
         return path
+
+
+def _first_day(days: int) -> dt.date:
+    """The backfill's first day, so that its last and the new day are past, as a real history is
+    (a build reports editions dated after today): as far back as the parser reads dates, for a
+    history longer than that (a million articles is 137 years of twenty a day)."""
+    return max(EARLIEST, LAST_DAY - dt.timedelta(days=days))
 
 
 if __name__ == "__main__":
