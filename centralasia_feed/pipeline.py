@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .archive import DEFAULT_PATH, MEMORY, Archive, newest_page
+from .archive import DEFAULT_PATH, MEMORY, Archive, discard_unused, newest_page
 from .config import FeedConfig
 from .errors import ArchiveError, DumpError, PublishError
 from .models import Dump, Problem
@@ -118,7 +118,8 @@ def build(
 
     With ``archive=None`` the history lives in memory for this build only; with a path, the
     SQLite archive there remembers what earlier builds published. A build that fails leaves the
-    output folder and the archive as they were, and removes the folders it created.
+    output folder and the archive as they were, and removes the folders and the archive file it
+    created.
     """
     config = config or FeedConfig()
     if not os.fspath(out_dir):
@@ -126,11 +127,14 @@ def build(
     out = Path(out_dir)
     if isinstance(dumps, (str, os.PathLike, Dump)):
         dumps = [dumps]  # one dump, not the characters of its name
-    made = _missing_folders(out)
+    made, path = _missing_folders(out), _archive_path(archive)
+    fresh = path != MEMORY and not os.path.lexists(path)
     try:
         check_output_folder(out)  # before any work: a folder we cannot write fails in a moment
-        return _build(dumps, out, config, _archive_path(archive), strict, max_bytes)
+        return _build(dumps, out, config, path, strict, max_bytes)
     except BaseException:
+        if fresh:
+            discard_unused(path)
         for folder in made:
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only ever an empty one: a failed build published nothing
@@ -142,7 +146,7 @@ def _build(
 ) -> BuildReport:
     with Archive(path, timeout=ARCHIVE_WAIT) as store:
         with store.transaction():
-            new = path != MEMORY and store.count() == 0
+            new = store.count() == 0
             problems = _ingest(store, _dumps(dumps, strict, max_bytes), strict, _today(config))
             if new:
                 _keep_history(store.count(), out, path)
@@ -171,18 +175,26 @@ def _archive_path(archive: str | os.PathLike[str] | None) -> str:
 
 
 def _keep_history(total: int, out: Path, path: str) -> None:
-    """Never rebuild a folder that shows more articles than a new archive file now holds (a file
-    at a mistyped path, a cron job run from another directory, a file emptied by accident): the
-    build would delete archive pages and cut the feeds down to the new dumps. A new archive given
-    all of them is fine, and so is any archive that already held articles (switching archives on
-    purpose); with no archive file (``archive=None``) a build shows its dumps alone, as asked."""
+    """Never rebuild a folder that shows more articles than a new archive now holds (a file at a
+    mistyped path, a cron job run from another directory, a file emptied by accident, or no
+    archive file at all): the build would delete archive pages and cut the feeds down to the new
+    dumps. A new archive given all of them is fine, and so is any archive that already held
+    articles (switching archives on purpose)."""
     shown = articles_shown(out)
-    if total < shown:
-        raise ArchiveError(
-            f"holds {total:,} articles, but {out} shows {shown:,}; use the archive it was built from, "
-            f"or delete {out / MANIFEST} to start a new history there",
-            path=path,
+    if total >= shown:
+        return
+    if path == MEMORY:
+        raise PublishError(
+            f"shows {shown:,} articles, but a build with no archive file has only its dumps' {total:,}; "
+            f"build it with the archive it was built from, or build into another folder",
+            path=str(out),
         )
+    raise ArchiveError(
+        f"is a new archive, and this build's dumps give it {total:,} articles, but {out} shows "
+        f"{shown:,}; use the archive it was built from, or delete {out / MANIFEST} to start a new "
+        "history there",
+        path=path,
+    )
 
 
 def _today(config: FeedConfig) -> dt.date:

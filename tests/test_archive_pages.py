@@ -181,14 +181,24 @@ def test_another_config_or_a_broken_manifest_renders_every_page(tmp_path: Path) 
     assert snapshot(out) == fresh(tmp_path, store, titled)
 
 
-def test_a_build_without_an_archive_renders_what_the_folder_lacks(tmp_path: Path) -> None:
+def test_a_build_without_an_archive_never_drops_history_and_trusts_pages_by_content(tmp_path: Path) -> None:
+    """Given fewer articles than the folder shows, a build with no archive file is refused (see
+    pipeline._keep_history) rather than delete archive pages. Given all of them, its archive in
+    memory has the folder's fingerprint, so the pages there are known current: none is rendered;
+    given more, it renders every page."""
     out = tmp_path / "out"
     daily(out, tmp_path / "a.sqlite")
-    report = build([SEED], out, SMALL)
-    assert rendered(report) == pages(1, 2, 3)  # 6 articles, 4 archived: from scratch
-    build([SEED], tmp_path / "alone", SMALL)
-    alone = snapshot(tmp_path / "alone")
-    assert {name: data for name, data in snapshot(out).items() if name in alone} == alone
+    before = snapshot(out)
+    with pytest.raises(PublishError, match="shows 14 articles, but a build with no archive file has only"):
+        build([SEED], out, SMALL)
+    assert snapshot(out) == before
+    assert rendered(build(ALL, out, SMALL)) == set()
+    build(ALL, tmp_path / "alone", SMALL)
+    assert snapshot(out) == snapshot(tmp_path / "alone") == before
+    more = (*ALL, news(dt.date(2025, 1, 9)))  # one more: revisions of another archive say nothing
+    assert rendered(build(more, out, SMALL)) == pages(*range(1, 8))  # so every page, from scratch
+    build(more, tmp_path / "more", SMALL)
+    assert snapshot(out) == snapshot(tmp_path / "more")
 
 
 def test_a_build_that_fails_publishing_leaves_pages_and_manifest_as_they_were(

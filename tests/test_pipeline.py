@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import zoneinfo
 from pathlib import Path
@@ -12,14 +13,17 @@ from lxml import etree
 from paths import DATA, SEED
 
 from centralasia_feed import (
+    Archive,
     ArchiveError,
     ConfigError,
     DumpError,
     FeedConfig,
+    PublishError,
     build,
     bundled_seeds,
     parse_dump,
 )
+from centralasia_feed.archive import discard_unused
 from centralasia_feed.pipeline import read_dump
 
 DAYS = (SEED, *sorted((DATA / "days").glob("*.txt")))
@@ -149,9 +153,13 @@ def test_a_folder_with_history_is_not_rebuilt_from_a_missing_or_empty_archive(
     before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     assert any(path.parent.name == "archive" for path in before)
     (tmp_path / "empty.sqlite").touch()
-    with pytest.raises(ArchiveError, match=r"holds 6 articles, but .* shows 14; use the archive"):
+    with pytest.raises(
+        ArchiveError,
+        match=r"is a new archive, and this build's dumps give it 6 articles, but .* shows 14; use",
+    ):
         build([DAYS[-1]], out, config, archive=tmp_path / archive)
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
+    assert (tmp_path / archive).exists() == (archive == "empty.sqlite")  # as it was before the build
     assert build(DAYS, out, config, archive=tmp_path / archive).changed == ()  # all of it again: fine
     (out / ".build-manifest").unlink()  # the way to start a new history there on purpose
     build([DAYS[-1]], out, config, archive=tmp_path / "new.sqlite")
@@ -196,6 +204,52 @@ def test_the_default_zone_needs_no_zone_database(tmp_path: Path, monkeypatch: py
         ConfigError, match="timezone must be an IANA time zone \\(like Asia/Almaty\\), not 'Asia/Tashkent'"
     ):
         FeedConfig(timezone="Asia/Tashkent")
+
+
+def test_a_build_with_no_archive_file_does_not_rebuild_a_folder_with_history(tmp_path: Path) -> None:
+    """``--no-archive`` into the folder of an archived history would delete its archive pages."""
+    out, config = tmp_path / "out", FeedConfig(limit=2)
+    build(DAYS, out, config, archive=tmp_path / "a.sqlite")
+    before = _snapshot(out)
+    message = f"{out}: shows 14 articles, but a build with no archive file has only its dumps' 6; build it"
+    with pytest.raises(PublishError) as caught:
+        build([DAYS[-1]], out, config, archive=None)
+    assert str(caught.value).startswith(message)
+    assert _snapshot(out) == before
+    assert build(DAYS, out, config, archive=None).changed == ()  # every dump again: the same folder
+
+
+@pytest.mark.parametrize(
+    ("dumps", "error"),
+    [
+        (["empty.txt"], "no articles or rates"),
+        (["bad.bin"], "binary"),
+        ([DAYS[0], "empty.txt"], "no articles or rates"),
+    ],
+)
+def test_a_failed_first_build_leaves_no_archive_file(
+    tmp_path: Path, dumps: list[Path | str], error: str
+) -> None:
+    """The archive stays as it was: absent, not a new file holding nothing (which ``rates`` would
+    read as an empty history)."""
+    (tmp_path / "empty.txt").write_text("\n\n", encoding="utf-8")
+    (tmp_path / "bad.bin").write_bytes(bytes(range(256)) * 40)
+    paths = [dump if isinstance(dump, Path) else tmp_path / dump for dump in dumps]
+    with pytest.raises(DumpError, match=error):
+        build(paths, tmp_path / "out", archive=tmp_path / "new.sqlite")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["bad.bin", "empty.txt"]
+
+
+def test_only_an_archive_never_changed_and_not_held_is_discarded(tmp_path: Path) -> None:
+    path = str(tmp_path / "a.sqlite")
+    assert not discard_unused(path) and not os.path.exists(path)  # never created to be deleted
+    Archive(path).close()
+    with Archive(path) as holder, holder.transaction():
+        assert not discard_unused(path)  # another connection holds it: kept, not waited for
+    assert discard_unused(path) and not os.path.exists(path)
+    with Archive(path) as store, store.transaction():
+        store.add(parse_dump(SEED.read_bytes()))
+    assert not discard_unused(path) and os.path.exists(path)
 
 
 def test_a_failed_build_removes_the_folders_it_created(tmp_path: Path) -> None:
