@@ -302,7 +302,9 @@ def _rate_table(rates: Sequence[Rate]) -> list[str]:
 
 def _run_serve(args: argparse.Namespace) -> int:
     root = Path(args.dir)
-    if not root.is_dir():
+    if not root.exists():
         raise CentralAsiaFeedError(f"{root}: no such folder; run 'centralasia-feed build' first")
+    if not root.is_dir():
+        raise CentralAsiaFeedError(f"{root}: not a folder; serve the output folder of a build")
     serve(root, args.host, args.port, log=lambda line: print(line, file=sys.stderr, flush=True))
     return 0

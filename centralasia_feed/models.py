@@ -120,7 +120,11 @@ class Rate:
 
 @dataclass(frozen=True)
 class Page:
-    """One listing page: its edition date, articles, ticker rates and results counter."""
+    """One listing page: its edition date, articles, ticker rates and results counter.
+
+    ``line`` is where the page starts; ``date_line`` is the line its date was read from, 0 when
+    the page has no usable date line of its own (it continues the page before).
+    """
 
     date: dt.date | None
     articles: tuple[Article, ...] = ()
@@ -129,6 +133,7 @@ class Page:
     last: int | None = None
     total: int | None = None
     line: int = field(default=0, compare=False)
+    date_line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)

@@ -222,7 +222,7 @@ def _future_editions(dump: Dump, today: dt.date) -> list[Problem]:
     for page in dump.pages:
         if page.date and page.date > today + dt.timedelta(days=1) and page.date not in found:
             message = f"page dated {page.date.isoformat()}, in the future (today is {today.isoformat()})"
-            found[page.date] = Problem(dump.source, page.line, message)
+            found[page.date] = Problem(dump.source, page.date_line or page.line, message)
     return list(found.values())
 
 
@@ -263,6 +263,8 @@ def _render(store: Archive, config: FeedConfig, out: Path) -> Rendered:
 def check_output_folder(out_dir: str | os.PathLike[str]) -> None:
     """Fail early, before any work, when the output folder cannot be created or written."""
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise PublishError("not a folder", path=str(out))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -115,8 +115,42 @@ def test_an_output_folder_that_is_a_regular_file(capsys: pytest.CaptureFixture[s
     blocker = tmp_path / "file"
     blocker.write_bytes(b"x")
     line = fails(capsys, ["build", "--no-archive", "--out", str(blocker), str(SEED)])
-    assert line.startswith(f"{PREFIX}{blocker}: ")
+    assert line == f"{PREFIX}{blocker}: not a folder"
     assert blocker.read_bytes() == b"x"
+
+
+def test_an_archive_in_a_missing_folder_names_the_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    archive = tmp_path / "nowhere" / "archive.sqlite"
+    line = fails(capsys, ["build", "--out", str(tmp_path / "out"), "--archive", str(archive), str(SEED)])
+    assert line == f"{PREFIX}{archive}: no such folder: {tmp_path / 'nowhere'}"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_first_build_leaves_no_archive_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Not an empty archive that ``rates`` would read as a history with no rates."""
+    (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
+    archive = tmp_path / "new.sqlite"
+    argv = ["build", "--out", str(tmp_path / "out"), "--archive", str(archive), str(tmp_path / "empty.txt")]
+    assert fails(capsys, argv).endswith("no articles or rates")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["empty.txt"]
+    line = fails(capsys, ["rates", "--archive", str(archive)])
+    assert line == f"{PREFIX}{archive}: no archive here; run 'centralasia-feed build' first"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"), [(None, "no such folder; run"), ("file", "not a folder; serve")]
+)
+def test_serve_names_what_is_wrong_with_its_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, make: str | None, message: str
+) -> None:
+    target = tmp_path / "public"
+    if make:
+        target.write_bytes(b"x")
+    assert fails(capsys, ["serve", str(target)]).startswith(f"{PREFIX}{target}: {message}")
 
 
 @pytest.mark.parametrize("where", ["write", "fsync", "replace"])

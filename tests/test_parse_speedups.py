@@ -124,7 +124,9 @@ def reference_refuse_binary(text: str, source: str) -> None:
         raise DumpError("binary input: a run of NUL bytes", source=source)
     controls = sum(text.count(c) for c in _CONTROLS)
     if controls > 8 and controls * 100 > len(text):
-        raise DumpError(f"binary input: {controls} control characters in {len(text)}", source=source)
+        raise DumpError(
+            f"binary input: {controls} control characters in {len(text)} characters", source=source
+        )
 
 
 def outcome(function: object, *args: object) -> object:

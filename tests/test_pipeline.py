@@ -178,15 +178,15 @@ def test_an_edition_dated_in_the_future_is_reported_and_fails_strict(tmp_path: P
     dump = tmp_path / "future.txt"
     dump.write_text(SEED.read_text(encoding="utf-8").replace("05 January 2025", "05 January 2151"), "utf-8")
     report = build([dump], tmp_path / "out")
-    (problem,) = report.problems  # one per date, on the page's first line
-    assert str(problem).startswith(f"{dump}:1: page dated 2151-01-05, in the future (today is 20")
+    (problem,) = report.problems  # one per date, on its date line
+    assert str(problem).startswith(f"{dump}:41: page dated 2151-01-05, in the future (today is 20")
     assert report.files and (tmp_path / "out" / "rss.xml").is_file()  # kept: reported, not refused
     with pytest.raises(DumpError, match="page dated 2151-01-05, in the future"):
         build([dump], tmp_path / "strict", strict=True)
     assert build([SEED], tmp_path / "today").problems == ()
     dump.write_text(dump.read_text(encoding="utf-8") * 2, encoding="utf-8")  # two pages, one date
     future = [p for p in build([dump], tmp_path / "twice").problems if "in the future" in p.message]
-    assert [problem.line for problem in future] == [1]  # once per date, not per page
+    assert [problem.line for problem in future] == [41]  # once per date, not per page
 
 
 def test_the_default_zone_needs_no_zone_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -90,6 +90,9 @@ def check_file(path: str) -> None:
         with open(path, "rb") as file:
             head = file.read(100)
     except FileNotFoundError:
+        folder = os.path.dirname(path) or "."
+        if not os.path.isdir(folder):  # SQLite would only say it is "unable to open database file"
+            raise ArchiveError(f"no such folder: {folder}", path=path) from None
         return
     except OSError as exc:
         raise ArchiveError(f"cannot read the archive: {exc.strerror}", path=path) from exc

@@ -81,6 +81,7 @@ class Assembler:
             last=_count(draft, 1),
             total=_count(draft, 2),
             line=draft.line,
+            date_line=draft.date_line if draft.date is not None else 0,
         )
 
     def _date(self, draft: Draft) -> dt.date | None:

@@ -169,7 +169,9 @@ def _refuse_binary(text: str, source: str) -> None:
         raise DumpError("binary input: a run of NUL bytes", source=source)
     controls = _CONTROL.subn("", text)[1]
     if controls > 8 and controls * 100 > len(text):
-        raise DumpError(f"binary input: {controls} control characters in {len(text)}", source=source)
+        raise DumpError(
+            f"binary input: {controls} control characters in {len(text)} characters", source=source
+        )
 
 
 def _remove_forbidden(number: int, line: str, report: Report) -> str:

@@ -28,6 +28,7 @@ def _page(page: Page) -> dict[str, Any]:
     return {
         "date": page.date.isoformat() if page.date else None,
         "line": page.line,
+        "date_line": page.date_line,
         "first": page.first,
         "last": page.last,
         "total": page.total,
