@@ -114,14 +114,31 @@ def _add_build(commands: Commands) -> None:
     command.add_argument(
         "--out", type=_folder, default="public", metavar="DIR", help="output folder (default: public)"
     )
-    command.add_argument("--feed-url", default=defaults.feed_url, help="where the output folder is served")
-    command.add_argument("--source-url", default=defaults.source_url, help="the news site")
-    command.add_argument("--title", default=defaults.title, help="the feeds' title")
     command.add_argument(
-        "--timezone", default=defaults.timezone, metavar="TZ", help="IANA zone of edition dates"
+        "--feed-url",
+        default=defaults.feed_url,
+        metavar="URL",
+        help="where the output folder is served (default: %(default)s)",
     )
     command.add_argument(
-        "--limit", type=_positive, default=defaults.limit, metavar="N", help="items per feed"
+        "--source-url",
+        default=defaults.source_url,
+        metavar="URL",
+        help="the news site (default: %(default)s)",
+    )
+    command.add_argument("--title", default=defaults.title, help="the feeds' title (default: %(default)s)")
+    command.add_argument(
+        "--timezone",
+        default=defaults.timezone,
+        metavar="TZ",
+        help="IANA zone of edition dates (default: %(default)s)",
+    )
+    command.add_argument(
+        "--limit",
+        type=_positive,
+        default=defaults.limit,
+        metavar="N",
+        help="items per feed (default: %(default)s)",
     )
     command.add_argument("--strict", action="store_true", help="fail on any problem in the dumps")
     command.add_argument(

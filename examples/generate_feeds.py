@@ -7,13 +7,14 @@ Run it from anywhere, once the package is installed::
       public/rss.xml     6 items  application/rss+xml
       public/atom.xml    6 items  application/atom+xml
       public/feed.json   6 items  application/feed+json
-      public/rates.json  1 items  application/feed+json
+      public/rates.json  1 item   application/feed+json
       public/index.html  6 items  text/html
     Subscribe: run `centralasia-feed serve public`, then add http://127.0.0.1:8000/ to your feed reader
     (it finds the feeds on the page), or one feed directly, e.g. http://127.0.0.1:8000/atom.xml
 
 The archive is kept in memory here (no file is written besides the output folder), so each run
-publishes exactly what the seed holds.
+publishes exactly what the seed holds; into a folder that shows more articles (one a daily build
+keeps), the build is refused rather than drop them.
 """
 
 from __future__ import annotations
@@ -31,8 +32,11 @@ def main(out_dir: str = "public") -> int:
     report = build(dumps, out_dir, config)
     articles = sum(len(dump.articles) for dump in dumps)
     print(f"Built {articles} articles from {', '.join(path.name for path in seeds)} into {out_dir}/")
-    for file in report.files:
-        print(f"  {Path(out_dir, file.name).as_posix():<18} {file.items} items  {file.media_type}")
+    paths = [Path(out_dir, file.name).as_posix() for file in report.files]
+    width = max(map(len, paths), default=0)
+    for path, file in zip(paths, report.files, strict=True):
+        items = f"{file.items} item{'' if file.items == 1 else 's'}"
+        print(f"  {path:<{width}}  {items:<8} {file.media_type}")
     for problem in report.problems:
         print(f"  problem: {problem}", file=sys.stderr)
     print(

@@ -103,7 +103,17 @@ def test_example_script_builds_the_seed(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Built 6 articles" in done.stdout
+    assert "rates.json  1 item   application/feed+json" in done.stdout  # aligned; not "1 items"
     assert (tmp_path / "o" / "atom.xml").is_file()
+
+
+def test_build_help_shows_every_default(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())  # argparse wraps lines where it likes
+    for default in ("public", "http://127.0.0.1:8000/", "https://timesca.com/", "UTC", "50", "256 MiB"):
+        assert f"(default: {default})" in shown
+    assert "(default: The Times of Central Asia)" in shown
 
 
 def test_tiny_and_huge_rates_print_in_plain_digits(
