@@ -5,7 +5,8 @@
     python tests/benchmarks/bench.py --sizes 1000 10000 200000
 
 ``--sizes A B C`` parses dumps of A, B and C articles, renders 50, A, B and C items, backfills B and
-C articles as daily dumps of twenty, and builds one new day into archives of 0, B and C articles.
+C articles as daily dumps of twenty, and builds one new day into archives of 0, B and C articles
+and of 1,800 (the smallest whose every output is full: the ratio that shows what history costs).
 Every measurement runs in a child process of its own (see tasks.py); ratios compare two figures of
 this run, so they hold when the machine's speed drifts. No test asserts any of these times.
 """
@@ -29,6 +30,9 @@ sys.path[:0] = [str(HERE), str(HERE.parent), str(ROOT)]
 import dumpgen  # noqa: E402
 import report  # noqa: E402
 
+from centralasia_feed.config import FeedConfig  # noqa: E402
+from centralasia_feed.pipeline import HISTORY_DAYS  # noqa: E402
+
 FULL = (1_000, 10_000, 100_000)
 QUICK = (100, 500, 1_000)
 KINDS = ("rss", "atom", "json", "rates")
@@ -36,7 +40,9 @@ FEEDGEN_KINDS = ("rss", "atom")  # also measured through plain feedgen: what fee
 PER_DAY = 20
 LAST_DAY = dt.date(2025, 12, 31)  # the new day of the daily build: a fixed date, in the past
 EARLIEST = dt.date(1990, 1, 1)  # the first year the parser reads as an edition date
-FULL_FEEDS = 60  # the smallest archive whose feeds are full (limit 50): history of three days
+# The smallest archive whose every output is full, so that a larger one only adds history: 50
+# articles in the feeds (three days), 50 dates in the rates feed, 90 in the landing page's charts.
+FULL_FEEDS = max(FeedConfig().limit, HISTORY_DAYS) * PER_DAY
 
 
 SECTIONS = ("parse", "render", "build")
@@ -119,29 +125,30 @@ class Bench:
 
     def backfill_and_daily(self, archives: Sequence[int]) -> None:
         """Backfills that also prepare the archives (once per run) the daily builds start from."""
-        first = _first_day(max(FULL_FEEDS, *archives) // PER_DAY + 1)
-        days = self._write_days(max(FULL_FEEDS, *archives), first)
+        largest = max(FULL_FEEDS, *archives)
+        first = _first_day(largest // PER_DAY + 1)
+        days = self._write_days(largest, first)
         backfills, prepared = [], dict[int, tuple[Path, Path]]()
-        for count in (FULL_FEEDS, *archives):
+        for count in sorted({FULL_FEEDS, *archives}):
             listing = self.folder / f"days-{count}.list"
             listing.write_text("\n".join(str(p) for p in days[: count // PER_DAY]), encoding="utf-8")
             out, archive = self.folder / f"out-{count}", self.folder / f"archive-{count}.sqlite"
             task = {"task": "backfill", "dumps": str(listing), "out": str(out), "archive": str(archive)}
             result = self.run(task, once=True)
             prepared[count] = (archive, out)
-            if count != FULL_FEEDS:
+            if count in archives:
                 self.results.append((f"backfill {count:,}", result, None))
                 backfills.append((count, count // PER_DAY, result))
-        dump = self._write_new_day(max(archives), first + dt.timedelta(days=len(days)))
+        dump = self._write_new_day(largest, first + dt.timedelta(days=len(days)))
         daily = []
-        for count in (0, FULL_FEEDS, *archives):
+        for count in sorted({0, FULL_FEEDS, *archives}):
             start = [str(path) for path in prepared.get(count, ())] or ["", ""]
             task = {"task": "daily", "dump": str(dump), "work": str(self.folder / "daily")}
             task.update(archive=start[0], out=start[1])
             result = self.run(task)
             self.results.append((f"daily build, archive {count:,}", result, None))
             daily.append((count, result))
-        print(report.daily(daily), flush=True)
+        print(report.daily(daily, FULL_FEEDS), flush=True)
         print(report.backfill(backfills), flush=True)
 
     def _write_days(self, articles: int, first: dt.date) -> list[Path]:

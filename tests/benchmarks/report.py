@@ -119,15 +119,16 @@ def render(rows: Sequence[tuple[str, int, Result, Result, Result | None]]) -> st
     return table("2. Render time, beside a plain script writing the same document", header, body)
 
 
-def daily(rows: Sequence[tuple[int, Result]]) -> str:
-    """Ratios to the empty archive (the issue's) and to the smallest one whose feeds are full."""
-    empty, full = rows[0][1], rows[1][1]
+def daily(rows: Sequence[tuple[int, Result]], full: int) -> str:
+    """Ratios to the empty archive (the issue's) and to the smallest one whose every output is full
+    (``full`` articles): past it, a larger archive adds only history."""
+    results = dict(rows)
     body = []
     for count, result in rows:
-        shown, verdict = ratio(result, empty, 1.5)
-        to_full, _ = ratio(result, full, 1.5)
+        shown, verdict = ratio(result, results[0], 1.5)
+        to_full, _ = ratio(result, results[full], 1.5)
         body.append((f"{count:,}", seconds(result), shown, verdict, to_full, note(result)))
-    header = ("archived articles", "build s", "ratio to empty", "<= 1.5", f"ratio to {rows[1][0]}", "note")
+    header = ("archived articles", "build s", "ratio to empty", "<= 1.5", f"ratio to {full:,}", "note")
     return table("3. Daily build: one new day's dump (26 articles) into an archive", header, body)
 
 
