@@ -289,8 +289,11 @@ def _run_rates(args: argparse.Namespace) -> int:
         raise ArchiveError("no archive here; run 'centralasia-feed build' first", path=args.archive)
     with Archive(args.archive) as store:
         rates = store.rates(args.pair)
+        empty = not rates and store.count() == 0
     if args.pair and not rates:
         raise ArchiveError(f"no rates for {args.pair} in the archive", path=args.archive)
+    if empty:  # a new archive whose first build failed
+        raise ArchiveError("nothing archived yet; run 'centralasia-feed build' first", path=args.archive)
     if args.json:
         print(json.dumps([rate_to_dict(rate) for rate in rates], indent=2))
     else:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .archive import DEFAULT_PATH, MEMORY, Archive, discard_unused, newest_page
+from .archive import DEFAULT_PATH, MEMORY, Archive, newest_page
 from .config import FeedConfig
 from .errors import ArchiveError, DumpError, PublishError
 from .models import Dump, Problem
@@ -118,8 +118,8 @@ def build(
 
     With ``archive=None`` the history lives in memory for this build only; with a path, the
     SQLite archive there remembers what earlier builds published. A build that fails leaves the
-    output folder and the archive as they were, and removes the folders and the archive file it
-    created.
+    output folder and the archive as they were (a new archive file holds nothing), and removes the
+    folders it created.
     """
     config = config or FeedConfig()
     if not os.fspath(out_dir):
@@ -127,14 +127,11 @@ def build(
     out = Path(out_dir)
     if isinstance(dumps, (str, os.PathLike, Dump)):
         dumps = [dumps]  # one dump, not the characters of its name
-    made, path = _missing_folders(out), _archive_path(archive)
-    fresh = path != MEMORY and not os.path.lexists(path)
+    made = _missing_folders(out)
     try:
         check_output_folder(out)  # before any work: a folder we cannot write fails in a moment
-        return _build(dumps, out, config, path, strict, max_bytes)
+        return _build(dumps, out, config, _archive_path(archive), strict, max_bytes)
     except BaseException:
-        if fresh:
-            discard_unused(path)
         for folder in made:
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only ever an empty one: a failed build published nothing
@@ -186,7 +183,8 @@ def _keep_history(total: int, out: Path, path: str) -> None:
     if path == MEMORY:
         raise PublishError(
             f"shows {shown:,} articles, but a build with no archive file has only its dumps' {total:,}; "
-            f"build it with the archive it was built from, or build into another folder",
+            f"build with the archive it was built from, build into another folder, or delete "
+            f"{out / MANIFEST} to start a new history there",
             path=str(out),
         )
     raise ArchiveError(

@@ -128,17 +128,16 @@ def test_an_archive_in_a_missing_folder_names_the_folder(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_failed_first_build_leaves_no_archive_file(
+def test_rates_on_the_archive_of_a_failed_first_build_says_nothing_is_archived(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """Not an empty archive that ``rates`` would read as a history with no rates."""
+    """Not an empty table and exit status 0, as if the history had no rates."""
     (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
     archive = tmp_path / "new.sqlite"
     argv = ["build", "--out", str(tmp_path / "out"), "--archive", str(archive), str(tmp_path / "empty.txt")]
     assert fails(capsys, argv).endswith("no articles or rates")
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["empty.txt"]
     line = fails(capsys, ["rates", "--archive", str(archive)])
-    assert line == f"{PREFIX}{archive}: no archive here; run 'centralasia-feed build' first"
+    assert line == f"{PREFIX}{archive}: nothing archived yet; run 'centralasia-feed build' first"
 
 
 @pytest.mark.parametrize(

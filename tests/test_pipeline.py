@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import zoneinfo
 from pathlib import Path
@@ -23,7 +22,6 @@ from centralasia_feed import (
     bundled_seeds,
     parse_dump,
 )
-from centralasia_feed.archive import discard_unused
 from centralasia_feed.pipeline import read_dump
 
 DAYS = (SEED, *sorted((DATA / "days").glob("*.txt")))
@@ -159,7 +157,8 @@ def test_a_folder_with_history_is_not_rebuilt_from_a_missing_or_empty_archive(
     ):
         build([DAYS[-1]], out, config, archive=tmp_path / archive)
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
-    assert (tmp_path / archive).exists() == (archive == "empty.sqlite")  # as it was before the build
+    with Archive(tmp_path / archive) as store:
+        assert store.count() == 0  # nothing of the refused build
     assert build(DAYS, out, config, archive=tmp_path / archive).changed == ()  # all of it again: fine
     (out / ".build-manifest").unlink()  # the way to start a new history there on purpose
     build([DAYS[-1]], out, config, archive=tmp_path / "new.sqlite")
@@ -211,7 +210,10 @@ def test_a_build_with_no_archive_file_does_not_rebuild_a_folder_with_history(tmp
     out, config = tmp_path / "out", FeedConfig(limit=2)
     build(DAYS, out, config, archive=tmp_path / "a.sqlite")
     before = _snapshot(out)
-    message = f"{out}: shows 14 articles, but a build with no archive file has only its dumps' 6; build it"
+    message = (
+        f"{out}: shows 14 articles, but a build with no archive file has only its dumps' 6; build with the "
+        f"archive it was built from, build into another folder, or delete {out / '.build-manifest'} to"
+    )
     with pytest.raises(PublishError) as caught:
         build([DAYS[-1]], out, config, archive=None)
     assert str(caught.value).startswith(message)
@@ -227,29 +229,21 @@ def test_a_build_with_no_archive_file_does_not_rebuild_a_folder_with_history(tmp
         ([DAYS[0], "empty.txt"], "no articles or rates"),
     ],
 )
-def test_a_failed_first_build_leaves_no_archive_file(
+def test_a_failed_first_build_leaves_a_new_archive_holding_nothing(
     tmp_path: Path, dumps: list[Path | str], error: str
 ) -> None:
-    """The archive stays as it was: absent, not a new file holding nothing (which ``rates`` would
-    read as an empty history)."""
+    """Its file stays (deleting it could pull it from under a second build waiting for it), with
+    nothing in it: the next build takes it as new, and builds what a fresh archive would."""
     (tmp_path / "empty.txt").write_text("\n\n", encoding="utf-8")
     (tmp_path / "bad.bin").write_bytes(bytes(range(256)) * 40)
     paths = [dump if isinstance(dump, Path) else tmp_path / dump for dump in dumps]
     with pytest.raises(DumpError, match=error):
         build(paths, tmp_path / "out", archive=tmp_path / "new.sqlite")
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["bad.bin", "empty.txt"]
-
-
-def test_only_an_archive_never_changed_and_not_held_is_discarded(tmp_path: Path) -> None:
-    path = str(tmp_path / "a.sqlite")
-    assert not discard_unused(path) and not os.path.exists(path)  # never created to be deleted
-    Archive(path).close()
-    with Archive(path) as holder, holder.transaction():
-        assert not discard_unused(path)  # another connection holds it: kept, not waited for
-    assert discard_unused(path) and not os.path.exists(path)
-    with Archive(path) as store, store.transaction():
-        store.add(parse_dump(SEED.read_bytes()))
-    assert not discard_unused(path) and os.path.exists(path)
+    with Archive(tmp_path / "new.sqlite") as store:
+        assert (store.revision, store.count(), store.rate_dates()) == (0, 0, ())
+    build(DAYS, tmp_path / "out", archive=tmp_path / "new.sqlite")
+    build(DAYS, tmp_path / "fresh", archive=tmp_path / "fresh.sqlite")
+    assert _snapshot(tmp_path / "out") == _snapshot(tmp_path / "fresh")
 
 
 def test_a_failed_build_removes_the_folders_it_created(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ or back up (no ``-wal``/``-shm`` companions holding committed data) that also wo
 file systems. A killed build leaves a ``-journal`` that the next open rolls back.
 """
 
-from ._archive import DEFAULT_PATH, MEMORY, Archive, discard_unused
+from ._archive import DEFAULT_PATH, MEMORY, Archive
 from ._pages import ArchivePage, archive_page, archived, newest_page, page_count, page_of
 from ._revisions import Changes
 from ._schema import APPLICATION_ID, SCHEMA_VERSION
@@ -38,7 +38,6 @@ __all__ = [
     "Changes",
     "archive_page",
     "archived",
-    "discard_unused",
     "newest_page",
     "page_count",
     "page_of",

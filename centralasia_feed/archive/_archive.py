@@ -277,20 +277,3 @@ class _Work:
     def commit(self, conn: sqlite3.Connection) -> None:
         if conn.total_changes > self._baseline:
             _revisions.commit(conn, self.revision + 1, self.fingerprint, self.entries)
-
-
-def discard_unused(path: str) -> bool:
-    """Delete the archive file at ``path`` if no transaction ever changed it: what a first build
-    that failed leaves behind (the schema, revision 0), so that a failed build leaves no archive
-    where there was none. Only under the archive's exclusive lock, and never while another
-    connection holds it (it is not waited for). Whether the file was deleted."""
-    if not os.path.isfile(path):
-        return False  # never create one to delete it
-    try:
-        with Archive(path, timeout=0) as store, store.transaction():
-            if store.revision:
-                return False
-            os.unlink(path)
-            return True
-    except (ArchiveError, OSError):
-        return False
