@@ -31,6 +31,7 @@ import dumpgen  # noqa: E402
 import report  # noqa: E402
 
 from centralasia_feed.config import FeedConfig  # noqa: E402
+from centralasia_feed.parse._lines import _EARLIEST as EARLIEST  # noqa: E402  (the first date it reads)
 from centralasia_feed.pipeline import HISTORY_DAYS  # noqa: E402
 
 FULL = (1_000, 10_000, 100_000)
@@ -39,7 +40,6 @@ KINDS = ("rss", "atom", "json", "rates")
 FEEDGEN_KINDS = ("rss", "atom")  # also measured through plain feedgen: what feedgen itself costs
 PER_DAY = 20
 LAST_DAY = dt.date(2025, 12, 31)  # the new day of the daily build: a fixed date, in the past
-EARLIEST = dt.date(1990, 1, 1)  # the first year the parser reads as an edition date
 # The smallest archive whose every output is full, so that a larger one only adds history: 50
 # articles in the feeds (three days), 50 dates in the rates feed, 90 in the landing page's charts.
 FULL_FEEDS = max(FeedConfig().limit, HISTORY_DAYS) * PER_DAY
@@ -126,7 +126,7 @@ class Bench:
     def backfill_and_daily(self, archives: Sequence[int]) -> None:
         """Backfills that also prepare the archives (once per run) the daily builds start from."""
         largest = max(FULL_FEEDS, *archives)
-        first = _first_day(largest // PER_DAY + 1)
+        first = _first_day(max(1, largest // PER_DAY))  # as many days as _write_days writes
         days = self._write_days(largest, first)
         backfills, prepared = [], dict[int, tuple[Path, Path]]()
         for count in sorted({FULL_FEEDS, *archives}):
