@@ -269,7 +269,10 @@ def _run_build(args: argparse.Namespace) -> int:
         )
     except ConfigError as exc:  # an option's value: a usage mistake, named as the option
         args.parser.error(_as_option(exc))
-    dumps = args.dumps or pipeline.bundled_seeds()
+    dumps = args.dumps or [  # named as in a checkout, not by the folder the package is installed in
+        pipeline.read_dump(path, strict=args.strict, source=f"seeds/{path.name}")
+        for path in pipeline.bundled_seeds()
+    ]
     archive = None if args.no_archive else args.archive
     report = pipeline.build(
         dumps, args.out, config, archive=archive, strict=args.strict, max_bytes=args.max_bytes

@@ -72,12 +72,18 @@ def bundled_seeds() -> tuple[Path, ...]:
 
 
 def read_dump(
-    path: str | os.PathLike[str], *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES
+    path: str | os.PathLike[str],
+    *,
+    strict: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    source: str | None = None,
 ) -> Dump:
-    """Parse one dump file, refusing files over ``max_bytes`` before reading them."""
-    name = os.fspath(path)
+    """Parse one dump file, refusing files over ``max_bytes`` before reading them. Problems and the
+    archive name it ``source``, by default its path."""
+    path = os.fspath(path)
+    name = path if source is None else source
     try:
-        with open(name, "rb") as handle:
+        with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
                 raise DumpError(f"file is {size:,} bytes, over the limit of {max_bytes:,}", source=name)

@@ -65,6 +65,9 @@ def test_build_prints_each_file_and_its_items(capsys: pytest.CaptureFixture[str]
     table = capsys.readouterr().out.splitlines()
     assert table[0].split() == ["date", "pair", "value", "inverse", "change", "direction"]
     assert table[1].split() == ["2025-01-05", "KZT/USD", "0.00191", "523.560", "0%", "flat"]
+    assert main(["rates", "--archive", str(tmp_path / "a.sqlite"), "--json"]) == 0
+    sources = {rate["source"] for rate in json.loads(capsys.readouterr().out)}
+    assert sources == {"seeds/000_caa332ea3062df9c.txt"}  # not the folder the package sits in
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
