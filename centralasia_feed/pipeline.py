@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import importlib.resources
+import itertools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -124,8 +125,8 @@ def build(
 
     With ``archive=None`` the history lives in memory for this build only; with a path, the
     SQLite archive there remembers what earlier builds published. A build that fails leaves the
-    output folder and the archive as they were (a new archive file holds nothing), and removes the
-    folders it created.
+    output folder and the archive as they were, and removes the folders it created. (A first build
+    that fails after reading its first dump leaves a new archive file that holds nothing.)
     """
     config = config or FeedConfig()
     if not os.fspath(out_dir):
@@ -147,10 +148,11 @@ def build(
 def _build(
     dumps: Iterable[DumpSource], out: Path, config: FeedConfig, path: str, strict: bool, max_bytes: int
 ) -> BuildReport:
+    parsed = _read_first(_dumps(dumps, strict, max_bytes))
     with Archive(path, timeout=ARCHIVE_WAIT) as store:
         with store.transaction():
             new = store.count() == 0
-            problems = _ingest(store, _dumps(dumps, strict, max_bytes), strict, _today(config))
+            problems = _ingest(store, parsed, strict, _today(config))
             if new:
                 _keep_history(store.count(), out, path)
             if store.count() == 0 and not store.rate_dates(1):
@@ -162,6 +164,14 @@ def _build(
     names = sorted((name for name in items if not is_hidden(name)), key=lambda name: "/" in name)
     report = tuple(OutputFile(name, media_type(name), items[name], name in changed) for name in names)
     return BuildReport(out, report, problems, archived)
+
+
+def _read_first(dumps: Iterator[Dump]) -> Iterator[Dump]:
+    """The dumps, the first one read before the archive is opened: a first build given a dump it
+    cannot read (missing, empty, binary) fails before it creates an archive file. The others are
+    read one at a time as ingested."""
+    first = next(dumps, None)
+    return itertools.chain([first] if first is not None else [], dumps)
 
 
 def _missing_folders(out: Path) -> list[Path]:

@@ -222,25 +222,29 @@ def test_a_build_with_no_archive_file_does_not_rebuild_a_folder_with_history(tmp
 
 
 @pytest.mark.parametrize(
-    ("dumps", "error"),
+    ("dumps", "error", "created"),
     [
-        (["empty.txt"], "no articles or rates"),
-        (["bad.bin"], "binary"),
-        ([DAYS[0], "empty.txt"], "no articles or rates"),
+        (["missing.txt"], "cannot read", False),
+        (["empty.txt"], "no articles or rates", False),
+        (["bad.bin"], "binary", False),
+        ([DAYS[0], "empty.txt"], "no articles or rates", True),
     ],
 )
-def test_a_failed_first_build_leaves_a_new_archive_holding_nothing(
-    tmp_path: Path, dumps: list[Path | str], error: str
+def test_a_failed_first_build_leaves_no_archive_or_one_holding_nothing(
+    tmp_path: Path, dumps: list[Path | str], error: str, created: bool
 ) -> None:
-    """Its file stays (deleting it could pull it from under a second build waiting for it), with
-    nothing in it: the next build takes it as new, and builds what a fresh archive would."""
+    """A first dump that cannot be read fails before the archive is created. A later one leaves
+    the new file holding nothing (deleting it could pull it from under a second build waiting for
+    it): the next build takes it as new, and builds what a fresh archive would."""
     (tmp_path / "empty.txt").write_text("\n\n", encoding="utf-8")
     (tmp_path / "bad.bin").write_bytes(bytes(range(256)) * 40)
     paths = [dump if isinstance(dump, Path) else tmp_path / dump for dump in dumps]
     with pytest.raises(DumpError, match=error):
         build(paths, tmp_path / "out", archive=tmp_path / "new.sqlite")
-    with Archive(tmp_path / "new.sqlite") as store:
-        assert (store.revision, store.count(), store.rate_dates()) == (0, 0, ())
+    assert (tmp_path / "new.sqlite").exists() == created
+    if created:
+        with Archive(tmp_path / "new.sqlite") as store:
+            assert (store.revision, store.count(), store.rate_dates()) == (0, 0, ())
     build(DAYS, tmp_path / "out", archive=tmp_path / "new.sqlite")
     build(DAYS, tmp_path / "fresh", archive=tmp_path / "fresh.sqlite")
     assert _snapshot(tmp_path / "out") == _snapshot(tmp_path / "fresh")
