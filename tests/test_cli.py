@@ -27,7 +27,8 @@ def test_parse_json_holds_decimals_as_strings(capsys: pytest.CaptureFixture[str]
     assert main(["parse", "--json", str(SEED)]) == 0
     text = capsys.readouterr().out
     assert '"0.00191"' in text
-    assert isinstance(json.loads(text), list)
+    (dump,) = json.loads(text)
+    assert [(page["line"], page["date_line"]) for page in dump["pages"]] == [(1, 41)]  # ticker, date
 
 
 def test_missing_file_is_one_line_and_status_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
