@@ -1,16 +1,20 @@
-"""The render benchmark's baselines write the documents our renderer writes, so its ratios compare
-the same work: a baseline that drifted (a column dropped, a wrapper left out) would flatter us."""
+"""The benchmark's baselines do the work ours does, so its ratios compare the same work: a render
+baseline that drifted (a column dropped, a wrapper left out) would flatter us, and a parse baseline
+that built fewer values would overstate the least a parser can cost."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
 
+import dumpgen
 import pytest
 from benchmarks import baselines, items
 
 from centralasia_feed.config import FeedConfig
+from centralasia_feed.parse import parse_dump
 from centralasia_feed.render import render_atom, render_json_feed, render_rates_feed, render_rss
 
 CONFIG = FeedConfig(limit=120)
@@ -58,3 +62,16 @@ def test_rates_feed_baseline_writes_our_feed() -> None:
     rates = items.rates(120, seed=3)
     assert {rate.direction for rate in rates} >= {"up", "down", None}
     assert json.loads(baselines.rates_feed(rates, CONFIG)) == json.loads(render_rates_feed(rates, CONFIG))
+
+
+def test_values_baseline_builds_every_value_our_parse_returns_anew() -> None:
+    text = dumpgen.generate_dump(dt.date(2025, 1, 5), 40, seed=3) + "stray line\n"
+    parsed = parse_dump(text, source="day.txt")
+    assert parsed.problems and any(article.figures for article in parsed.articles) and parsed.rates
+    built = baselines.dump(baselines.dump_fields(parsed))
+    assert built == parsed and repr(built) == repr(parsed)  # repr: the fields equality leaves out too
+    pairs = [(built, parsed), (built.pages[0], parsed.pages[0]), (built.articles[0], parsed.articles[0])]
+    pairs += [(built.rates[0], parsed.rates[0]), (built.problems[0], parsed.problems[0])]
+    with_figures = next(i for i, article in enumerate(parsed.articles) if article.figures)
+    pairs.append((built.articles[with_figures].figures[0], parsed.articles[with_figures].figures[0]))
+    assert all(new is not old for new, old in pairs)

@@ -20,3 +20,4 @@ def test_quick_benchmark_prints_every_section_with_no_failed_measurement() -> No
     assert "n/a" not in done.stdout and "Error" not in done.stdout, done.stdout
     assert "render rates 30" in done.stdout and "daily build, archive 30" in done.stdout
     assert "render atom 30, plain feedgen" in done.stdout and "ours/feedgen" in done.stdout
+    assert "parse 30, floor + values" in done.stdout and "ours/values" in done.stdout

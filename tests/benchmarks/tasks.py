@@ -26,6 +26,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parents[1])]
 import baselines  # noqa: E402
 import items  # noqa: E402
 
+from centralasia_feed._gc import paused  # noqa: E402
 from centralasia_feed.config import FeedConfig  # noqa: E402
 
 Task = dict[str, Any]
@@ -63,6 +64,23 @@ def floor(task: Task) -> Result:
     """What any parser must do: read the file, decode it, split it into lines."""
     path = Path(task["path"])
     seconds, runs = best_of(lambda: path.read_bytes().decode("utf-8").splitlines(), task)
+    return {"seconds": seconds, "runs": runs}
+
+
+def values(task: Task) -> Result:
+    """The floor, then the values our parse returns for the file, built from their fields found
+    beforehand (see ``baselines.dump``): a parser whose scanning cost nothing."""
+    from centralasia_feed.parse import parse_dump
+
+    path = Path(task["path"])
+    fields = baselines.dump_fields(parse_dump(path.read_bytes(), source=path.name))
+
+    def run() -> object:
+        with paused():  # as our parse runs: no cyclic collection among the new objects
+            path.read_bytes().decode("utf-8").splitlines()
+            return baselines.dump(fields)
+
+    seconds, runs = best_of(run, task)
     return {"seconds": seconds, "runs": runs}
 
 
@@ -181,6 +199,7 @@ def daily(task: Task) -> Result:
 
 TASKS: dict[str, Callable[[Task], Result]] = {
     "floor": floor,
+    "values": values,
     "parse": parse,
     "render": render,
     "backfill": backfill,
