@@ -599,3 +599,67 @@ def test_past_max_connections_a_reader_gets_a_503_with_retry_after(site: Path) -
     with pytest.raises(ConfigError) as caught:
         make_server(site, port=0, max_connections=0)
     assert str(caught.value) == "max_connections must be at least 1, not 0"
+
+
+class _Vanished:
+    """A connection whose client is gone: every write fails, as a reset one's does."""
+
+    closed = False
+
+    def settimeout(self, seconds: float) -> None:
+        pass
+
+    def sendall(self, data: bytes) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def shutdown(self, how: int) -> None:
+        raise OSError(107, "Transport endpoint is not connected")
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_refusal_that_cannot_be_sent_still_closes_the_connection(site: Path) -> None:
+    lines: list[str] = []
+    server = make_server(site, port=0, max_connections=1, timeout=10, log=lines.append)
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        client = socket.create_connection(listener.getsockname(), timeout=10)
+        held, _ = listener.accept()
+    try:
+        server.process_request(held, ("127.0.0.1", 1))  # its thread waits for a request: the one slot
+        vanished = _Vanished()
+        server.process_request(vanished, ("127.0.0.1", 2))  # refused; the 503 cannot be written
+        assert vanished.closed
+        assert lines == ["127.0.0.1 refused with 503: too many connections open"]
+    finally:
+        client.close()  # the held connection ends, and its thread with it
+        server.server_close()
+
+
+def test_a_connection_whose_thread_cannot_start_gives_its_slot_back(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Out of threads, the connection fails (the server loop logs it) and the next one is served."""
+    server = make_server(site, port=0, max_connections=1, timeout=10, log=lambda line: None)
+    client, request = socket.socketpair()
+
+    def cannot_start(thread: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(threading.Thread, "start", cannot_start)
+        with pytest.raises(RuntimeError):
+            server.process_request(request, ("127.0.0.1", 1))
+    client.close()
+    request.close()
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+        conn.request("GET", "/rss.xml")
+        assert conn.getresponse().status == 200  # not a 503: the failed connection's slot is free
+        conn.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
