@@ -1,11 +1,19 @@
-"""The benchmark command runs end to end at tiny sizes and prints its five sections (no timing asserts)."""
+"""The benchmark command runs end to end at tiny sizes and prints its five sections (no timing asserts);
+its generated history reads as a real one."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
+import dumpgen
+import pytest
+from benchmarks import bench
 from paths import ROOT
+
+from centralasia_feed.errors import DumpError
+from centralasia_feed.parse import parse_dump
 
 SECTIONS = ("Machine:", "1. Parse", "2. Render", "3. Daily build", "4. Backfill", "5. Peak memory")
 BENCH = ROOT / "tests" / "benchmarks" / "bench.py"
@@ -21,3 +29,14 @@ def test_quick_benchmark_prints_every_section_with_no_failed_measurement() -> No
     assert "render rates 30" in done.stdout and "daily build, archive 30" in done.stdout
     assert "render atom 30, plain feedgen" in done.stdout and "ours/feedgen" in done.stdout
     assert "parse 30, floor + values" in done.stdout and "ours/values" in done.stdout
+
+
+def test_the_history_ends_before_the_new_day_and_starts_no_earlier_than_the_parser_reads() -> None:
+    assert bench._first_day(90) == bench.LAST_DAY - dt.timedelta(days=90)
+    longest = bench._first_day(1_000_000 // bench.PER_DAY)  # 137 years of twenty a day
+    assert longest == bench.EARLIEST == bench._first_day(100_000)
+    dump = parse_dump(dumpgen.generate_dump(longest, 2, seed=1), source="first.txt")
+    assert dump.pages[0].date == longest and not dump.problems  # the first day is still readable
+    earlier = dumpgen.generate_dump(longest - dt.timedelta(days=1), 2, seed=1)
+    with pytest.raises(DumpError, match="unusable edition date"):  # the clamp is the parser's limit
+        parse_dump(earlier, source="earlier.txt")
