@@ -631,27 +631,27 @@ def test_a_refusal_that_cannot_be_sent_still_closes_the_connection(site: Path) -
         server.process_request(vanished, ("127.0.0.1", 2))  # refused; the 503 cannot be written
         assert vanished.closed
         assert lines == ["127.0.0.1 refused with 503: too many connections open"]
-    finally:
         client.close()  # the held connection ends, and its thread with it
+        assert server._slots.acquire(timeout=10)  # which gave its slot back: no thread outlives the test
+    finally:
+        client.close()
         server.server_close()
 
 
 def test_a_connection_whose_thread_cannot_start_gives_its_slot_back(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Out of threads, the connection fails (the server loop logs it) and the next one is served."""
+    """Out of threads, the connection fails (the server loop closes it) and the next one is served."""
     server = make_server(site, port=0, max_connections=1, timeout=10, log=lambda line: None)
-    client, request = socket.socketpair()
 
     def cannot_start(thread: threading.Thread) -> None:
         raise RuntimeError("can't start new thread")
 
-    with monkeypatch.context() as patched:
+    client, request = socket.socketpair()
+    with client, request, monkeypatch.context() as patched:
         patched.setattr(threading.Thread, "start", cannot_start)
         with pytest.raises(RuntimeError):
             server.process_request(request, ("127.0.0.1", 1))
-    client.close()
-    request.close()
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
