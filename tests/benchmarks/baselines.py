@@ -10,8 +10,8 @@ raw lxml, measured in the same run, beside what our renderer costs over it.
 
 ``dump`` is the parse benchmark's second baseline: it builds the values our parse returns from their
 fields, found beforehand. Strings, dates and decimals come ready-made, so after the floor (reading,
-decoding, splitting) it costs what any parser returning these frozen dataclasses must spend even if
-its scanning cost nothing: a lower bound on the parse ratio.
+decoding, splitting) it costs what a parser that builds these frozen dataclasses through their
+constructors must spend even if its scanning cost nothing: a lower bound on such a parser's ratio.
 """
 
 from __future__ import annotations
