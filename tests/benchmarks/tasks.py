@@ -79,7 +79,7 @@ def values(task: Task) -> Result:
 
     path = Path(task["path"])
     fields = baselines.dump_fields(parse_dump(path.read_bytes(), source=path.name))
-    built: list[object] = [None]  # kept and freed as ``parse`` keeps its dump, so both free alike
+    built: list[object] = [None]  # kept and freed as ``parse`` keeps its dump (its strings live on)
 
     def run() -> None:
         built[0] = None
