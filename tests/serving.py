@@ -16,7 +16,7 @@ from pathlib import Path
 from paths import DATA, SEED
 
 from centralasia_feed import build
-from centralasia_feed.serve import FeedServer, make_server
+from centralasia_feed.serve import MAX_CONNECTIONS, FeedServer, make_server
 
 SITE_DUMPS = (SEED, *sorted((DATA / "days").glob("*.txt")))
 _WORK = Path(tempfile.mkdtemp(prefix="centralasia-feed-site-"))
@@ -51,9 +51,13 @@ class Served:
         return self.server.url
 
 
-def start(root: Path, *, timeout: float = 10.0) -> tuple[Served, threading.Thread]:
+def start(
+    root: Path, *, timeout: float = 10.0, max_connections: int = MAX_CONNECTIONS
+) -> tuple[Served, threading.Thread]:
     lines: list[str] = []
-    server = make_server(root, "127.0.0.1", 0, log=lines.append, timeout=timeout)
+    server = make_server(
+        root, "127.0.0.1", 0, log=lines.append, timeout=timeout, max_connections=max_connections
+    )
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)  # quick shutdown
     thread.start()
     return Served(server, root, lines), thread

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from serving import SERVE_DATA, Served, fetch, raw, start, stop
+from serving import SERVE_DATA, Served, connect, fetch, raw, start, stop
 
 from centralasia_feed.errors import ConfigError
 from centralasia_feed.publish import publish
@@ -568,13 +568,10 @@ def test_a_file_rewritten_in_place_is_served_anew(served: Served) -> None:
 def test_past_max_connections_a_reader_gets_a_503_with_retry_after(site: Path) -> None:
     """Each open connection holds a thread: a flood of idle ones must not spawn a thread each. The
     one past the cap is told, at once, when to come back; a freed slot serves again."""
-    lines: list[str] = []
-    server = make_server(site, port=0, max_connections=1, timeout=10, log=lines.append)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
+    served, thread = start(site, max_connections=1)
     try:
-        idle = socket.create_connection(("127.0.0.1", server.server_port), timeout=10)
-        refused = socket.create_connection(("127.0.0.1", server.server_port), timeout=10)
+        idle = connect(served)
+        refused = connect(served)
         reply = refused.recv(4096)  # without sending a request: the refusal comes at once
         assert reply.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
         assert b"\r\nRetry-After: 5\r\n" in reply and reply.endswith(b"\r\n\r\n")
@@ -582,20 +579,14 @@ def test_past_max_connections_a_reader_gets_a_503_with_retry_after(site: Path) -
         refused.close()
         idle.close()
         for _ in range(200):  # the idle connection's thread sees it closed and frees its slot
-            conn = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
-            conn.request("GET", "/rss.xml")
-            response = conn.getresponse()
-            response.read()
-            conn.close()
-            if response.status == 200:
+            status = fetch(served, "/rss.xml")[0]
+            if status == 200:
                 break
             time.sleep(0.02)
-        assert response.status == 200
-        assert "127.0.0.1 refused with 503: too many connections open" in lines
+        assert status == 200
+        assert "127.0.0.1 refused with 503: too many connections open" in served.lines
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+        stop(served, thread)
     with pytest.raises(ConfigError) as caught:
         make_server(site, port=0, max_connections=0)
     assert str(caught.value) == "max_connections must be at least 1, not 0"
@@ -642,24 +633,17 @@ def test_a_connection_whose_thread_cannot_start_gives_its_slot_back(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Out of threads, the connection fails (the server loop closes it) and the next one is served."""
-    server = make_server(site, port=0, max_connections=1, timeout=10, log=lambda line: None)
+    served, thread = start(site, max_connections=1)
 
     def cannot_start(thread: threading.Thread) -> None:
         raise RuntimeError("can't start new thread")
 
-    client, request = socket.socketpair()
-    with client, request, monkeypatch.context() as patched:
-        patched.setattr(threading.Thread, "start", cannot_start)
-        with pytest.raises(RuntimeError):
-            server.process_request(request, ("127.0.0.1", 1))
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
-        conn.request("GET", "/rss.xml")
-        assert conn.getresponse().status == 200  # not a 503: the failed connection's slot is free
-        conn.close()
+        client, request = socket.socketpair()
+        with client, request, monkeypatch.context() as patched:
+            patched.setattr(threading.Thread, "start", cannot_start)
+            with pytest.raises(RuntimeError):
+                served.server.process_request(request, ("127.0.0.1", 1))
+        assert fetch(served, "/rss.xml")[0] == 200  # not a 503: the failed connection's slot is free
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+        stop(served, thread)
