@@ -15,7 +15,7 @@ import datetime as dt
 import re
 
 from ..models import Article, Page, Rate
-from ._lines import Quote, TickerLine, opens_with_codes
+from ._lines import LIST_BULLETS, Quote, TickerLine, opens_with_codes
 from ._pages import Block, Draft
 from ._report import Report, quote
 from ._shortcodes import clean, normalize, starts_with_shortcode
@@ -23,7 +23,7 @@ from ._slug import slugify
 from ._tickers import TickerRun, each_line
 
 _LONGEST_TITLE = 300
-_BULLETS = ("•", "·", "∙", "●", "▪", "◦", "‣")
+_BULLETS = tuple(LIST_BULLETS)  # not ``*``, ``-`` or ``–``, which may open a title
 _NOT_TITLE_OPENERS = ("[", *_BULLETS)  # what may open a block that is no title (``title_like``)
 _SENTENCE_ENDS = (".", "…")
 _ABBREVIATION = re.compile(

@@ -15,7 +15,9 @@ from ..models import Direction
 from ._report import Report, quote
 
 _LONGEST_STRUCTURAL = 200
-_BULLETS = "•·∙●▪◦‣*-–"
+LIST_BULLETS = "•·∙●▪◦‣"  # the bullets of a list (and of the ticker)
+_BULLETS = LIST_BULLETS + "*-–"  # and the ASCII ones a scrape may turn them into
+_BULLET = f"[{re.escape(_BULLETS)}]"
 # A short line that starts like ``• KZT/USD =``, or like ``KZT/USD 0.00191`` and ends in ``%``, or
 # with a bulleted pair of currency codes (``• KZT/USD N/A``, however broken): a ticker line, read
 # or reported. Titles such as ``US/China: Trade War Looms``, ``UAE/KSA Deal Worth $5bn, Up 3%`` or
@@ -23,11 +25,8 @@ _BULLETS = "•·∙●▪◦‣*-–"
 # ``• KGS/USD fell 3%``, ``• USD/KZT, the pair, rose.``: a lower-case word or a comma after the
 # codes, or a full stop at the end). Any white space may follow the bullet (a scrape can keep an
 # NBSP there).
-_TICKERISH = re.compile(
-    r"(?:[•·∙●▪◦‣*\-–]\s{0,3})?[A-Za-z]{1,8}\s{0,3}/\s{0,3}[A-Za-z]{1,8}"
-    r"\s{0,3}(=?)"
-)
-_CODES_AFTER_BULLET = re.compile(r"[•·∙●▪◦‣*\-–]\s{0,3}[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b")
+_TICKERISH = re.compile("(?:" + _BULLET + r"\s{0,3})?[A-Za-z]{1,8}\s{0,3}/\s{0,3}[A-Za-z]{1,8}\s{0,3}(=?)")
+_CODES_AFTER_BULLET = re.compile(_BULLET + r"\s{0,3}[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b")
 _QUOTED_CODES = re.compile(r"[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}[\s:]{0,4}[0-9.+\-−▲▼↑↓⬆⬇]")
 _BULLETED_CODES = re.compile(_CODES_AFTER_BULLET.pattern + r"(?![,;]|\s{1,3}[a-z])")  # not prose
 # A results counter, read or reported, has a number right after ``results``, before a dash or after
