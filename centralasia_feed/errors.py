@@ -49,8 +49,8 @@ class ConfigError(CentralAsiaFeedError, ValueError):
         return f"{self.field} {self.message}" if self.field else self.message
 
 
-class ArchiveError(CentralAsiaFeedError):
-    """The archive file is not an archive, is damaged, or cannot be written."""
+class _AtPath(CentralAsiaFeedError):
+    """An error about one file or folder, which ``path`` names (empty when there is none)."""
 
     def __init__(self, message: str, *, path: str = "") -> None:
         super().__init__(message)
@@ -59,19 +59,15 @@ class ArchiveError(CentralAsiaFeedError):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ArchiveError(_AtPath):
+    """The archive file is not an archive, is damaged, or cannot be written."""
 
 
 class RenderError(CentralAsiaFeedError, ValueError):
     """A value that no feed format can carry; names our field, not feedgen's."""
 
 
-class PublishError(CentralAsiaFeedError, OSError):
+class PublishError(_AtPath, OSError):
     """The output folder or one of its files cannot be written."""
-
-    def __init__(self, message: str, *, path: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.path = path
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
