@@ -42,10 +42,22 @@ def seconds(result: Result | None) -> str:
 
 def ratio(ours: Result | None, base: Result | None, target: float) -> tuple[str, str]:
     """``ours / base`` and whether it meets the target (a ratio at most ``target``)."""
-    if not ours or not base or "error" in ours or "error" in base or base["seconds"] <= 0:
+    value = _over(ours, base)
+    if value is None:
         return "n/a", ""
-    value = ours["seconds"] / base["seconds"]
     return f"{value:.2f}", "ok" if value <= target else "MISS"
+
+
+def quotient(ours: Result | None, base: Result | None, base_key: str = "seconds") -> str:
+    """``ours / base`` (``base[base_key]``), for a column with no target."""
+    value = _over(ours, base, base_key)
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def _over(ours: Result | None, base: Result | None, base_key: str = "seconds") -> float | None:
+    if not ours or not base or "error" in ours or "error" in base or base.get(base_key, 0) <= 0:
+        return None
+    return float(ours["seconds"] / base[base_key])
 
 
 def note(*results: Result | None) -> str:
@@ -70,7 +82,7 @@ def parse(rows: Sequence[tuple[int, float, Result, Result, Result]]) -> str:
                 _speed(megabytes, floor),
                 shown,
                 verdict,
-                _values_over_floor(values),
+                quotient(values, values, "floor_seconds"),  # both timed in its process (tasks.values)
                 note(ours),
             )
         )
@@ -93,13 +105,6 @@ def parse(rows: Sequence[tuple[int, float, Result, Result, Result]]) -> str:
     )
 
 
-def _values_over_floor(values: Result | None) -> str:
-    """The values baseline over the floor timed in its own process (see tasks.values)."""
-    if not values or "error" in values or values.get("floor_seconds", 0) <= 0:
-        return "n/a"
-    return f"{values['seconds'] / values['floor_seconds']:.2f}"
-
-
 def _speed(megabytes: float, result: Result | None) -> str:
     if not result or "error" in result or result["seconds"] <= 0:
         return "n/a"
@@ -112,8 +117,8 @@ def render(rows: Sequence[tuple[str, int, Result, Result, Result | None]]) -> st
     body = []
     for kind, count, ours, base, plain in rows:
         shown, verdict = ratio(ours, base, 1.3)
-        feedgen = ratio(plain, base, 1.3)[0] if plain else "-"
-        over_feedgen = ratio(ours, plain, 1.3)[0] if plain else "-"
+        feedgen = quotient(plain, base) if plain else "-"
+        over_feedgen = quotient(ours, plain) if plain else "-"
         body.append(
             (
                 kind,
@@ -150,7 +155,7 @@ def daily(rows: Sequence[tuple[int, Result]], full: int) -> str:
     body = []
     for count, result in rows:
         shown, verdict = ratio(result, results[0], 1.5)
-        to_full, _ = ratio(result, results[full], 1.5)
+        to_full = quotient(result, results[full])
         body.append((f"{count:,}", seconds(result), shown, verdict, to_full, note(result)))
     header = ("archived articles", "build s", "ratio to empty", "<= 1.5", f"ratio to {full:,}", "note")
     return table("3. Daily build: one new day's dump (26 articles) into an archive", header, body)
