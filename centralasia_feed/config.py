@@ -12,17 +12,21 @@ import datetime as dt
 import re
 import urllib.parse
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import ConfigError
 
+UPDATE_PERIODS = ("hourly", "daily", "weekly", "monthly", "yearly")  # RSS 1.0 Syndication module
 MAX_LIMIT = 1_000_000  # items per feed; SQLite cannot take a LIMIT past 2**63
 _TAG_DATE = re.compile(r"\d{4}(-\d\d(-\d\d)?)?")
 _AUTHORITY = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
 _URI = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")  # RFC 3986 characters
 
 
-def _absolute_folder_url(name: str, url: str) -> str:
+def _http_url(name: str, url: object) -> urllib.parse.SplitResult:
+    if not isinstance(url, str):
+        raise ConfigError(f"must be a URL, not {url!r}", field=name)
     if not _URI.fullmatch(url):
         raise ConfigError(f"holds characters a URL cannot (percent-encode them): {url!r}", field=name)
     try:
@@ -31,9 +35,38 @@ def _absolute_folder_url(name: str, url: str) -> str:
         raise ConfigError(f"is not a URL ({exc}): {url!r}", field=name) from exc
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"must be an absolute http(s) URL, not {url!r}", field=name)
+    return parts
+
+
+def absolute_url(name: str, url: str) -> str:
+    """``url`` if it is an absolute http(s) URL of RFC 3986 characters alone (so it can go into
+    XML, JSON and an HTTP header as it is); else a ConfigError naming the setting ``name``."""
+    if _http_url(name, url).fragment:
+        raise ConfigError(f"must not have a fragment: {url!r}", field=name)
+    return url
+
+
+def _absolute_folder_url(name: str, url: str) -> str:
+    parts = _http_url(name, url)
     if parts.query or parts.fragment:
         raise ConfigError(f"must not have a query or fragment: {url!r}", field=name)
     return url if url.endswith("/") else url + "/"
+
+
+def _optional_url(name: str, url: str | None) -> str | None:
+    return None if url is None else absolute_url(name, url)
+
+
+def _hubs(hubs: object) -> tuple[str, ...]:
+    """The hub URLs in order, each once; a lone string is refused rather than read letter by letter."""
+    if isinstance(hubs, (str, bytes)) or not isinstance(hubs, Iterable):
+        raise ConfigError(f"must be a sequence of URLs, not {hubs!r}", field="hubs")
+    return tuple(dict.fromkeys(absolute_url("hubs", hub) for hub in hubs))
+
+
+def _whole(name: str, value: object, least: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ConfigError(f"must be a whole number of at least {least}, not {value!r}", field=name)
 
 
 def _zone(name: str) -> dt.tzinfo:
@@ -49,7 +82,12 @@ def _zone(name: str) -> dt.tzinfo:
 
 @dataclass(frozen=True)
 class FeedConfig:
-    """Everything a build needs besides the dumps. Invalid values raise ConfigError."""
+    """Everything a build needs besides the dumps. Invalid values raise ConfigError.
+
+    ``hubs`` are WebSub hubs the feeds name (``rel="hub"``) and a build's caller pings. ``icon``
+    (square, small) and ``logo`` (wide) identify the feeds in readers' lists. ``ttl`` (minutes)
+    and ``update_period``/``update_frequency`` tell RSS pollers how often to come back.
+    """
 
     feed_url: str = "http://127.0.0.1:8000/"
     source_url: str = "https://timesca.com/"
@@ -61,14 +99,23 @@ class FeedConfig:
     limit: int = 50
     id_authority: str = "timesca.com"
     id_date: str = "2025"
+    hubs: tuple[str, ...] = ()
+    icon: str | None = None
+    logo: str | None = None
+    ttl: int = 180  # one edition a day: a reader sees it within three hours, polling 8 times a day
+    update_period: str = "daily"
+    update_frequency: int = 1
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "feed_url", _absolute_folder_url("feed_url", self.feed_url))
         object.__setattr__(self, "source_url", _absolute_folder_url("source_url", self.source_url))
+        object.__setattr__(self, "hubs", _hubs(self.hubs))
+        object.__setattr__(self, "icon", _optional_url("icon", self.icon))
+        object.__setattr__(self, "logo", _optional_url("logo", self.logo))
         self._check_zone()
         self._check_ids()
-        if isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 1:
-            raise ConfigError(f"must be a whole number of at least 1, not {self.limit!r}", field="limit")
+        self._check_polling()
+        _whole("limit", self.limit, 1)
         if self.limit > MAX_LIMIT:
             raise ConfigError(f"must be at most {MAX_LIMIT:,}, not {self.limit:,}", field="limit")
         for name in ("title", "description", "language", "author"):
@@ -81,6 +128,13 @@ class FeedConfig:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as exc:
             message = f"must be an IANA time zone (like Asia/Almaty), not {self.timezone!r}"
             raise ConfigError(message, field="timezone") from exc
+
+    def _check_polling(self) -> None:
+        _whole("ttl", self.ttl, 1)
+        _whole("update_frequency", self.update_frequency, 1)
+        if self.update_period not in UPDATE_PERIODS:
+            periods = ", ".join(UPDATE_PERIODS)
+            raise ConfigError(f"must be one of {periods}, not {self.update_period!r}", field="update_period")
 
     def _check_ids(self) -> None:
         if not _AUTHORITY.fullmatch(self.id_authority):

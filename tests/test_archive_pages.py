@@ -181,6 +181,18 @@ def test_another_config_or_a_broken_manifest_renders_every_page(tmp_path: Path) 
     assert snapshot(out) == fresh(tmp_path, store, titled)
 
 
+@pytest.mark.parametrize(
+    "change", [{"icon": "https://timesca.com/icon.png"}, {"logo": "https://timesca.com/logo.png"}]
+)
+def test_a_new_icon_or_logo_reaches_every_archive_page(tmp_path: Path, change: dict[str, str]) -> None:
+    out, store = tmp_path / "out", tmp_path / "a.sqlite"
+    daily(out, store)
+    config = FeedConfig(limit=2, **change)  # type: ignore[arg-type]
+    assert rendered(build([], out, config, archive=store)) == pages(*range(1, 8))
+    assert snapshot(out) == fresh(tmp_path, store, config)
+    assert all(next(iter(change.values())).encode() in data for data in snapshot(out / "archive").values())
+
+
 def test_a_build_without_an_archive_trusts_the_folders_pages_by_content(tmp_path: Path) -> None:
     """Given every dump the folder was built from, an archive in memory has the folder's
     fingerprint, so the pages there are known current: none is rendered. Given one more, the

@@ -2,7 +2,10 @@
 
 feedgen writes only ``rel="self"`` among a channel's atom:links, so the archive links and
 ``<fh:archive/>`` are added by a feedgen extension, the same way for RSS (as atom:link elements in
-the channel) and for Atom.
+the channel) and for Atom. The same extension names the WebSub hubs of a subscription document
+(feedgen would write an RSS hub as a plain ``<link>``: lkiesow/python-feedgen#122) and writes the
+RSS ``sy:`` polling hints (feedgen's syndication extension spells them ``sy:UpdatePeriod``).
+An archive page is read once, never subscribed to nor polled, so it carries neither.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from . import text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
+SYNDICATION_NS = "http://purl.org/rss/1.0/modules/syndication/"
 
 
 @dataclass(frozen=True)
@@ -58,9 +62,12 @@ class ArchiveLinks:
 
 
 class HistoryExtension(BaseExtension):  # type: ignore[misc]
-    """Adds the RFC 5005 links and markers (and RSS generator version) feedgen cannot write itself."""
+    """Adds what feedgen cannot write itself: the RFC 5005 links and markers, WebSub hub links, RSS
+    polling hints and the RSS generator's version."""
 
     links: tuple[tuple[str, str], ...] = ()
+    hubs: tuple[str, ...] = ()
+    polling: tuple[tuple[str, str], ...] = ()  # (sy: element name, text), RSS subscription feeds only
     media_type: str = ""
     archive: bool = False
     complete: bool = False
@@ -77,17 +84,29 @@ class HistoryExtension(BaseExtension):  # type: ignore[misc]
         self.media_type = media_type
         self.archive = links.is_archive
         self.complete = links.complete
+        if not links.is_archive:
+            self.hubs = config.hubs
+        if not links.is_archive and media_type == "application/rss+xml":
+            self.polling = (
+                ("updatePeriod", config.update_period),
+                ("updateFrequency", str(config.update_frequency)),
+            )
 
     def extend_ns(self) -> dict[str, str]:
-        return {"fh": HISTORY_NS} if self.archive or self.complete else {}
+        spaces = {"fh": HISTORY_NS} if self.archive or self.complete else {}
+        return spaces | ({"sy": SYNDICATION_NS} if self.polling else {})
 
     def extend_rss(self, feed: Any) -> Any:
         channel = feed.find("channel")
-        if self.title is not None:
-            text.write_references(channel.find("title"), self.title)
+        if self.title is not None:  # the image's title is the channel's, as the RSS profile asks
+            for title in (channel.find("title"), channel.find("image/title")):
+                if title is not None:
+                    text.write_references(title, self.title)
         for generator in channel.iter("generator"):
             generator.text = self.generator  # feedgen's RSS generator has no version
         self._extend(channel, f"{{{ATOM_NS}}}link")
+        for name, value in self.polling:
+            etree.SubElement(channel, f"{{{SYNDICATION_NS}}}{name}").text = value
         return feed
 
     def extend_atom(self, feed: Any) -> Any:
@@ -105,3 +124,5 @@ class HistoryExtension(BaseExtension):  # type: ignore[misc]
             etree.SubElement(parent, f"{{{HISTORY_NS}}}complete")
         for rel, href in self.links:
             etree.SubElement(parent, link_tag, href=href, rel=rel, type=self.media_type)
+        for hub in self.hubs:
+            etree.SubElement(parent, link_tag, href=hub, rel="hub")

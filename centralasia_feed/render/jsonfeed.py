@@ -35,16 +35,25 @@ def _document(items: Sequence[Entry | Article], config: FeedConfig) -> dict[str,
 
 
 def header(config: FeedConfig, path: str, title: str, description: str) -> dict[str, Any]:
-    """The top-level members every JSON feed of ours starts with."""
-    return {
+    """The top-level members every JSON feed of ours starts with, in the spec's order.
+
+    JSON Feed's ``icon`` and ``favicon`` are both square, so both are the config's (square) icon;
+    its wide logo has no place here.
+    """
+    feed: dict[str, Any] = {
         "version": VERSION,
         "title": text.line(title),
         "home_page_url": config.source_url,
         "feed_url": config.url(path),
         "description": text.line(description),
-        "language": text.clean(config.language),
-        "authors": [{"name": text.line(config.author), "url": config.source_url}],
     }
+    if config.icon:
+        feed["icon"] = feed["favicon"] = config.icon
+    feed["language"] = text.clean(config.language)
+    feed["authors"] = [{"name": text.line(config.author), "url": config.source_url}]
+    if config.hubs:
+        feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in config.hubs]
+    return feed
 
 
 def _item(item: Item) -> dict[str, Any]:

@@ -68,7 +68,7 @@ def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_
     rss = media_type == RSS_TYPE
     title = text.line(config.title)
     marked = text.has_markup(title)
-    if rss or marked or not links.says_nothing:
+    if rss or marked or (config.hubs and not links.is_archive) or not links.says_nothing:
         feed.register_extension("extras", HistoryExtension, RssItemExtension if rss else None)
         generator = f"{text.GENERATOR} {text.generator_version()}"
         feed.extras.setup(links, config, media_type, generator, title if marked else None)
@@ -96,6 +96,24 @@ def _describe(feed: FeedGenerator, config: FeedConfig, links: ArchiveLinks, medi
     with text.field("FeedConfig.author"):
         feed.author(name=text.line(config.author), uri=config.source_url)
     feed.generator(text.GENERATOR, version=text.generator_version())
+    _identify(feed, config, media_type == RSS_TYPE)
+    if media_type == RSS_TYPE and not links.is_archive:
+        feed.ttl(config.ttl)  # a hint for pollers of the feed; an archive page is read once
+
+
+def _identify(feed: FeedGenerator, config: FeedConfig, rss: bool) -> None:
+    """The feed's images: Atom's square icon and wide logo, RSS's one image (the logo, else the icon).
+
+    feedgen's RSS image takes the channel's title and link, as the RSS profile requires.
+    """
+    if rss:
+        if config.logo or config.icon:
+            feed.image(url=config.logo or config.icon)
+        return
+    if config.icon:
+        feed.icon(config.icon)
+    if config.logo:
+        feed.logo(config.logo)
 
 
 def _add(feed: FeedGenerator, item: Item, rss: bool) -> None:

@@ -33,6 +33,7 @@ from centralasia_feed.models import Article, Dump, Entry, Figure, Page, Problem,
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
+SYNDICATION = "http://purl.org/rss/1.0/modules/syndication/"
 _A = f"{{{ATOM}}}"
 
 
@@ -56,7 +57,7 @@ def _host(config: FeedConfig) -> str:
 
 def rss(entries: Sequence[Entry], config: FeedConfig) -> bytes:
     tz = config.tz
-    root = etree.Element("rss", version="2.0", nsmap={"atom": ATOM, "content": CONTENT})
+    root = etree.Element("rss", version="2.0", nsmap={"sy": SYNDICATION, "atom": ATOM, "content": CONTENT})
     channel = etree.SubElement(root, "channel")
     _text(channel, "title", config.title)
     _text(channel, "link", config.source_url)
@@ -68,6 +69,9 @@ def rss(entries: Sequence[Entry], config: FeedConfig) -> bytes:
     _text(channel, "language", config.language)
     if entries:
         _text(channel, "lastBuildDate", email.utils.format_datetime(entries[0].updated.time(tz)))
+    _text(channel, "ttl", str(config.ttl))
+    _text(channel, f"{{{SYNDICATION}}}updatePeriod", config.update_period)
+    _text(channel, f"{{{SYNDICATION}}}updateFrequency", str(config.update_frequency))
     for entry in entries:
         body = content_html(entry, config)
         item = etree.SubElement(channel, "item")
@@ -114,6 +118,10 @@ def atom(entries: Sequence[Entry], config: FeedConfig) -> bytes:
 
 def feedgen_rss(entries: Sequence[Entry], config: FeedConfig) -> bytes:
     feed = _feedgen(entries, config, "rss.xml", "application/rss+xml")
+    feed.ttl(config.ttl)
+    feed.load_extension("syndication")  # writes sy:UpdatePeriod, capitalised (ours writes the spec's name)
+    feed.syndication.update_period(config.update_period)
+    feed.syndication.update_frequency(config.update_frequency)
     data: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return data
 
