@@ -16,6 +16,12 @@ remembering across runs what was published (so readers never see an item twice):
     >>> config = FeedConfig(feed_url="https://feeds.example.org/centralasia/")
     >>> report = build(["today.txt"], "public", config, archive="centralasia_feed.sqlite")  # doctest: +SKIP
 
+Tell the WebSub hubs the config names (``FeedConfig(hubs=...)``) which feeds changed; ``build()``
+itself never touches the network::
+
+    >>> from centralasia_feed import ping
+    >>> results = ping(config.hubs, report.topics)  # doctest: +SKIP
+
 Serve the folder to feed readers, with conditional GET and gzip::
 
     >>> from centralasia_feed import serve
@@ -47,6 +53,7 @@ from .render import (
     render_rss,
 )
 from .serve import make_server, serve
+from .websub import PingResult, ping
 
 __all__ = [
     "Archive",
@@ -63,6 +70,7 @@ __all__ = [
     "Figure",
     "OutputFile",
     "Page",
+    "PingResult",
     "Problem",
     "PublishError",
     "Rate",
@@ -75,6 +83,7 @@ __all__ = [
     "dump_to_dict",
     "make_server",
     "parse_dump",
+    "ping",
     "read_dump",
     "render_atom",
     "render_index",

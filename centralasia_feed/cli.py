@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from . import pipeline
+from . import pipeline, websub
 from ._version import __version__
 from .archive import Archive
 from .config import FeedConfig
@@ -88,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_build(commands)
     _add_rates(commands)
     _add_serve(commands)
+    _add_ping(commands)
     return parser
 
 
@@ -149,6 +150,29 @@ def _add_build(commands: Commands) -> None:
         help="refuse dumps larger than this (default: 256 MiB)",
     )
     _add_archive_options(command, optional=True)
+    _add_publishing_options(command, defaults)
+
+
+def _add_publishing_options(command: argparse.ArgumentParser, defaults: FeedConfig) -> None:
+    """How the feeds reach readers: WebSub hubs to name and ping, images, and polling hints."""
+    command.add_argument(
+        "--hub",
+        action="append",
+        default=[],
+        dest="hubs",
+        metavar="URL",
+        help="a WebSub hub the feeds name and each build pings (repeatable; default: none)",
+    )
+    command.add_argument("--no-ping", action="store_true", help="name the hubs but do not ping them")
+    command.add_argument("--icon", metavar="URL", help="a small square image for the feeds (default: none)")
+    command.add_argument("--logo", metavar="URL", help="a wide image for the feeds (default: none)")
+    command.add_argument(
+        "--ttl",
+        type=_positive,
+        default=defaults.ttl,
+        metavar="MINUTES",
+        help="minutes an RSS reader may keep the feed before polling again (default: %(default)s)",
+    )
 
 
 def _add_archive_options(command: argparse.ArgumentParser, *, optional: bool) -> None:
@@ -179,6 +203,14 @@ def _add_serve(commands: Commands) -> None:
     command.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
 
 
+def _add_ping(commands: Commands) -> None:
+    text = "tell the WebSub hubs the folder's feeds name that the feeds changed"
+    command = _command(commands, "ping", text, _run_ping)
+    command.add_argument(
+        "dir", nargs="?", default="public", metavar="DIR", help="the output folder (default: public)"
+    )
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -195,6 +227,10 @@ _OPTIONS = {
     "title": "--title",
     "timezone": "--timezone",
     "limit": "--limit",
+    "hubs": "--hub",
+    "icon": "--icon",
+    "logo": "--logo",
+    "ttl": "--ttl",
 }
 
 
@@ -266,6 +302,10 @@ def _run_build(args: argparse.Namespace) -> int:
             title=args.title,
             timezone=args.timezone,
             limit=args.limit,
+            hubs=tuple(args.hubs),
+            icon=args.icon,
+            logo=args.logo,
+            ttl=args.ttl,
         )
     except ConfigError as exc:  # an option's value: a usage mistake, named as the option
         args.parser.error(_as_option(exc))
@@ -283,7 +323,21 @@ def _run_build(args: argparse.Namespace) -> int:
     if archive is not None:
         print(f"{archive}: {report.archived} article(s) archived")
     _print_problems(report.problems)
+    if config.hubs and not args.no_ping:
+        if not report.topics:
+            print("no feed changed: no hub pinged")
+        _print_pings(websub.ping(config.hubs, report.topics), "warning")  # published anyway
     return 0
+
+
+def _print_pings(results: Sequence[websub.PingResult], severity: str) -> bool:
+    """One line per hub: on stdout what it took, on stderr why it stopped. True if all took all."""
+    for result in results:
+        if result.ok:
+            print(f"{result.hub}: pinged for {len(result.accepted)} feed(s)")
+        else:
+            print(f"{PROG}: {severity}: {one_line(f'hub {result.hub}: {result.error}')}", file=sys.stderr)
+    return all(result.ok for result in results)
 
 
 def _run_rates(args: argparse.Namespace) -> int:
@@ -323,11 +377,25 @@ def _rate_table(rates: Sequence[Rate]) -> list[str]:
     ]
 
 
-def _run_serve(args: argparse.Namespace) -> int:
-    root = Path(args.dir)
+def _output_folder(name: str, verb: str) -> Path:
+    root = Path(name)
     if not root.exists():
         raise CentralAsiaFeedError(f"{root}: no such folder; run 'centralasia-feed build' first")
     if not root.is_dir():
-        raise CentralAsiaFeedError(f"{root}: not a folder; serve the output folder of a build")
+        raise CentralAsiaFeedError(f"{root}: not a folder; {verb} the output folder of a build")
+    return root
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    root = _output_folder(args.dir, "serve")
     serve(root, args.host, args.port, log=lambda line: print(line, file=sys.stderr, flush=True))
     return 0
+
+
+def _run_ping(args: argparse.Namespace) -> int:
+    root = _output_folder(args.dir, "ping for")
+    named = websub.topics(root)
+    if not named:
+        raise CentralAsiaFeedError(f"{root}: no feed here names a hub; build with --hub URL")
+    results = [result for hub, topics in named.items() for result in websub.ping([hub], topics)]
+    return 0 if _print_pings(results, "error") else 1

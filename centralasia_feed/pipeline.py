@@ -31,6 +31,7 @@ from .render import (
     render_rates_feed,
     render_rss,
 )
+from .websub import is_topic
 
 DEFAULT_ARCHIVE = DEFAULT_PATH
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
@@ -53,12 +54,17 @@ class OutputFile:
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build wrote and what it could not use."""
+    """What a build wrote and what it could not use.
+
+    ``topics`` are the URLs of the feeds that changed, when the config names WebSub hubs: what
+    ``websub.ping`` is to tell them (a build itself never touches the network).
+    """
 
     out_dir: Path
     files: tuple[OutputFile, ...]
     problems: tuple[Problem, ...]
     archived: int
+    topics: tuple[str, ...] = ()
 
     @property
     def changed(self) -> tuple[OutputFile, ...]:
@@ -163,7 +169,8 @@ def _build(
         archived = store.count()
     names = sorted((name for name in items if not is_hidden(name)), key=lambda name: "/" in name)
     report = tuple(OutputFile(name, media_type(name), items[name], name in changed) for name in names)
-    return BuildReport(out, report, problems, archived)
+    topics = tuple(config.url(file.name) for file in report if file.changed and is_topic(file.name))
+    return BuildReport(out, report, problems, archived, topics if config.hubs else ())
 
 
 def _read_first(dumps: Iterator[Dump]) -> Iterator[Dump]:

@@ -5,6 +5,8 @@ its own) and a Last-Modified from the file, so a reader's next poll is a cheap 3
 request (cached only under their inode, mtime and size), so a rebuild is served at once without a
 restart. Request paths are decoded once and resolved under the folder; anything that would leave it,
 hidden files (our temporary files among them) and directories without an index are all plain 404s.
+A feed that names WebSub hubs is sent with a ``Link`` header naming them and itself, where WebSub
+subscribers (and hubs fetching the new content) look first.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .publish import is_hidden, media_type
+from .websub import advertised
 
 MAX_AGE = 300
 TIMEOUT = 10.0
@@ -75,6 +78,7 @@ class Resource:
     mtime: int
     identity: Variant
     gzipped: Variant | None
+    link: str | None = None  # the WebSub Link header of a feed that names hubs
 
 
 def _size(resource: Resource) -> int:
@@ -89,7 +93,8 @@ def _resource(data: bytes, name: str, mtime: int) -> Resource:
     identity = Variant(data, f'"{digest}"', None)
     gzipped = Variant(gzip.compress(data, 9, mtime=0), f'"{digest}-gzip"', "gzip") if text else None
     content_type = f"{kind}; charset=utf-8" if text else kind
-    return Resource(content_type, text, mtime, identity, gzipped)
+    link = advertised(name, data).link_header()
+    return Resource(content_type, text, mtime, identity, gzipped, link)
 
 
 def request_path(target: str) -> tuple[str, ...] | None:
@@ -254,6 +259,8 @@ class Handler(BaseHTTPRequestHandler):
         # lower case (field names are case-insensitive): reader hands requests' headers to feedparser
         # as a plain dict, where "Content-Type" would not be found and the feed flagged as untyped
         headers["content-type"] = resource.content_type
+        if resource.link:
+            headers["Link"] = resource.link
         if variant.encoding:
             headers["Content-Encoding"] = variant.encoding
         self._reply(HTTPStatus.OK, headers, variant.body)

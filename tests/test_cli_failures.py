@@ -279,6 +279,10 @@ def test_a_huge_max_bytes_still_builds(built: tuple[Path, Path]) -> None:
         ("--source-url", "http://x/a b", f"{UNURL}: 'http://x/a b'"),
         ("--limit", str(10**23), f"must be at most 1,000,000, not {10**23:,}"),
         ("--title", "  ", "must not be empty"),
+        ("--hub", "hub.example.org", "must be an absolute http(s) URL, not 'hub.example.org'"),
+        ("--hub", "file:///etc/passwd", "must be an absolute http(s) URL, not 'file:///etc/passwd'"),
+        ("--icon", "/icon.png", "must be an absolute http(s) URL, not '/icon.png'"),
+        ("--logo", "https://x/logo.png#top", "must not have a fragment: 'https://x/logo.png#top'"),
     ],
 )
 def test_bad_option_values_are_usage_errors_named_by_option(
@@ -297,7 +301,7 @@ def test_unknown_options_point_at_the_command_help(capsys: pytest.CaptureFixture
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "-1", "1.5", ""])
-@pytest.mark.parametrize("option", ["--limit", "--max-bytes"])
+@pytest.mark.parametrize("option", ["--limit", "--max-bytes", "--ttl"])
 def test_bad_numbers_are_usage_errors(
     capsys: pytest.CaptureFixture[str], built: tuple[Path, Path], option: str, value: str
 ) -> None:
