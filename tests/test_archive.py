@@ -786,8 +786,9 @@ def test_a_wait_for_the_lock_says_so_once_and_ctrl_c_stops_it(
 KILLED_BUILD = """
 import sys
 import tempfile
+sys.path.insert(0, sys.argv[2])  # this folder: a package named tests may be installed (Flask-WebSub's is)
 from centralasia_feed.archive import Archive
-from tests.test_archive import D2, article, day2, dump
+from test_archive import D2, article, day2, dump
 
 archive = Archive(sys.argv[1])
 archive._conn.execute("PRAGMA cache_size = 2")  # spill pages into the file before the commit
@@ -807,7 +808,7 @@ def test_a_build_killed_mid_transaction_leaves_the_archive_as_it_was(tmp_path: P
         expected = state(archive)
     committed = path.read_bytes()
     root = Path(__file__).resolve().parent.parent
-    command = [sys.executable, "-c", KILLED_BUILD, str(path)]
+    command = [sys.executable, "-c", KILLED_BUILD, str(path), str(Path(__file__).parent)]
     with subprocess.Popen(command, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE) as child:
         assert child.stdout is not None and child.stdout.readline() == b"ready\n"
         assert Path(f"{path}-journal").stat().st_size > 0
