@@ -32,6 +32,7 @@ RSS = "application/rss+xml"
 ATOM = "application/atom+xml"
 JSON_FEED = "application/feed+json"
 HTML = "text/html"
+_OTHER_TYPES = {".csv": "text/csv", ".svg": "image/svg+xml", ".txt": "text/plain"}
 
 TEMP_PREFIX = "."
 TEMP_SUFFIX = ".tmp"
@@ -41,19 +42,19 @@ _PUBLISHING = b"publishing\n"
 
 
 def media_type(name: str) -> str:
-    """The media type (without charset) of a published file, from its name."""
+    """The media type (without charset) of a published file, from its name.
+
+    Every ``.xml`` is Atom but the RSS ones (``rss.xml``, ``archive/rss-K.xml``), so a new XML feed is
+    Atom unless named ``rss*``; ``examples/nginx.conf`` types files by the same rule.
+    """
     path = PurePosixPath(name)
     if path.suffix == ".json":
         return JSON_FEED
     if path.suffix in (".html", ".htm"):
         return HTML
     if path.suffix == ".xml":
-        return ATOM if path.name.startswith("atom") else RSS
-    if path.suffix == ".svg":
-        return "image/svg+xml"
-    if path.suffix == ".txt":
-        return "text/plain"
-    return "application/octet-stream"
+        return RSS if path.name.startswith("rss") else ATOM
+    return _OTHER_TYPES.get(path.suffix, "application/octet-stream")
 
 
 def is_hidden(name: str) -> bool:

@@ -44,7 +44,7 @@ CACHE_BYTES = 64 * 1024 * 1024  # the most file bytes (both encodings) the serve
 ALLOW = "GET, HEAD"
 KNOWN_METHODS = {"POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}  # 405; others 501
 _TEXT_TYPES = {"application/rss+xml", "application/atom+xml", "application/feed+json", "text/html",
-               "image/svg+xml", "text/plain"}  # fmt: skip
+               "text/csv", "image/svg+xml", "text/plain"}  # fmt: skip
 _ENTITY_TAG = re.compile(r'\s*(?:(\*|(?:W/)?"[^"]*")\s*)?(?:,|$)')  # list elements may be empty
 _CODING = re.compile(r"[^\s;,]+")
 _WEIGHT = re.compile(r"[qQ]\s*=\s*(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)")  # RFC 9110 12.4.2's qvalue
@@ -245,7 +245,10 @@ class Handler(BaseHTTPRequestHandler):
         variant = resource.identity
         if resource.gzipped and accepts_gzip(self.headers.get("Accept-Encoding")):
             variant = resource.gzipped
+        # Every file is public and sent without credentials, so any page may read it: a browser-side
+        # reader or widget fetching feed.json or rates.json, or finding the feeds from the landing page.
         headers = {"ETag": variant.etag, "Cache-Control": f"max-age={MAX_AGE}"}
+        headers["Access-Control-Allow-Origin"] = "*"
         # A file changed in this very second could change again within it, unseen by a date of whole
         # seconds: its date is not sent until the second is over (RFC 9110 8.8.2.2), nor any future one.
         mtime = resource.mtime if resource.mtime < int(time.time()) else None

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from centralasia_feed.errors import PublishError
-from centralasia_feed.publish import publish
+from centralasia_feed.publish import media_type, publish
 
 
 def test_without_hard_links_nothing_is_renamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -174,3 +174,25 @@ def test_the_publishing_mark_and_every_changed_folder_are_synced(
     assert ("fsync", lock, False) in events[: events.index(("temporary", 0, False))]
     folders = {inode for kind, inode, folder in events if kind == "fsync" and folder}
     assert folders == {tmp_path.stat().st_ino, (tmp_path / "archive").stat().st_ino}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("rss.xml", "application/rss+xml"),
+        ("archive/rss-3.xml", "application/rss+xml"),
+        ("atom.xml", "application/atom+xml"),
+        ("archive/atom-3.xml", "application/atom+xml"),
+        ("rates.xml", "application/atom+xml"),  # every other XML feed is Atom, as nginx.conf types it
+        ("rates/KZT-USD.xml", "application/atom+xml"),
+        ("feed.json", "application/feed+json"),
+        ("rates.json", "application/feed+json"),
+        ("rates.csv", "text/csv"),
+        ("index.html", "text/html"),
+        ("notes.txt", "text/plain"),
+        ("chart.svg", "image/svg+xml"),
+        ("photo.jpeg", "application/octet-stream"),
+    ],
+)
+def test_media_types_follow_the_file_names(name: str, expected: str) -> None:
+    assert media_type(name) == expected

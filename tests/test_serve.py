@@ -62,6 +62,28 @@ def test_files_are_served_with_their_media_type(served: Served, name: str, conte
     assert headers["content-length"] == str(len(body))
 
 
+def test_every_file_may_be_read_by_any_page(served: Served) -> None:
+    """CORS: a browser-side reader or widget on another site reads the feeds, the rates and the
+    landing page (to discover the feeds); a 304 says so too, as the cached response it renews did."""
+    (served.root / "rates.csv").write_bytes(b"date,pair,value\n")
+    for name in (*FEEDS, "rates.json", "rates.csv", "index.html"):
+        status, headers, _ = fetch(served, "/" + name, {"Origin": "https://reader.example"})
+        assert (status, headers["access-control-allow-origin"]) == (200, "*"), name
+        again = fetch(served, "/" + name, {"If-None-Match": headers["etag"]})
+        assert (again[0], again[1]["access-control-allow-origin"]) == (304, "*"), name
+
+
+def test_a_csv_file_is_text_and_gzipped(served: Served) -> None:
+    (served.root / "rates.csv").write_bytes(b"date,pair,value\n2025-01-05,KZT/USD,0.00191\n")
+    status, headers, body = fetch(served, "/rates.csv", {"Accept-Encoding": "gzip"})
+    assert (status, headers["content-type"], headers["content-encoding"]) == (
+        200,
+        "text/csv; charset=utf-8",
+        "gzip",
+    )
+    assert gzip.decompress(body) == (served.root / "rates.csv").read_bytes()
+
+
 def test_root_is_the_index_page(served: Served) -> None:
     status, headers, body = fetch(served, "/")
     assert (status, headers["content-type"]) == (200, "text/html; charset=utf-8")
