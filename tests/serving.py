@@ -71,7 +71,12 @@ def stop(served: Served, thread: threading.Thread) -> None:
 
 def fetch(served: Served, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
     """One request on its own connection: (status, lower-cased headers, body)."""
-    conn = http.client.HTTPConnection("127.0.0.1", served.server.server_port, timeout=10)
+    return request(served.server.server_port, path, headers, method)
+
+
+def request(port: int, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
+    """One request to 127.0.0.1:``port`` on its own connection: (status, lower-cased headers, body)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         conn.request(method, path, headers=headers or {})
         response = conn.getresponse()
