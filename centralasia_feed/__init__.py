@@ -27,14 +27,21 @@ Serve the folder to feed readers, with conditional GET and gzip::
     >>> from centralasia_feed import serve
     >>> serve("public", "127.0.0.1", 8000)  # doctest: +SKIP
 
+Audit a served site from outside, as a feed reader finds it::
+
+    >>> from centralasia_feed import audit
+    >>> print("\n".join(audit("https://feeds.example.org/").table()))  # doctest: +SKIP
+
 Everything this package raises on purpose is a ``CentralAsiaFeedError``.
 """
 
 from ._version import __version__
 from .archive import Archive
+from .audit import Audit, Finding, audit
 from .config import FeedConfig
 from .errors import (
     ArchiveError,
+    AuditError,
     CentralAsiaFeedError,
     ConfigError,
     DumpError,
@@ -60,6 +67,8 @@ __all__ = [
     "ArchiveError",
     "ArchiveLinks",
     "Article",
+    "Audit",
+    "AuditError",
     "BuildReport",
     "CentralAsiaFeedError",
     "ConfigError",
@@ -68,6 +77,7 @@ __all__ = [
     "Entry",
     "FeedConfig",
     "Figure",
+    "Finding",
     "OutputFile",
     "Page",
     "PingResult",
@@ -77,6 +87,7 @@ __all__ = [
     "RenderError",
     "Stamp",
     "__version__",
+    "audit",
     "build",
     "bundled_seeds",
     "currency_name",

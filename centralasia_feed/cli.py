@@ -1,7 +1,8 @@
 """The ``centralasia-feed`` command: argument parsing, messages and exit codes, nothing else.
 
-Exit status: 0 success, 1 unusable input or a failed build (or any problem with --strict),
-2 usage errors. Every failure is one line ``centralasia-feed: error: ...``; --debug adds the traceback.
+Exit status: 0 success, 1 unusable input, a failed build or a failed check (or any problem with
+--strict), 2 usage errors. Every failure is one line ``centralasia-feed: error: ...``; --debug adds
+the traceback.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, NoReturn
 from . import pipeline, websub
 from ._version import __version__
 from .archive import Archive
+from .audit import TIMEOUT as AUDIT_TIMEOUT
+from .audit import audit
 from .config import FeedConfig
 from .errors import ArchiveError, CentralAsiaFeedError, ConfigError
 from .models import Dump, Problem, Rate
@@ -89,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_rates(commands)
     _add_serve(commands)
     _add_ping(commands)
+    _add_check(commands)
     return parser
 
 
@@ -211,6 +215,29 @@ def _add_ping(commands: Commands) -> None:
     )
 
 
+def _add_check(commands: Commands) -> None:
+    text = "audit a served site from outside, as feed readers find it"
+    command = _command(commands, "check", text, _run_check)
+    command.add_argument("url", metavar="URL", help="the site's landing page, e.g. https://feeds.example.org/")
+    command.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=AUDIT_TIMEOUT,
+        metavar="SECONDS",
+        help="the longest any one request may take (default: %(default)g)",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < 86400:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and less than a day: {text}")
+    return value
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -231,6 +258,7 @@ _OPTIONS = {
     "icon": "--icon",
     "logo": "--logo",
     "ttl": "--ttl",
+    "url": "URL",
 }
 
 
@@ -399,3 +427,10 @@ def _run_ping(args: argparse.Namespace) -> int:
         raise CentralAsiaFeedError(f"{root}: no feed here names a hub; build with --hub URL")
     results = [result for hub, topics in named.items() for result in websub.ping([hub], topics)]
     return 0 if _print_pings(results, "error") else 1
+def _run_check(args: argparse.Namespace) -> int:
+    try:
+        found = audit(args.url, timeout=args.timeout)
+    except ConfigError as exc:  # the address given: a usage mistake
+        args.parser.error(_as_option(exc))
+    print("\n".join(found.table()))
+    return 1 if found.failures else 0

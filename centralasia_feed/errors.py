@@ -5,7 +5,8 @@
     ├── ConfigError (ValueError)    a FeedConfig or option value that cannot work: .field
     ├── ArchiveError                the SQLite archive cannot be opened, read or written: .path
     ├── RenderError (ValueError)    a value the feed formats cannot carry
-    └── PublishError (OSError)      the output folder cannot be written: .path
+    ├── PublishError (OSError)      the output folder cannot be written: .path
+    └── AuditError (OSError)        a site under audit does not answer, or not within the timeout
 
 Foreign errors (sqlite3, feedgen's bare ValueError, OSError) are wrapped where they cross into
 this package and chained with ``raise ... from``.
@@ -71,3 +72,8 @@ class RenderError(CentralAsiaFeedError, ValueError):
 
 class PublishError(_AtPath, OSError):
     """The output folder or one of its files cannot be written."""
+
+
+class AuditError(CentralAsiaFeedError, OSError):
+    """A site under audit (``centralasia-feed check``) that cannot be reached, or does not answer in
+    full within the timeout; the message names the address."""

@@ -28,6 +28,7 @@ from test_serve import SECRET, TRAVERSALS
 from webserver import Nginx, fetch, free_port, nginx, running
 
 from centralasia_feed import FeedConfig, build
+from centralasia_feed.cli import main
 from centralasia_feed.publish import is_hidden
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
@@ -212,6 +213,11 @@ def test_only_get_and_head(server: Nginx) -> None:
     assert (status, headers["allow"]) == (405, "GET, HEAD")
     status, headers, body = fetch(server, "/rss.xml", method="HEAD")
     assert (status, body, headers["content-type"]) == (200, b"", "application/rss+xml; charset=utf-8")
+
+
+def test_check_passes_against_nginx(server: Nginx, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", server.url]) == 0, capsys.readouterr().out
+    assert capsys.readouterr().out.endswith(" checks hold\n")
 
 
 def test_reader_polls_through_nginx_and_its_second_update_is_304(
