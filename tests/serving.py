@@ -97,3 +97,16 @@ def raw(served: Served, data: bytes) -> bytes:
         while chunk := sock.recv(65536):
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+def plant_outside(site: Path, secret: bytes) -> Path:
+    """``secret`` in a file beside ``site``, symlinks inside it that point out, and hidden files;
+    returns the secret's file."""
+    path = site.parent / "secret.txt"
+    path.write_bytes(secret)
+    (site / "link.txt").symlink_to(path)
+    (site / "outside").symlink_to(site.parent, target_is_directory=True)
+    (site / ".rss.xml.abc123.tmp").write_bytes(secret)
+    (site / ".hidden").mkdir()
+    (site / ".hidden" / "index.html").write_bytes(secret)
+    return path

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from serving import SITE_DUMPS, Served, start, stop
+from serving import SITE_DUMPS, Served, plant_outside, start, stop
 from serving import fetch as fetch_served
 from test_serve import SECRET, TRAVERSALS
 from webserver import Nginx, fetch, free_port, nginx, running
@@ -167,13 +167,7 @@ def test_conditional_gets_are_answered_304(server: Nginx, name: str, encoding: s
 def outside(server: Nginx) -> Iterator[None]:
     """A secret beside the served folder, symlinks inside it that point out, and hidden files."""
     site = server.site
-    secret = site.parent / "secret.txt"
-    secret.write_bytes(SECRET)
-    (site / "link.txt").symlink_to(secret)
-    (site / "outside").symlink_to(site.parent, target_is_directory=True)
-    (site / ".rss.xml.abc123.tmp").write_bytes(SECRET)
-    (site / ".hidden").mkdir()
-    (site / ".hidden" / "index.html").write_bytes(SECRET)
+    plant_outside(site, SECRET)
     yield
     for path in (site / "link.txt", site / "outside", site / ".rss.xml.abc123.tmp"):
         path.unlink()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from serving import SERVE_DATA, Served, connect, fetch, raw, start, stop
+from serving import SERVE_DATA, Served, connect, fetch, plant_outside, raw, start, stop
 
 from centralasia_feed.errors import ConfigError
 from centralasia_feed.publish import publish
@@ -214,14 +214,7 @@ def test_reader_subscribes_and_its_second_update_is_304(
 @pytest.fixture
 def outside(site: Path) -> Path:
     """A secret beside the served folder, and symlinks inside it that point out."""
-    secret = site.parent / "secret.txt"
-    secret.write_bytes(SECRET)
-    (site / "link.txt").symlink_to(secret)
-    (site / "outside").symlink_to(site.parent, target_is_directory=True)
-    (site / ".rss.xml.abc123.tmp").write_bytes(SECRET)
-    (site / ".hidden").mkdir()
-    (site / ".hidden" / "index.html").write_bytes(SECRET)
-    return secret
+    return plant_outside(site, SECRET)
 
 
 TRAVERSALS = [

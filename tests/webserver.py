@@ -21,8 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-from paths import ROOT
+from paths import ROOT, missing
 from serving import request
 
 NGINX_CONF = ROOT / "examples" / "nginx.conf"
@@ -33,12 +32,7 @@ _LOGGED = re.compile(r'"([A-Z]+) (\S+) [^"]*" ([0-9]{3}) ')
 def nginx() -> str:
     """The nginx binary; skipped without one, except in CI, which must run the test."""
     found = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
-    if found:
-        return found
-    message = "nginx is not installed (apt-get install nginx)"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message}; CI must run this test")
-    pytest.skip(message)
+    return found or missing("nginx", "nginx")
 
 
 def free_port() -> int:
