@@ -142,7 +142,7 @@ def _served(client: Client, response: Response, types: set[str], add: Add) -> bo
     add("validators", not missing, f"no {' and no '.join(missing)}")
     add("304", *_revalidates(client, response.url, etag, modified))
     vary = {token.strip().lower() for token in response.header("vary").split(",")}
-    gzipped = response.header("content-encoding") == "gzip" and bool(vary & {"accept-encoding", "*"})
+    gzipped = response.header("content-encoding").lower() == "gzip" and bool(vary & {"accept-encoding", "*"})
     add("gzip", gzipped, f"Content-Encoding: {response.header('content-encoding') or 'none'}, "
                          f"Vary: {response.header('vary') or 'none'}")  # fmt: skip
     origin = response.header("access-control-allow-origin")
