@@ -51,6 +51,14 @@ def test_rss_guid_is_not_a_permalink_and_channel_link_is_the_site():
     assert channel.findtext("generator").startswith("centralasia_feed ")
 
 
+def test_atom_names_the_site_before_itself():
+    """Clients that take Atom's first link for the site (feed-extractor) find the site, not atom.xml."""
+    root = etree.fromstring(render_atom(seed_articles(), CONFIG))
+    links = [(link.get("rel"), link.get("href")) for link in root.findall(f"{ATOM}link")]
+    assert links == [("alternate", "https://timesca.com/"), ("self", "http://127.0.0.1:8000/atom.xml")]
+    assert parse_feed(render_atom(seed_articles(), CONFIG)).feed.link == "https://timesca.com/"
+
+
 def test_last_build_date_and_updated_come_from_the_newest_item_not_the_clock():
     items = list(seed_articles(dt.date(2024, 12, 30)))
     items[3] = updated_entry(seed_articles(dt.date(2025, 1, 2))[3], dt.date(2024, 12, 30))

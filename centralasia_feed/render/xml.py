@@ -81,16 +81,20 @@ def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_
 
 
 def _describe(feed: FeedGenerator, config: FeedConfig, links: ArchiveLinks, media_type: str) -> None:
-    """Feed-level metadata. The self link comes first: RSS's channel link is the last one added."""
+    """Feed-level metadata. In RSS the self link comes first, as the channel link is the last one
+    added; in Atom the site's link does, as some clients take Atom's first link for the site."""
     with text.field("FeedConfig.title"):
         feed.title(text.line(config.title))
     with text.field("FeedConfig.description"):
         feed.subtitle(text.line(config.description))
     with text.field("FeedConfig.feed_url"):
         feed.id(links.feed_id(config))
-        feed.link(href=config.url(text.clean(links.self_path)), rel="self", type=media_type)
-    with text.field("FeedConfig.source_url"):
-        feed.link(href=config.source_url, rel="alternate", type="text/html")
+        own = config.url(text.clean(links.self_path))
+    ordered = [("feed_url", own, "self", media_type)]
+    ordered.append(("source_url", config.source_url, "alternate", "text/html"))
+    for name, href, rel, kind in ordered if media_type == RSS_TYPE else reversed(ordered):
+        with text.field(f"FeedConfig.{name}"):
+            feed.link(href=href, rel=rel, type=kind)
     with text.field("FeedConfig.language"):
         feed.language(text.clean(config.language))
     with text.field("FeedConfig.author"):

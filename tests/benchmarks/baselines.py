@@ -96,9 +96,9 @@ def atom(entries: Sequence[Entry], config: FeedConfig) -> bytes:
     author = etree.SubElement(root, _A + "author")
     _text(author, _A + "name", config.author)
     _text(author, _A + "uri", config.source_url)
+    etree.SubElement(root, _A + "link", href=config.source_url, rel="alternate", type="text/html")
     self_link = {"href": config.url("atom.xml"), "rel": "self", "type": "application/atom+xml"}
     etree.SubElement(root, _A + "link", self_link)
-    etree.SubElement(root, _A + "link", href=config.source_url, rel="alternate", type="text/html")
     _text(root, _A + "generator", "baseline").set("version", "dev")
     _text(root, _A + "subtitle", config.description)
     for entry in entries:
@@ -138,8 +138,10 @@ def _feedgen(entries: Sequence[Entry], config: FeedConfig, path: str, media_type
     feed.title(config.title)
     feed.subtitle(config.description)
     feed.id(config.tag("feed"))
-    feed.link(href=config.url(path), rel="self", type=media_type)
-    feed.link(href=config.source_url, rel="alternate", type="text/html")
+    links = [{"href": config.url(path), "rel": "self", "type": media_type}]
+    links.append({"href": config.source_url, "rel": "alternate", "type": "text/html"})
+    for link in links if path == "rss.xml" else links[::-1]:  # RSS's channel link is the last
+        feed.link(**link)
     feed.language(config.language)
     feed.author(name=config.author, uri=config.source_url)
     feed.generator("baseline", version="dev")
