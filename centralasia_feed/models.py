@@ -27,7 +27,7 @@ CURRENCY_NAMES: dict[str, str] = {
 }
 
 _SIX_DIGITS = Context(prec=6)
-MAX_RANK_SECONDS = 86_399  # a listing rank moves an item's time back at most this far
+MAX_RANK_SECONDS = 3_599  # ranks past this share the edition's first second, so no item leaves its first hour
 
 
 def currency_name(code: str) -> str:
@@ -162,10 +162,11 @@ class Dump:
 class Stamp:
     """Where an item stood: an edition date and a rank on that edition's listing.
 
-    Its time is the edition's midnight in the feed's zone, less one second per rank, so items of
-    one edition get distinct times in page order and no item is dated after its edition began.
-    Ranks past a day's worth of seconds share the last second, so no item ever sorts before the
-    day before (a listing deep in the site's archive, or a hostile results counter).
+    Its time lies in the edition's first hour in the feed's zone: the top of the listing (rank 0,
+    the newest) at 00:59:59, each rank below it one second earlier, and ranks past
+    ``MAX_RANK_SECONDS`` (a listing deep in the site's archive, a hostile results counter) sharing
+    00:00:00. So items of one edition keep page order, and every reader in the feed's zone shows
+    each item on its edition's date, as Hugo and Jekyll date a date-only post.
     """
 
     date: dt.date
@@ -175,12 +176,21 @@ class Stamp:
         return self.time_from(self.midnight(tz), tz)
 
     def midnight(self, tz: dt.tzinfo) -> dt.datetime:
-        """The edition's first instant in ``tz``, in UTC: the same for every stamp of the edition."""
-        return dt.datetime.combine(self.date, dt.time(), tz).astimezone(dt.UTC)
+        """The edition's first instant in ``tz``, in UTC: the same for every stamp of the edition.
+
+        Of the two readings of a midnight a clock change makes twice (the clock goes back from
+        00:00 to 23:00), the later, after which the day is the edition's for good; a midnight it
+        skips reads as the first instant after the gap."""
+        first = dt.datetime.combine(self.date, dt.time(), tz)
+        return max(first.astimezone(dt.UTC), first.replace(fold=1).astimezone(dt.UTC))
 
     def time_from(self, midnight: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
-        """``time(tz)`` given the edition's ``midnight(tz)``, which a feed works out once per edition."""
-        return (midnight - dt.timedelta(seconds=min(self.position, MAX_RANK_SECONDS))).astimezone(tz)
+        """``time(tz)`` given the edition's ``midnight(tz)``, which a feed works out once per edition.
+
+        The seconds are counted from the day's first instant, not read off a wall clock, so a
+        clock change in the first hour keeps items a second apart and on their day."""
+        later = MAX_RANK_SECONDS - min(max(self.position, 0), MAX_RANK_SECONDS)
+        return (midnight + dt.timedelta(seconds=later)).astimezone(tz)
 
     def key(self) -> tuple[dt.date, int]:
         """Sorts ascending from oldest to newest."""

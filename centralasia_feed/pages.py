@@ -3,7 +3,8 @@
 The main feeds hold the newest ``limit`` entries; older ones are on archive pages of ``limit``
 entries, page 1 the oldest, cut from counts alone (see ``archive/_pages.py``). A hidden manifest in
 the output folder records what its pages show, so a build renders only the pages that changed since
-(or whose file is gone): its cost follows what changed, not the size of the history.
+(or whose file is gone): its cost follows what changed, not the size of the history. It also
+records how many articles the folder shows.
 """
 
 from __future__ import annotations
@@ -58,8 +59,9 @@ def _page_links(kind: str, page: ArchivePage) -> ArchiveLinks:
 
 @dataclass(frozen=True)
 class _Manifest:
-    """What the archive pages in a folder show: the program and config that rendered them
-    (``salt``), the page size, the archive entries' fingerprint and how many were archived.
+    """What a folder shows: the program and config that rendered its archive pages (``salt``),
+    the page size, the entries' fingerprint, and how many articles its feeds and archive pages
+    show together (``shown``).
 
     All of it follows from the entries and the config, so equal builds leave equal manifests
     whichever archive, order of dumps or number of builds made them.
@@ -68,28 +70,49 @@ class _Manifest:
     salt: str
     size: int
     fingerprint: str
-    archived: int
+    shown: int
 
-    HEADER: ClassVar[str] = "centralasia_feed archive pages 3"  # 3: page 2 exists with page 1
+    # 4: items dated in their edition's first hour (every page of an older folder is rendered
+    # again), and the count of articles shown even before there are archive pages
+    HEADER: ClassVar[str] = "centralasia_feed build 4"
+
+    @property
+    def archived(self) -> int:
+        return archived(self.shown, self.size)
 
     def encode(self) -> bytes:
-        fields = (self.HEADER, self.salt, self.size, self.fingerprint, self.archived)
+        fields = (self.HEADER, self.salt, self.size, self.fingerprint, self.shown)
         return "".join(f"{field}\n" for field in fields).encode()
 
     @classmethod
     def read(cls, path: Path) -> _Manifest | None:
         """The manifest in ``path``; None when it is missing, unreadable or of another format."""
-        lines = (_read_text(path) or "").splitlines()
-        if len(lines) != 5 or lines[0] != cls.HEADER or not (lines[2].isdigit() and lines[4].isdigit()):
-            return None
-        return cls(lines[1], int(lines[2]), lines[3], int(lines[4]))
+        fields = _fields(path)
+        return cls(*fields[1:]) if fields and fields[0] == cls.HEADER else None
+
+
+_OLDER = "centralasia_feed archive pages 3"  # the format before, whose count was of archived articles
+
+
+def _fields(path: Path) -> tuple[str, str, int, str, int] | None:
+    """The header and fields of a manifest of this format or the one before; None for any other."""
+    lines = (_read_text(path) or "").splitlines()
+    if len(lines) != 5 or lines[0] not in (_Manifest.HEADER, _OLDER):
+        return None
+    if not (lines[2].isdigit() and int(lines[2]) > 0 and lines[4].isdigit()):
+        return None
+    return lines[0], lines[1], int(lines[2]), lines[3], int(lines[4])
 
 
 def articles_shown(out: Path) -> int:
     """How many articles the feeds and archive pages in ``out`` show together, by its manifest:
-    0 when it has no archive page (the feed alone, whose size the manifest does not record)."""
-    manifest = _Manifest.read(out / MANIFEST)
-    return manifest.archived + manifest.size if manifest and manifest.archived else 0
+    0 when it has none, or one of the older format and no archive page (which did not count them)."""
+    fields = _fields(out / MANIFEST)
+    if fields and fields[0] == _Manifest.HEADER:
+        return fields[4]
+    if fields and fields[4]:  # the older format: archived articles, and a full feed beside them
+        return fields[4] + fields[2]
+    return 0
 
 
 def archive_files(
@@ -103,7 +126,7 @@ def archive_files(
     """
     size = config.limit
     last = page_count(total, size)
-    now = _Manifest(_salt(config), size, store.fingerprint, archived(total, size))
+    now = _Manifest(_salt(config), size, store.fingerprint, total)
     edited, start = _stale(store, _Manifest.read(out / MANIFEST), now)
     below = min(start, last + 1)
     for index in sorted(index for index in edited | _missing(out, below) if index < below):

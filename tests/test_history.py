@@ -112,7 +112,7 @@ def test_a_recut_excerpt_is_one_update_not_a_new_item(tmp_path: Path) -> None:
     assert items[0]["date_published"] == json_before["date_published"]
     assert "date_modified" not in json_before  # not modified yet
     assert items[0]["date_modified"] > json_before["date_published"]
-    assert items[0]["date_modified"] == "2025-01-06T23:59:55+00:00"  # 7 January, sixth: midnight less 5 s
+    assert items[0]["date_modified"] == "2025-01-07T00:59:54+00:00"  # 7 January, sixth: 00:59:59 less 5 s
     assert "full capacity for the first time" in items[0]["summary"]
     unchanged = [
         item

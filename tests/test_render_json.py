@@ -28,8 +28,8 @@ def test_items_carry_id_url_title_dates_and_html_in_the_given_order():
     assert [item["id"] for item in items] == [f"tag:timesca.com,2025:article/{a.slug}" for a in articles]
     assert [item["url"] for item in items] == [f"https://timesca.com/{a.slug}/" for a in articles]
     assert [item["title"] for item in items] == [a.title for a in articles]
-    assert items[0]["date_published"] == "2025-01-05T00:00:00+00:00"
-    assert items[5]["date_published"] == "2025-01-04T23:59:55+00:00"
+    assert items[0]["date_published"] == "2025-01-05T00:59:59+00:00"  # the edition's first hour
+    assert items[5]["date_published"] == "2025-01-05T00:59:54+00:00"
     assert all("date_modified" not in item for item in items)
 
 
@@ -57,8 +57,8 @@ def test_figures_become_figure_elements_and_extension_data():
 def test_date_modified_appears_only_when_the_text_changed():
     changed = updated_entry(seed_articles()[2], dt.date(2025, 1, 2))
     item = assert_json_feed_valid(render_json_feed([changed], CONFIG))["items"][0]
-    assert item["date_published"] == "2025-01-01T23:59:58+00:00"
-    assert item["date_modified"] == "2025-01-04T23:59:58+00:00"
+    assert item["date_published"] == "2025-01-02T00:59:57+00:00"
+    assert item["date_modified"] == "2025-01-05T00:59:57+00:00"
     assert item["_centralasia_feed"]["first_edition"] == "2025-01-02"
 
 

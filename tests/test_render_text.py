@@ -146,6 +146,36 @@ def test_item_times_are_the_stamps_times_across_days_ranks_and_clock_changes(zon
         assert item.published.isoformat() == entry.published.time(config.tz).isoformat()
 
 
+EDGE_DAYS = {
+    "UTC": dt.date(2025, 1, 5),
+    "Asia/Almaty": dt.date(2025, 1, 5),
+    "America/New_York": dt.date(2024, 3, 10),  # springs forward at 02:00
+    "Australia/Lord_Howe": dt.date(2024, 10, 6),  # springs forward half an hour at 02:00
+    "America/Havana": dt.date(2024, 3, 10),  # skips its midnight: the day starts at 01:00
+    "America/St_Johns": dt.date(1990, 10, 28),  # falls back at 00:01 to 23:01: midnight comes twice
+}
+
+
+@pytest.mark.parametrize(("zone", "day"), EDGE_DAYS.items())
+def test_an_edition_is_dated_in_its_first_hour_on_its_own_date_top_of_the_listing_newest(zone, day):
+    """Readers in the feed's zone show every item on its edition's date (issue 15): rank 0 at
+    00:59:59, one second earlier per rank, and ranks past the hour sharing its first second."""
+    tz = FeedConfig(timezone=zone).tz
+    ranks = (0, 1, 2, 1800, 3598, 3599, 3600, 86_400, 10**9)
+    times = {rank: Stamp(day, rank).time(tz) for rank in ranks}
+    start = Stamp(day).midnight(tz)
+    assert {rank: when.date() for rank, when in times.items()} == dict.fromkeys(ranks, day)
+    assert {when.tzinfo for when in times.values()} == {tz}
+    seconds = {rank: (when - start).total_seconds() for rank, when in times.items()}
+    assert seconds == {0: 3599, 1: 3598, 2: 3597, 1800: 1799, 3598: 1, 3599: 0, 3600: 0, 86_400: 0, 10**9: 0}
+
+    before = Stamp(day - dt.timedelta(days=1), 10**9).time(tz)
+    assert (before.date(), before < start) == (day - dt.timedelta(days=1), True)
+    if zone == "UTC":
+        assert times[0].isoformat() == "2025-01-05T00:59:59+00:00"
+        assert times[3600].isoformat() == "2025-01-05T00:00:00+00:00"
+
+
 @pytest.mark.parametrize(
     "line",
     ["Plain title", "", " ", "  lead", "trail ", "two  spaces", "tab\there", "a\u2028b", "a\x85b", "a\xa0b"],

@@ -36,7 +36,7 @@ def test_feedparser_reads_every_seed_entry_with_title_link_id_and_date(render):
         assert entry.title == expected_article.title
         assert entry.link == f"https://timesca.com/{expected_article.slug}/"
         assert entry.id == f"tag:timesca.com,2025:article/{expected_article.slug}"
-        expected = dt.datetime(2025, 1, 5, tzinfo=dt.UTC) - dt.timedelta(seconds=position)
+        expected = dt.datetime(2025, 1, 5, 0, 59, 59, tzinfo=dt.UTC) - dt.timedelta(seconds=position)
         assert calendar.timegm(entry.published_parsed) == _epoch(expected)
 
 
@@ -63,9 +63,9 @@ def test_last_build_date_and_updated_come_from_the_newest_item_not_the_clock():
     items = list(seed_articles(dt.date(2024, 12, 30)))
     items[3] = updated_entry(seed_articles(dt.date(2025, 1, 2))[3], dt.date(2024, 12, 30))
     rss = etree.fromstring(render_rss(items, CONFIG))
-    assert rss.findtext("channel/lastBuildDate") == "Wed, 01 Jan 2025 23:59:57 +0000"
+    assert rss.findtext("channel/lastBuildDate") == "Thu, 02 Jan 2025 00:59:56 +0000"
     atom = etree.fromstring(render_atom(items, CONFIG))
-    assert atom.findtext(f"{ATOM}updated") == "2025-01-01T23:59:57+00:00"
+    assert atom.findtext(f"{ATOM}updated") == "2025-01-02T00:59:56+00:00"
 
 
 @pytest.mark.parametrize("render", RENDERERS)
@@ -118,10 +118,10 @@ def test_rss_truncated_has_no_full_content_and_whole_text_has_content_encoded():
 def test_atom_dates_published_and_updated_differ_after_a_change():
     changed = updated_entry(seed_articles()[0], dt.date(2025, 1, 3))
     entry = parse_feed(render_atom([changed], CONFIG)).entries[0]
-    assert entry.published.startswith("2025-01-03T00:00:00")
-    assert entry.updated.startswith("2025-01-05T00:00:00")
+    assert entry.published.startswith("2025-01-03T00:59:59")
+    assert entry.updated.startswith("2025-01-05T00:59:59")
     rss = parse_feed(render_rss([changed], CONFIG)).entries[0]
-    assert rss.published == "Fri, 03 Jan 2025 00:00:00 +0000"
+    assert rss.published == "Fri, 03 Jan 2025 00:59:59 +0000"
 
 
 def test_atom_is_valid_by_rfc4287_grammar_and_has_feed_author_and_ids():
@@ -179,9 +179,9 @@ def test_rendering_twice_gives_identical_bytes(render):
 def test_times_are_in_the_configured_zone():
     config = FeedConfig(timezone="Asia/Almaty")
     rss = parse_feed(render_rss(seed_articles()[:1], config)).entries[0]
-    assert rss.published == "Sun, 05 Jan 2025 00:00:00 +0500"
+    assert rss.published == "Sun, 05 Jan 2025 00:59:59 +0500"
     atom = parse_feed(render_atom(seed_articles()[:1], config)).entries[0]
-    assert atom.published == "2025-01-05T00:00:00+05:00"
+    assert atom.published == "2025-01-05T00:59:59+05:00"
 
 
 def test_entries_and_articles_may_be_mixed():

@@ -56,7 +56,7 @@ def _item(day: dt.date, rates: tuple[Rate, ...], config: FeedConfig) -> dict[str
         "title": f"Exchange rates, {text.long_date(day)}",
         "content_text": _table_text(rows),
         "content_html": _table_html(rates, rows, EXPLANATION),
-        "date_published": Stamp(day).time(config.tz).isoformat(),
+        "date_published": Stamp(day).midnight(config.tz).astimezone(config.tz).isoformat(),  # the day's start
         EXTENSION: {
             "rates": [_exact(rate, inverted) for rate, inverted in zip(rates, inverses, strict=True)]
         },
