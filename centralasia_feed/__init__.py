@@ -45,6 +45,7 @@ from .errors import (
     CentralAsiaFeedError,
     ConfigError,
     DumpError,
+    FewerArticlesError,
     PublishError,
     RenderError,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "DumpError",
     "Entry",
     "FeedConfig",
+    "FewerArticlesError",
     "Figure",
     "Finding",
     "OutputFile",

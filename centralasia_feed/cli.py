@@ -22,7 +22,7 @@ from .archive import Archive
 from .audit import TIMEOUT as AUDIT_TIMEOUT
 from .audit import audit
 from .config import FeedConfig
-from .errors import ArchiveError, CentralAsiaFeedError, ConfigError
+from .errors import ArchiveError, CentralAsiaFeedError, ConfigError, FewerArticlesError
 from .models import Dump, Problem, Rate
 from .parse import dump_to_dict, rate_to_dict
 from .serve import serve
@@ -154,6 +154,11 @@ def _add_build(commands: Commands) -> None:
         help="refuse dumps larger than this (default: 256 MiB)",
     )
     _add_archive_options(command, optional=True)
+    command.add_argument(
+        "--allow-fewer",
+        action="store_true",
+        help="publish even fewer articles than the output folder shows (drops the others)",
+    )
     _add_publishing_options(command, defaults)
 
 
@@ -342,9 +347,20 @@ def _run_build(args: argparse.Namespace) -> int:
         for path in pipeline.bundled_seeds()
     ]
     archive = None if args.no_archive else args.archive
-    report = pipeline.build(
-        dumps, args.out, config, archive=archive, strict=args.strict, max_bytes=args.max_bytes
-    )
+    try:
+        report = pipeline.build(
+            dumps,
+            args.out,
+            config,
+            archive=archive,
+            strict=args.strict,
+            max_bytes=args.max_bytes,
+            allow_fewer=args.allow_fewer,
+            sample=not args.dumps,
+        )
+    except FewerArticlesError as exc:
+        exc.option = "--allow-fewer"
+        raise
     for file in report.files:
         state = "written" if file.changed else "unchanged"
         print(f"{report.out_dir / file.name}  {file.items} item(s)  {state}")

@@ -6,6 +6,7 @@
     ├── ArchiveError                the SQLite archive cannot be opened, read or written: .path
     ├── RenderError (ValueError)    a value the feed formats cannot carry
     ├── PublishError (OSError)      the output folder cannot be written: .path
+    │   └── FewerArticlesError      a build would publish fewer articles than the folder shows
     └── AuditError (OSError)        a site under audit does not answer, or not within the timeout
 
 Foreign errors (sqlite3, feedgen's bare ValueError, OSError) are wrapped where they cross into
@@ -72,6 +73,29 @@ class RenderError(CentralAsiaFeedError, ValueError):
 
 class PublishError(_AtPath, OSError):
     """The output folder or one of its files cannot be written."""
+
+
+class FewerArticlesError(PublishError):
+    """A build that would publish fewer articles than its output folder shows (a mistyped archive
+    path, no archive, a cron job run from another directory), refused before publishing.
+
+    ``shown`` and ``publishing`` say how many; ``message`` says why. ``option`` names the way
+    to publish them anyway, which a caller may word its own way (the CLI says ``--allow-fewer``).
+    """
+
+    def __init__(
+        self, message: str, *, path: str, shown: int, publishing: int, option: str = "allow_fewer=True"
+    ) -> None:
+        super().__init__(message, path=path)
+        self.shown = shown
+        self.publishing = publishing
+        self.option = option
+
+    def __str__(self) -> str:
+        return (
+            f"{super().__str__()}; build with the archive it was built from, or pass {self.option} "
+            f"to publish {self.publishing:,}"
+        )
 
 
 class AuditError(CentralAsiaFeedError, OSError):

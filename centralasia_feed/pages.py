@@ -4,7 +4,7 @@ The main feeds hold the newest ``limit`` entries; older ones are on archive page
 entries, page 1 the oldest, cut from counts alone (see ``archive/_pages.py``). A hidden manifest in
 the output folder records what its pages show, so a build renders only the pages that changed since
 (or whose file is gone): its cost follows what changed, not the size of the history. It also
-records how many articles the folder shows.
+records how many articles the folder shows, which no build may cut (see ``articles_shown``).
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ from .archive import Archive, ArchivePage, Changes, archive_page, archived, page
 from .config import FeedConfig
 from .models import Entry
 from .render import ArchiveLinks, render_atom, render_rss
+from .render.peek import count_items
 
 MANIFEST = ".build-manifest"  # what the archive pages in the folder show (see _Manifest)
 
 # (file name, bytes or None to remove the file, item count), one file at a time
 Rendered = Iterator[tuple[str, bytes | None, int]]
-_PAGE_FILE = re.compile(r"(?:rss|atom)-([1-9][0-9]*)\.xml")
+_PAGE_FILE = re.compile(r"(rss|atom)-([1-9][0-9]*)\.xml")
 
 
 def _page_name(kind: str, index: int) -> str:
@@ -105,14 +106,22 @@ def _fields(path: Path) -> tuple[str, str, int, str, int] | None:
 
 
 def articles_shown(out: Path) -> int:
-    """How many articles the feeds and archive pages in ``out`` show together, by its manifest:
-    0 when it has none, or one of the older format and no archive page (which did not count them)."""
+    """How many articles the feeds and archive pages in ``out`` show together: what its manifest
+    says or, where it does not (a folder built before manifests counted its feeds, or one whose
+    manifest a killed build took away), the items of its RSS documents, counted."""
     fields = _fields(out / MANIFEST)
     if fields and fields[0] == _Manifest.HEADER:
         return fields[4]
     if fields and fields[4]:  # the older format: archived articles, and a full feed beside them
         return fields[4] + fields[2]
-    return 0
+    pages = [out / "archive" / name for name in _page_names(out, "rss")]
+    return sum(count_items(path) for path in (out / "rss.xml", *pages))
+
+
+def shown_fingerprint(out: Path) -> str | None:
+    """The fingerprint of the entries ``out`` shows, by its manifest; None when it has none."""
+    fields = _fields(out / MANIFEST)
+    return fields[3] if fields else None
 
 
 def archive_files(
@@ -141,11 +150,17 @@ def archive_files(
 
 def _pages_past(out: Path, last: int) -> list[str]:
     """Names of page files in the folder numbered past ``last``."""
+    return sorted(name for name, index in _page_names(out).items() if index > last)
+
+
+def _page_names(out: Path, kind: str | None = None) -> dict[str, int]:
+    """Page files in the folder's ``archive/`` (of one kind if given), by name, with their number."""
     try:
         names = [entry.name for entry in os.scandir(out / "archive")]
     except OSError:
-        return []
-    return sorted(name for name in names if (match := _PAGE_FILE.fullmatch(name)) and int(match[1]) > last)
+        return {}
+    found = {name: int(match[2]) for name in names if (match := _PAGE_FILE.fullmatch(name))}
+    return {name: index for name, index in found.items() if kind in (None, name.split("-")[0])}
 
 
 def _stale(store: Archive, old: _Manifest | None, now: _Manifest) -> tuple[set[int], int]:

@@ -19,9 +19,9 @@ from typing import BinaryIO
 
 from .archive import DEFAULT_PATH, MEMORY, Archive, newest_page
 from .config import FeedConfig
-from .errors import ArchiveError, DumpError, PublishError
+from .errors import ArchiveError, DumpError, FewerArticlesError, PublishError
 from .models import Dump, Problem
-from .pages import MANIFEST, Rendered, archive_files, articles_shown, main_links, seal
+from .pages import MANIFEST, Rendered, archive_files, articles_shown, main_links, seal, shown_fingerprint
 from .parse import parse_dump
 from .publish import is_hidden, media_type, publish
 from .render import (
@@ -126,6 +126,8 @@ def build(
     archive: str | os.PathLike[str] | None = None,
     strict: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_fewer: bool = False,
+    sample: bool = False,
 ) -> BuildReport:
     """Ingest dumps (paths or parsed Dumps, or one of them) and publish every feed into ``out_dir``.
 
@@ -133,6 +135,11 @@ def build(
     SQLite archive there remembers what earlier builds published. A build that fails leaves the
     output folder and the archive as they were, and removes the folders it created. (A first build
     that fails after reading its first dump leaves a new archive file that holds nothing.)
+
+    A build that would publish fewer articles than the folder shows raises FewerArticlesError,
+    unless ``allow_fewer``. ``sample=True`` says the dumps are the bundled sample (the seed a
+    build with no dumps publishes): they go only into an archive, and a folder, that hold nothing
+    else.
     """
     config = config or FeedConfig()
     if not os.fspath(out_dir):
@@ -143,7 +150,14 @@ def build(
     made = _missing_folders(out)
     try:
         check_output_folder(out)  # before any work: a folder we cannot write fails in a moment
-        return _build(dumps, out, config, _archive_path(archive), strict, max_bytes)
+        parsed = _read_first(_dumps(dumps, strict, max_bytes))
+        alone = None
+        if sample:
+            sampled = list(parsed)  # a sample is small, and read twice
+            alone, parsed = _holding(sampled), iter(sampled)
+            if shown_fingerprint(out) not in (None, alone.fingerprint):
+                raise PublishError(f"shows more than {_SAMPLE}", path=str(out))
+        return _build(parsed, out, config, _archive_path(archive), strict, allow_fewer, alone)
     except BaseException:
         for folder in made:
             with contextlib.suppress(OSError):
@@ -152,15 +166,22 @@ def build(
 
 
 def _build(
-    dumps: Iterable[DumpSource], out: Path, config: FeedConfig, path: str, strict: bool, max_bytes: int
+    parsed: Iterator[Dump],
+    out: Path,
+    config: FeedConfig,
+    path: str,
+    strict: bool,
+    allow_fewer: bool,
+    alone: _Holding | None,
 ) -> BuildReport:
-    parsed = _read_first(_dumps(dumps, strict, max_bytes))
     with Archive(path, timeout=ARCHIVE_WAIT) as store:
         with store.transaction():
             new = store.count() == 0
             problems = _ingest(store, parsed, strict, _today(config))
-            if new:
-                _keep_history(store.count(), out, path)
+            if alone is not None:
+                _keep_sample_apart(store, alone, path)
+            if not allow_fewer:
+                _keep_history(store.count(), out, path, new)
             if store.count() == 0 and not store.rate_dates(1):
                 raise DumpError("nothing to publish: no articles or rates in the dumps or the archive")
             items: dict[str, int] = {}
@@ -194,28 +215,48 @@ def _archive_path(archive: str | os.PathLike[str] | None) -> str:
     return os.fspath(archive) if archive is not None else MEMORY
 
 
-def _keep_history(total: int, out: Path, path: str) -> None:
-    """Never rebuild a folder that shows more articles than a new archive now holds (a file at a
-    mistyped path, a cron job run from another directory, a file emptied by accident, or no
-    archive file at all): the build would delete archive pages and cut the feeds down to the new
-    dumps. A new archive given all of them is fine, and so is any archive that already held
-    articles (switching archives on purpose)."""
+def _keep_history(total: int, out: Path, path: str, new: bool) -> None:
+    """Never publish fewer articles than the folder shows (a mistyped archive path, a cron job run
+    from another directory, a file emptied by accident, no archive at all): the build would cut
+    the feeds down and delete archive pages readers have. Any archive given all of them is fine."""
     shown = articles_shown(out)
     if total >= shown:
         return
     if path == MEMORY:
-        raise PublishError(
-            f"shows {shown:,} articles, but a build with no archive file has only its dumps' {total:,}; "
-            f"build with the archive it was built from, build into another folder, or delete "
-            f"{out / MANIFEST} to start a new history there",
-            path=str(out),
-        )
-    raise ArchiveError(
-        f"is a new archive, and this build's dumps give it {total:,} articles, but {out} shows "
-        f"{shown:,}; use the archive it was built from, or delete {out / MANIFEST} to start a new "
-        "history there",
-        path=path,
+        why = f"a build with no archive has only its dumps' {total:,}"
+    elif new:
+        why = f"{path} is a new archive, and this build's dumps give it {total:,}"
+    else:
+        why = f"{path} holds {total:,}"
+    raise FewerArticlesError(
+        f"shows {shown:,} articles, but {why}", path=str(out), shown=shown, publishing=total
     )
+
+
+@dataclass(frozen=True)
+class _Holding:
+    """What an archive holding only a sample's dumps holds: its entries' fingerprint and rate dates."""
+
+    fingerprint: str
+    rate_dates: tuple[dt.date, ...]
+
+
+def _holding(dumps: Iterable[Dump]) -> _Holding:
+    with Archive(MEMORY) as alone, alone.transaction():
+        for dump in dumps:
+            alone.add(dump)
+        return _Holding(alone.fingerprint, alone.rate_dates())
+
+
+def _keep_sample_apart(store: Archive, alone: _Holding, path: str) -> None:
+    """A sample goes only where nothing else is: once in, an archive holds it for good, beside
+    the real history of a deployment that built it by accident."""
+    enough = len(alone.rate_dates) + 1
+    if store.fingerprint != alone.fingerprint or store.rate_dates(enough) != alone.rate_dates:
+        raise ArchiveError(f"holds more than {_SAMPLE}", path=path)
+
+
+_SAMPLE = "the bundled sample, which a build with no dumps publishes; pass the day's dumps"
 
 
 def _today(config: FeedConfig) -> dt.date:

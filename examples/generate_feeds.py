@@ -13,8 +13,12 @@ Run it from anywhere, once the package is installed::
     (it finds the feeds on the page), or one feed directly, e.g. http://127.0.0.1:8000/atom.xml
 
 The archive is kept in memory here (no file is written besides the output folder), so each run
-publishes exactly what the seed holds; into a folder that shows more articles (one a daily build
-keeps), the build is refused rather than drop them.
+publishes the seed's six articles and nothing else. A build never publishes fewer articles than
+its folder shows, so into a folder that shows more (one a daily build keeps) it is refused: one
+line on stderr, exit status 1, the folder left as it was::
+
+    $ python examples/generate_feeds.py site
+    generate_feeds.py: site: shows 12 articles, but a build with no archive has only its dumps' 6; ...
 """
 
 from __future__ import annotations
@@ -22,14 +26,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from centralasia_feed import FeedConfig, build, bundled_seeds, parse_dump
+from centralasia_feed import CentralAsiaFeedError, FeedConfig, build, bundled_seeds, parse_dump
 
 
 def main(out_dir: str = "public") -> int:
     seeds = bundled_seeds()
     dumps = [parse_dump(path.read_bytes(), source=path.name) for path in seeds]
     config = FeedConfig()
-    report = build(dumps, out_dir, config)
+    try:
+        report = build(dumps, out_dir, config)
+    except CentralAsiaFeedError as exc:
+        print(f"{Path(__file__).name}: {exc}", file=sys.stderr)
+        return 1
     articles = sum(len(dump.articles) for dump in dumps)
     print(f"Built {articles} articles from {', '.join(path.name for path in seeds)} into {out_dir}/")
     paths = [Path(out_dir, file.name).as_posix() for file in report.files]

@@ -1,6 +1,6 @@
 """Folders built before items were dated in their edition's first hour (tests/data/old-folders,
 written by the code of commit 0130b1e): the next build re-renders every document in them once, with
-the same ids, and a reader that read them shows each article once after it.
+the same ids, never shrinks them, and a reader that read them shows each article once after it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from paths import DATA, SEED
 from serving import start, stop
 
-from centralasia_feed import FeedConfig, build
+from centralasia_feed import FeedConfig, FewerArticlesError, build
 
 OLD = DATA / "old-folders"
 DAYS = tuple(sorted((DATA / "days").glob("*.txt")))
@@ -72,6 +72,19 @@ def test_the_next_build_rewrites_every_document_once_on_the_editions_days(
     assert set(after) == before  # the same ids in the same documents
     assert after == {(name, id_): firsts[id_] for name, id_ in after}  # each on its edition's date
     assert build([], folder, config, archive=tmp_path / "a.sqlite").changed == ()  # once, not every time
+
+
+@pytest.mark.parametrize(("name", "config"), [("young", FeedConfig()), ("paged", FIVE)])
+def test_an_old_folder_is_never_shrunk(tmp_path: Path, name: str, config: FeedConfig) -> None:
+    """9 articles shown: the young folder's by its feed, the paged one's by its old manifest."""
+    folder = copy(name, tmp_path)
+    with pytest.raises(
+        FewerArticlesError, match="shows 9 articles, but a build with no archive has only its dumps' 6"
+    ):
+        build([DAYS[2]], folder, config)
+    assert sorted(path.name for path in folder.rglob("*")) == sorted(
+        path.name for path in (OLD / name).rglob("*")
+    )
 
 
 def test_reader_that_read_an_old_folder_shows_each_article_once_on_its_day_after_it(

@@ -17,7 +17,7 @@ from centralasia_feed import (
     ConfigError,
     DumpError,
     FeedConfig,
-    PublishError,
+    FewerArticlesError,
     build,
     bundled_seeds,
     parse_dump,
@@ -151,17 +151,18 @@ def test_a_folder_with_history_is_not_rebuilt_from_a_missing_or_empty_archive(
     before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     assert any(path.parent.name == "archive" for path in before)
     (tmp_path / "empty.sqlite").touch()
-    with pytest.raises(
-        ArchiveError,
-        match=r"is a new archive, and this build's dumps give it 6 articles, but .* shows 14; use",
-    ):
+    with pytest.raises(FewerArticlesError) as caught:
         build([DAYS[-1]], out, config, archive=tmp_path / archive)
+    assert str(caught.value) == (
+        f"{out}: shows 14 articles, but {tmp_path / archive} is a new archive, and this build's dumps "
+        "give it 6; build with the archive it was built from, or pass allow_fewer=True to publish 6"
+    )
+    assert (caught.value.shown, caught.value.publishing) == (14, 6)
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
     with Archive(tmp_path / archive) as store:
         assert store.count() == 0  # nothing of the refused build
     assert build(DAYS, out, config, archive=tmp_path / archive).changed == ()  # all of it again: fine
-    (out / ".build-manifest").unlink()  # the way to start a new history there on purpose
-    build([DAYS[-1]], out, config, archive=tmp_path / "new.sqlite")
+    build([DAYS[-1]], out, config, archive=tmp_path / "new.sqlite", allow_fewer=True)  # on purpose
     build([DAYS[-1]], tmp_path / "fresh", config, archive=tmp_path / "fresh.sqlite")
     assert _files(out) == _files(tmp_path / "fresh")
 
@@ -210,13 +211,12 @@ def test_a_build_with_no_archive_file_does_not_rebuild_a_folder_with_history(tmp
     out, config = tmp_path / "out", FeedConfig(limit=2)
     build(DAYS, out, config, archive=tmp_path / "a.sqlite")
     before = _snapshot(out)
-    message = (
-        f"{out}: shows 14 articles, but a build with no archive file has only its dumps' 6; build with the "
-        f"archive it was built from, build into another folder, or delete {out / '.build-manifest'} to"
-    )
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(FewerArticlesError) as caught:
         build([DAYS[-1]], out, config, archive=None)
-    assert str(caught.value).startswith(message)
+    assert str(caught.value) == (
+        f"{out}: shows 14 articles, but a build with no archive has only its dumps' 6; build with the "
+        "archive it was built from, or pass allow_fewer=True to publish 6"
+    )
     assert _snapshot(out) == before
     assert build(DAYS, out, config, archive=None).changed == ()  # every dump again: the same folder
 
