@@ -365,7 +365,7 @@ def _run_build(args: argparse.Namespace) -> int:
         state = "written" if file.changed else "unchanged"
         print(f"{report.out_dir / file.name}  {file.items} item(s)  {state}")
     if archive is not None:
-        print(f"{archive}: {report.archived} article(s) archived")
+        print(f"{archive}: {report.added} new, {report.updated} updated, {report.archived} archived")
     _print_problems(report.problems)
     if config.hubs and not args.no_ping:
         if not report.topics:

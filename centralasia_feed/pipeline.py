@@ -54,7 +54,9 @@ class OutputFile:
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build wrote and what it could not use.
+    """What a build wrote and what it could not use; how many articles the archive holds after
+    it (``archived``), of which it ``added`` and ``updated`` (older ones whose text, date or
+    place it changed).
 
     ``topics`` are the URLs of the feeds that changed, when the config names WebSub hubs: what
     ``websub.ping`` is to tell them (a build itself never touches the network).
@@ -65,6 +67,8 @@ class BuildReport:
     problems: tuple[Problem, ...]
     archived: int
     topics: tuple[str, ...] = ()
+    added: int = 0
+    updated: int = 0
 
     @property
     def changed(self) -> tuple[OutputFile, ...]:
@@ -184,6 +188,7 @@ def _build(
                 _keep_history(store.count(), out, path, new)
             if store.count() == 0 and not store.rate_dates(1):
                 raise DumpError("nothing to publish: no articles or rates in the dumps or the archive")
+            added, updated = store.tally()
             items: dict[str, int] = {}
             changed = set(publish(out, _counted(_render(store, config, out), items), guard=MANIFEST))
             seal(out)
@@ -191,7 +196,7 @@ def _build(
     names = sorted((name for name in items if not is_hidden(name)), key=lambda name: "/" in name)
     report = tuple(OutputFile(name, media_type(name), items[name], name in changed) for name in names)
     topics = tuple(config.url(file.name) for file in report if file.changed and is_topic(file.name))
-    return BuildReport(out, report, problems, archived, topics if config.hubs else ())
+    return BuildReport(out, report, problems, archived, topics if config.hubs else (), added, updated)
 
 
 def _read_first(dumps: Iterator[Dump]) -> Iterator[Dump]:

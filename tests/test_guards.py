@@ -1,5 +1,5 @@
 """What a build refuses to do, young folder or old: publish fewer articles than the folder shows
-(unless asked to, by name), or mix the bundled sample into real history.
+(unless asked to, by name), or mix the bundled sample into real history. And what it says it did.
 
 Each refusal is one line, exit status 1, the folder and the archive left as they were.
 """
@@ -131,10 +131,12 @@ def test_a_bare_build_goes_only_into_an_archive_holding_nothing_else(
     """The README's main job, twice in a row, then a real day; a bare build after it is refused,
     whichever folder it is aimed at."""
     monkeypatch.chdir(tmp_path)
-    for state in ("written", "unchanged"):
+    for summary, state in (("6 new", "written"), ("0 new", "unchanged")):
         status, out, err = run(capsys, "build")
         assert (status, err) == (0, "")
-        assert out.endswith(f"  6 item(s)  {state}\ncentralasia_feed.sqlite: 6 article(s) archived\n")
+        assert out.endswith(
+            f"  6 item(s)  {state}\ncentralasia_feed.sqlite: {summary}, 0 updated, 6 archived\n"
+        )
     assert run(capsys, "build", DAYS[0])[0] == 0
     before = files(tmp_path)
     for options, refused in (([], "public: shows"), (["--out", "fresh"], "centralasia_feed.sqlite: holds")):
@@ -170,3 +172,16 @@ def test_the_library_keeps_the_sample_apart_only_when_told(tmp_path: Path) -> No
     with pytest.raises(ArchiveError, match="holds more than the bundled sample"):
         build(bundled_seeds(), tmp_path / "other", archive=store, sample=True)
     assert build(bundled_seeds(), tmp_path / "out", archive=store).archived == 9  # a dump like any other
+
+
+def test_the_report_says_what_the_build_added_and_updated(tmp_path: Path) -> None:
+    store = tmp_path / "a.sqlite"
+    counts = []
+    for dump in (SEED, *DAYS, DAYS[1]):
+        report = build([dump], tmp_path / "out", archive=store)
+        counts.append((report.added, report.updated, report.archived))
+    # 7 January re-cuts one excerpt of the 6th (updated); its second page repeats the seed's six as
+    # they were (no change), and a dump built again changes nothing
+    assert counts == [(6, 0, 6), (3, 0, 9), (3, 1, 12), (2, 0, 14), (0, 0, 14)]
+    assert (report := build(list(reversed((SEED, *DAYS))), tmp_path / "b", archive=tmp_path / "b.sqlite"))
+    assert (report.added, report.updated, report.archived) == (14, 0, 14)  # one build: each added once

@@ -191,6 +191,16 @@ class Archive:
         with self._errors():
             return _revisions.latest(self._conn)[2]
 
+    def tally(self) -> tuple[int, int]:
+        """(added, updated): the entries the open transaction added, and the older ones whose
+        published form it changed (text, date or place), each counted once; (0, 0) outside one."""
+        if self._work is None:
+            return 0, 0
+        with self._errors():
+            changed = _revisions.count_changed(self._conn, self._work.revision + 1)
+        added = self._work.entries - self._work.started
+        return added, changed - added
+
     @property
     def revision(self) -> int:
         """The last committed revision: 0 for a new archive, one more per transaction that changed it."""
@@ -269,6 +279,7 @@ class _Work:
             entries,
             changes,
         )
+        self.started = entries  # entries only ever come, so the difference is what was added
 
     def forget(self, fingerprint: int, entries: int, changes: int) -> None:
         """A savepoint was rolled back: its changes are gone, and so is what they added up to."""

@@ -89,6 +89,14 @@ def revision_of(conn: sqlite3.Connection, fingerprint: str) -> int | None:
     return None if row[0] is None else int(row[0])
 
 
+def count_changed(conn: sqlite3.Connection, revision: int) -> int:
+    """How many entries ``revision`` (the open transaction's, say) added or changed: an index count."""
+    row = conn.execute(
+        "SELECT count(*) FROM articles INDEXED BY articles_by_revision WHERE revision = ?", (revision,)
+    ).fetchone()
+    return int(row[0])
+
+
 def changed_since(conn: sqlite3.Connection, since: int, most: int) -> tuple[Key | None, tuple[Key, ...]]:
     """The entries changed after revision ``since``: the oldest one new or moved in the published
     order (every entry above it may have shifted), and those older than it edited where they stand.
