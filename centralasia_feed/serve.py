@@ -34,6 +34,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .publish import is_hidden, media_type
+from .render.peek import self_link
 from .websub import advertised
 
 MAX_AGE = 300
@@ -463,12 +464,34 @@ def make_server(
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 
 
+def address_note(root: Path, url: str) -> str | None:
+    """A note when the folder's feeds were built for another address than ``url``, where it is
+    served: their self links name that one, the W3C validator warns, and a reader that follows
+    them polls there. Bound to every address (``0.0.0.0``), any host the feeds name may be right."""
+    link = self_link(root / "rss.xml")
+    if link is None or not link.endswith("/rss.xml"):
+        return None
+    built, served = urllib.parse.urlsplit(link[: -len("rss.xml")]), urllib.parse.urlsplit(url)
+    if served.hostname in ("0.0.0.0", "::"):
+        host = built.hostname or "localhost"
+        served = served._replace(netloc=f"[{host}]:{served.port}" if ":" in host else f"{host}:{served.port}")
+    if built.geturl() == served.geturl():
+        return None
+    return (
+        f"note: the feeds in {root} name {built.geturl()} as their address, not {served.geturl()}: "
+        f"readers that subscribe here will poll there; to serve them here, rebuild with --feed-url "
+        f"{served.geturl()}"
+    )
+
+
 def serve(
     root: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000, *, log: Log | None = None
 ) -> None:
     """Serve ``root`` until Ctrl-C, then close the socket and return."""
     with make_server(root, host, port, log=log) as server:
         server.log(f"serving {root} at {server.url} (Ctrl-C stops)")  # the folder as the caller named it
+        if note := address_note(Path(root), server.url):
+            server.log(note)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

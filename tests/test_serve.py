@@ -21,11 +21,13 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from paths import SEED
 from serving import SERVE_DATA, Served, connect, fetch, plant_outside, raw, start, stop
 
+from centralasia_feed import FeedConfig, build
 from centralasia_feed.errors import ConfigError
 from centralasia_feed.publish import publish
-from centralasia_feed.serve import accepts_gzip, make_server, none_match, request_path
+from centralasia_feed.serve import accepts_gzip, address_note, make_server, none_match, request_path
 
 serve_module = importlib.import_module("centralasia_feed.serve")  # the package's serve is the function
 FEEDS = ("rss.xml", "atom.xml", "feed.json")
@@ -507,6 +509,7 @@ def test_ctrl_c_stops_serve_cleanly(site: Path) -> None:
             assert first.startswith(f"serving {site.name} at http://127.0.0.1:")  # as named, not resolved
             url = first.split(" at ")[1].split()[0]
             port = int(url.rsplit(":", 1)[1].strip("/"))
+            second = process.stdout.readline()  # read here: it may sit in this pipe's buffer already
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             conn.request("GET", "/atom.xml")
             response = conn.getresponse()
@@ -520,7 +523,40 @@ def test_ctrl_c_stops_serve_cleanly(site: Path) -> None:
     assert process.returncode == 0
     assert err == ""
     size = (site / "atom.xml").stat().st_size
+    assert second == (  # once, as it starts: the site was built for the default address, port 8000
+        f"note: the feeds in {site.name} name http://127.0.0.1:8000/ as their address, not {url}: readers "
+        f"that subscribe here will poll there; to serve them here, rebuild with --feed-url {url}\n"
+    )
     assert out.splitlines() == [f"127.0.0.1 GET /atom.xml 200 {size}", "stopped"]
+
+
+@pytest.mark.parametrize(
+    ("built_for", "served_at", "suggested"),
+    [
+        ("http://127.0.0.1:8000/", "http://127.0.0.1:8000/", None),
+        ("http://127.0.0.1:8000/", "http://127.0.0.1:8001/", "http://127.0.0.1:8001/"),
+        ("http://localhost:8000/", "http://127.0.0.1:8000/", "http://127.0.0.1:8000/"),
+        ("https://feeds.example.org/ca/", "http://127.0.0.1:8000/", "http://127.0.0.1:8000/"),
+        ("http://[::1]:8000/", "http://[::1]:8000/", None),
+        ("http://feeds.example.org:8000/", "http://0.0.0.0:8000/", None),  # any host may be this one
+        ("http://feeds.example.org:8000/", "http://0.0.0.0:8080/", "http://feeds.example.org:8080/"),
+        ("http://[2001:db8::1]:8000/", "http://[::]:8080/", "http://[2001:db8::1]:8080/"),
+    ],
+)
+def test_serve_names_the_feed_url_to_rebuild_with_when_the_feeds_name_another_address(
+    tmp_path: Path, built_for: str, served_at: str, suggested: str | None
+) -> None:
+    build([SEED], tmp_path / "public", FeedConfig(feed_url=built_for))
+    note = address_note(tmp_path / "public", served_at)
+    if suggested is None:
+        assert note is None
+    else:
+        assert note == (
+            f"note: the feeds in {tmp_path / 'public'} name {built_for} as their address, not {suggested}: "
+            "readers that subscribe here will poll there; to serve them here, rebuild with --feed-url "
+            + suggested
+        )
+    assert address_note(tmp_path / "nothing", served_at) is None  # no feeds, nothing to say
 
 
 def test_the_cache_keeps_only_the_newest_files_up_to_its_size(
