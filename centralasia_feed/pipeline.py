@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from ._files import open_regular
 from .archive import DEFAULT_PATH, MEMORY, Archive, newest_page
 from .config import FeedConfig
 from .errors import ArchiveError, DumpError, FewerArticlesError, PublishError
@@ -94,7 +95,7 @@ def read_dump(
     path = os.fspath(path)
     name = path if source is None else source
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:  # a FIFO or a device would hang or never end
             size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
                 raise DumpError(f"file is {size:,} bytes, over the limit of {max_bytes:,}", source=name)
@@ -107,7 +108,7 @@ def read_dump(
 
 
 def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
-    """Up to ``limit`` bytes, in chunks: a pipe or a growing file has no size to trust up front."""
+    """Up to ``limit`` bytes, in chunks: a growing file has no size to trust up front."""
     chunks: list[bytes] = []
     left = limit
     while left > 0 and (chunk := handle.read(min(left, _CHUNK))):

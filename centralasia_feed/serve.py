@@ -19,7 +19,6 @@ import os
 import re
 import socket
 import socketserver
-import stat
 import sys
 import threading
 import time
@@ -32,6 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from ._files import open_regular
 from .errors import ConfigError
 from .publish import is_hidden, media_type
 from .render.peek import self_link
@@ -410,11 +410,8 @@ class FeedServer(ThreadingHTTPServer):
     def _read(self, path: Path) -> Resource | None:
         """The file's current bytes, reused only while its inode, mtime and size are unchanged."""
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the thread
-            with os.fdopen(fd, "rb") as handle:
+            with open_regular(path) as handle:  # a FIFO must not block the thread
                 info = os.fstat(handle.fileno())
-                if not stat.S_ISREG(info.st_mode):
-                    return None
                 key = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size)
                 with self._lock:
                     cached = self._cache.get(path)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import errno
 import os
+import socket
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,7 +63,8 @@ def test_a_directory_given_as_a_dump(
     capsys: pytest.CaptureFixture[str], built: tuple[Path, Path], tmp_path: Path
 ) -> None:
     before = snapshot(built[0]), built[1].read_bytes()
-    assert fails(capsys, build_argv(built, tmp_path)) == f"{PREFIX}{tmp_path}: cannot read: Is a directory"
+    line = fails(capsys, build_argv(built, tmp_path))
+    assert line == f"{PREFIX}{tmp_path}: cannot read: a directory, not a regular file"
     assert (snapshot(built[0]), built[1].read_bytes()) == before
 
 
@@ -87,7 +91,7 @@ def test_a_permission_error_on_a_dump_is_one_line_even_as_root(
     def refused(name: str, *args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied", name)
 
-    monkeypatch.setattr(pipeline, "open", refused, raising=False)  # read_dump's own open() only
+    monkeypatch.setattr(pipeline, "open_regular", refused)  # read_dump's own open only
     before = snapshot(built[0]), built[1].read_bytes()
     assert fails(capsys, build_argv(built, locked)) == f"{PREFIX}{locked}: cannot read: Permission denied"
     assert (snapshot(built[0]), built[1].read_bytes()) == before
@@ -239,8 +243,55 @@ def test_an_archive_path_that_is_a_directory(
     folder = tmp_path / "folder.sqlite"
     folder.mkdir()
     line = fails(capsys, ["build", "--out", str(built[0]), "--archive", str(folder), str(SEED)])
-    assert line == f"{PREFIX}{folder}: cannot read the archive: Is a directory"
+    assert line == f"{PREFIX}{folder}: cannot read the archive: a directory, not a regular file"
     assert list(folder.iterdir()) == []
+
+
+def not_a_file(kind: str, folder: Path) -> tuple[Path, str]:
+    """Something at a path that is not a regular file, and what the error line calls it."""
+    path = folder / f"{kind}.txt"
+    if kind == "fifo":
+        os.mkfifo(path)  # with no writer: open() would wait for one forever
+        return path, "a FIFO (named pipe)"
+    if kind == "socket":
+        with socket.socket(socket.AF_UNIX) as listener:
+            listener.bind(str(path))  # the path stays a socket after it closes
+        return path, "a socket"
+    return Path("/dev/zero"), "a character device"  # endless: read to the size limit, then refused
+
+
+def run_cli(*argv: str | Path) -> subprocess.CompletedProcess[str]:
+    """The command in a child process with a time limit, since what is tested here used to hang."""
+    command = [sys.executable, "-m", "centralasia_feed", *map(str, argv)]
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"hung: {' '.join(command)}")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "device"])
+def test_a_dump_that_is_not_a_regular_file_is_refused_at_once(
+    kind: str, built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    path, what = not_a_file(kind, tmp_path)
+    before = snapshot(built[0]), built[1].read_bytes()
+    for argv in (["parse", path], build_argv(built, SEED, path)):
+        done = run_cli(*argv)
+        assert (done.returncode, done.stdout) == (1, "")
+        assert done.stderr == f"{PREFIX}{path}: cannot read: {what}, not a regular file\n"
+    assert (snapshot(built[0]), built[1].read_bytes()) == before
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "device"])
+def test_an_archive_that_is_not_a_regular_file_is_refused_at_once(
+    kind: str, built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    path, what = not_a_file(kind, tmp_path)
+    before = snapshot(built[0])
+    done = run_cli("build", "--out", built[0], "--archive", path, SEED)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"{PREFIX}{path}: cannot read the archive: {what}, not a regular file\n"
+    assert snapshot(built[0]) == before
 
 
 def test_a_dump_over_max_bytes_is_refused_before_reading(

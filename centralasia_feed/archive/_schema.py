@@ -24,6 +24,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 
+from .._files import open_regular
 from ..errors import ArchiveError
 from ._articles import count, derived
 from ._revisions import commit, of_rows
@@ -87,7 +88,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2, 2: _to
 def check_file(path: str) -> None:
     """Refuse a file that is not our archive, reading it as bytes only (SQLite never opens it)."""
     try:
-        with open(path, "rb") as file:
+        with open_regular(path) as file:
             head = file.read(100)
     except FileNotFoundError:
         folder = os.path.dirname(path) or "."
