@@ -153,9 +153,10 @@ def none_match(header: str, etag: str) -> bool:
     return any(tag == "*" or tag.removeprefix("W/") == etag for tag in tags)
 
 
-def modified_since(header: str, mtime: int) -> bool:
+def modified_since(header: str, mtime: int, now: float) -> bool:
     """False when If-Modified-Since is one valid HTTP-date at or after ``mtime``; anything else
-    (another shape, two dates in one line, a year past any clock) is ignored, as RFC 9110 13.1.3 asks."""
+    (another shape, two dates in one line, a date later than ``now``, the server's clock) is ignored,
+    as RFC 9110 13.1.3 asks: a client cannot learn of a change by a date it has not reached yet."""
     if not _HTTP_DATE.fullmatch(header.strip()):
         return True
     try:
@@ -164,16 +165,19 @@ def modified_since(header: str, mtime: int) -> bool:
         return True
     if since.tzinfo is None:
         since = since.replace(tzinfo=dt.UTC)
-    return mtime > since.timestamp()
+    return mtime > since.timestamp() or since.timestamp() > now
 
 
 class Handler(BaseHTTPRequestHandler):
     """GET and HEAD over the server's folder, one log line per request, nothing else."""
 
     server: FeedServer
+    raw_requestline: bytes
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
     server_version = "centralasia-feed"
+    default_request_version = "HTTP/1.0"  # so a request refused before its version is known gets a
+    # status line: http.server's default, HTTP/0.9, answers with a bare body
 
     def version_string(self) -> str:
         return self.server_version
@@ -207,6 +211,12 @@ class Handler(BaseHTTPRequestHandler):
         """Silenced: every line goes through the server's ``log``."""
 
     def parse_request(self) -> bool:
+        words = self.raw_requestline.split()
+        if len(words) == 2:  # "GET /x": HTTP/0.9, whose answer would have no status line nor headers
+            self.command, self.path = "", str(words[1], "iso-8859-1")
+            self.request_version, self.close_connection = self.default_request_version, True
+            self._reply_plain(HTTPStatus.BAD_REQUEST)  # RFC 9112 3: an invalid request-line
+            return False
         if not super().parse_request():
             return False
         if (
@@ -215,7 +225,8 @@ class Handler(BaseHTTPRequestHandler):
             or (self.headers.get("Content-Length", "0").strip() != "0")
         ):
             self.close_connection = True  # a request body we do not read must not become the next request
-        if self.request_version == "HTTP/1.1" and "Host" not in self.headers:
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1 or (self.request_version == "HTTP/1.1" and not hosts):
             self.close_connection = True
             self._reply_plain(HTTPStatus.BAD_REQUEST)  # RFC 9112 3.2: a MUST, against confused proxies
             return False
@@ -276,7 +287,7 @@ class Handler(BaseHTTPRequestHandler):
         if tags:
             return none_match(",".join(tags), etag)
         since = self.headers.get_all("If-Modified-Since") or []
-        return mtime is not None and len(since) == 1 and not modified_since(since[0], mtime)
+        return mtime is not None and len(since) == 1 and not modified_since(since[0], mtime, time.time())
 
     def _reply_plain(self, status: HTTPStatus, headers: dict[str, str] | None = None) -> None:
         body = f"{status.value} {status.phrase}\n".encode()

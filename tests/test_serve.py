@@ -147,9 +147,18 @@ def test_an_invalid_if_modified_since_is_ignored(served: Served, header: str) ->
 
 def test_the_obsolete_date_forms_are_understood(served: Served) -> None:
     modified = email.utils.parsedate_to_datetime(fetch(served, "/atom.xml")[1]["last-modified"])
-    later = modified + dt.timedelta(days=1)
+    later = modified + dt.timedelta(minutes=1)  # the site's files are an hour old: still in the past
     for form in ("%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"):  # RFC 850, asctime
         assert fetch(served, "/atom.xml", {"If-Modified-Since": later.strftime(form)})[0] == 304, form
+
+
+def test_an_if_modified_since_in_the_future_is_ignored(served: Served) -> None:
+    """RFC 9110 13.1.3: a date later than the server's clock is invalid. Honoured, a client that
+    sent tomorrow's date would miss every change made until then."""
+    _, first, body = fetch(served, "/atom.xml")
+    assert fetch(served, "/atom.xml", {"If-Modified-Since": first["last-modified"]})[0] == 304
+    tomorrow = email.utils.formatdate(time.time() + 86400, usegmt=True)
+    assert fetch(served, "/atom.xml", {"If-Modified-Since": tomorrow})[::2] == (200, body)
 
 
 def test_a_file_changed_this_second_has_no_date_yet(served: Served) -> None:
@@ -293,6 +302,23 @@ def test_an_http_1_1_request_without_host_is_a_bad_request(served: Served) -> No
     response = raw(served, b"GET /rss.xml HTTP/1.1\r\n\r\n")
     assert status_of(response) == 400 and b"\r\nConnection: close\r\n" in response
     assert status_of(raw(served, b"GET /rss.xml HTTP/1.0\r\n\r\n")) == 200  # 1.0 has no Host rule
+
+
+@pytest.mark.parametrize("version", ["HTTP/1.1", "HTTP/1.0"])
+def test_two_host_headers_are_a_bad_request(served: Served, version: str) -> None:
+    """RFC 9112 3.2: a 400 for any request with more than one Host line, whichever version."""
+    response = raw(served, f"GET /rss.xml {version}\r\nHost: a\r\nHost: b\r\n\r\n".encode())
+    assert status_of(response) == 400 and b"\r\nConnection: close\r\n" in response
+
+
+def test_an_http_0_9_request_is_refused_with_a_status_line(served: Served) -> None:
+    """HTTP/0.9 has no status line and no headers: "GET /rss.xml" alone was answered with the bare
+    feed, no type, no validators. RFC 9112 3 calls a request line without a version invalid (400)."""
+    for request in (b"GET /rss.xml\r\n", b"GET /rss.xml\r\n\r\n", b"HEAD /rss.xml\r\n\r\n"):
+        response = raw(served, request)
+        assert response.startswith(b"HTTP/1.1 400 Bad Request\r\n"), response[:100]
+        assert b"\r\nConnection: close\r\n" in response and b"<rss" not in response
+    assert served.lines[-1] == "127.0.0.1 - /rss.xml 400 16"
 
 
 @pytest.mark.parametrize(("method", "status"), [("POST", 405), ("GET", 200)])
