@@ -43,6 +43,15 @@ MAX_CONNECTIONS = 256  # open at once, each a thread; past it a connection gets 
 RETRY_AFTER = 5  # seconds a refused reader is asked to wait
 CACHE_BYTES = 64 * 1024 * 1024  # the most file bytes (both encodings) the server keeps in memory
 ALLOW = "GET, HEAD"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+"""Sent with every response, and to be sent by any server in front (examples/nginx.conf): the landing
+page runs no script, loads nothing but its inline style and ``data:`` icon, and is never framed, so
+this policy costs it nothing and leaves injected markup nothing to run."""
 KNOWN_METHODS = {"POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}  # 405; others 501
 _TEXT_TYPES = {"application/rss+xml", "application/atom+xml", "application/feed+json", "text/html",
                "text/csv", "image/svg+xml", "text/plain"}  # fmt: skip
@@ -289,6 +298,12 @@ class Handler(BaseHTTPRequestHandler):
         since = self.headers.get_all("If-Modified-Since") or []
         return mtime is not None and len(since) == 1 and not modified_since(since[0], mtime, time.time())
 
+    def end_headers(self) -> None:
+        """Every response, http.server's own error pages too, carries the SECURITY_HEADERS."""
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        super().end_headers()
+
     def _reply_plain(self, status: HTTPStatus, headers: dict[str, str] | None = None) -> None:
         body = f"{status.value} {status.phrase}\n".encode()
         self._reply(status, {"Content-Type": "text/plain; charset=utf-8", **(headers or {})}, body)
@@ -297,7 +312,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
-        self.send_header("X-Content-Type-Options", "nosniff")
         if status != HTTPStatus.NOT_MODIFIED:
             self.send_header("Content-Length", str(len(body)))
         if self.close_connection:
@@ -376,10 +390,11 @@ class FeedServer(ThreadingHTTPServer):
             self._slots.release()
 
     def _refuse(self, request: Any, client_address: Any) -> None:
+        headers = "".join(f"{name}: {value}\r\n" for name, value in SECURITY_HEADERS.items())
         response = (
             "HTTP/1.1 503 Service Unavailable\r\n"
             f"Date: {email.utils.formatdate(usegmt=True)}\r\n"
-            f"Retry-After: {RETRY_AFTER}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            f"Retry-After: {RETRY_AFTER}\r\nContent-Length: 0\r\n{headers}Connection: close\r\n\r\n"
         )
         try:
             request.settimeout(1.0)

@@ -8,6 +8,7 @@ Set ``CENTRALASIA_FEED_SCREENSHOTS`` to a folder to keep the phone-sized screens
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 import shutil
@@ -25,6 +26,7 @@ from serving import Served
 from centralasia_feed import Article, FeedConfig
 from centralasia_feed.render import render_index
 
+serve_module = importlib.import_module("centralasia_feed.serve")  # the package's serve is the function
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync")  # fmt: skip
 TIMEOUT = 120
@@ -49,14 +51,18 @@ def chromium() -> str:
     pytest.skip(f"{missing}, so the browser test did not run")
 
 
-def run_browser(tmp_path: Path, *args: str) -> str:
+def browse(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     command = [chromium(), *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
         pytest.fail(f"chromium did not finish within {TIMEOUT} s: {' '.join(command)}")
     assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
+    return done
+
+
+def run_browser(tmp_path: Path, *args: str) -> str:
+    return browse(tmp_path, *args).stdout
 
 
 @pytest.fixture
@@ -64,6 +70,13 @@ def dom(served: Served, tmp_path: Path) -> lxml.html.HtmlElement:
     text = run_browser(tmp_path, "--dump-dom", served.url)
     assert any(" GET / 200 " in line for line in served.lines), served.lines  # it came from the server
     return lxml.html.fromstring(text)
+
+
+@pytest.fixture
+def unguarded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Served without SECURITY_HEADERS: the probes frame the page and run a script, the two things
+    its policy forbids. test_the_policy_changes_nothing_the_page_shows shows the page is the same."""
+    monkeypatch.setattr(serve_module, "SECURITY_HEADERS", {})
 
 
 def newest_items(root: Path, name: str) -> list[dict[str, object]]:
@@ -153,6 +166,7 @@ document.getElementById("page").addEventListener("load", function () {{
 
 
 @pytest.mark.parametrize("width", [412, 360, 320])
+@pytest.mark.usefixtures("unguarded")
 def test_the_rates_table_fits_a_phone(served: Served, tmp_path: Path, width: int) -> None:
     """Measured by the browser itself: the page lays out in a phone-wide frame with no sideways scroll.
 
@@ -180,6 +194,7 @@ document.getElementById("page").addEventListener("load", function () {
 </script></body></html>"""
 
 
+@pytest.mark.usefixtures("unguarded")
 def test_a_long_unbroken_title_does_not_widen_the_page(served: Served, tmp_path: Path) -> None:
     """A title with a 200-letter word (nowhere to break) wraps anywhere instead of scrolling the page."""
     article = Article("Word: " + "x" * 200, "Text ...", dt.date(2025, 1, 5), "long", True)
@@ -201,3 +216,38 @@ def test_page_renders_on_a_phone_sized_screen(served: Served, tmp_path: Path) ->
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, Path(keep) / "index-412x900.png")
+
+
+def screenshot(served: Served, folder: Path) -> bytes:
+    """The landing page, by a browser with a profile of its own: no cached copy of another's."""
+    folder.mkdir()
+    shot = folder / "page.png"
+    run_browser(folder, f"--screenshot={shot}", "--window-size=1280,2000", "--hide-scrollbars", served.url)
+    return shot.read_bytes()
+
+
+def test_the_policy_changes_nothing_the_page_shows(
+    served: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The landing page (inline style, inline SVG charts, a data: icon) is drawn pixel for pixel the
+    same with SECURITY_HEADERS as without: the policy forbids nothing it uses."""
+    guarded = screenshot(served, tmp_path / "guarded")
+    monkeypatch.setattr(serve_module, "SECURITY_HEADERS", {})
+    assert screenshot(served, tmp_path / "unguarded") == guarded
+    assert sum(" GET / 200 " in line for line in served.lines) == 2  # both from the server, not a cache
+
+
+SCRIPTED = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>scripted</title></head>
+<body><p id="out">not run</p><script>document.getElementById("out").textContent = "ran"</script>
+</body></html>"""
+
+
+def test_the_policy_stops_a_script_in_a_page_and_any_framing(served: Served, tmp_path: Path) -> None:
+    """Chromium, reading the policy as sent, runs no script in a served page, and frames no page."""
+    (served.root / "scripted.html").write_text(SCRIPTED, encoding="utf-8")
+    page = lxml.html.fromstring(run_browser(tmp_path, "--dump-dom", served.url + "scripted.html"))
+    assert page.xpath("string(//p[@id='out'])") == "not run"
+    framer = tmp_path / "framer.html"
+    framer.write_text(f'<!DOCTYPE html><title>framer</title><iframe src="{served.url}"></iframe>', "utf-8")
+    console = browse(tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom", framer.as_uri()).stderr
+    assert f"Framing '{served.url}' violates the following Content Security Policy directive" in console

@@ -27,7 +27,14 @@ from serving import SERVE_DATA, Served, connect, fetch, plant_outside, raw, star
 from centralasia_feed import FeedConfig, build
 from centralasia_feed.errors import ConfigError
 from centralasia_feed.publish import publish
-from centralasia_feed.serve import accepts_gzip, address_note, make_server, none_match, request_path
+from centralasia_feed.serve import (
+    SECURITY_HEADERS,
+    accepts_gzip,
+    address_note,
+    make_server,
+    none_match,
+    request_path,
+)
 
 serve_module = importlib.import_module("centralasia_feed.serve")  # the package's serve is the function
 FEEDS = ("rss.xml", "atom.xml", "feed.json")
@@ -319,6 +326,21 @@ def test_an_http_0_9_request_is_refused_with_a_status_line(served: Served) -> No
         assert response.startswith(b"HTTP/1.1 400 Bad Request\r\n"), response[:100]
         assert b"\r\nConnection: close\r\n" in response and b"<rss" not in response
     assert served.lines[-1] == "127.0.0.1 - /rss.xml 400 16"
+
+
+def test_every_response_carries_the_security_headers(served: Served) -> None:
+    """A policy that lets the landing page do nothing but show itself, and no sniffing, on every
+    response: files, 304s, errors, and the error pages http.server writes itself."""
+    _, first, _ = fetch(served, "/rss.xml")
+    responses = [fetch(served, path, headers, method)[1] for path, headers, method in [
+        ("/", {}, "GET"), ("/rss.xml", {"If-None-Match": first["etag"]}, "GET"), ("/atom.xml", {}, "HEAD"),
+        ("/missing.xml", {}, "GET"), ("/rss.xml", {}, "DELETE"), ("/rss.xml", {}, "FOO")]]  # fmt: skip
+    for response in [first, *responses]:
+        assert {name.lower(): value for name, value in SECURITY_HEADERS.items()}.items() <= response.items()
+    for request in (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n"):
+        head = raw(served, request).split(b"\r\n\r\n", 1)[0]
+        assert all(f"\r\n{name}: {value}".encode() in head for name, value in SECURITY_HEADERS.items())
+    assert "frame-ancestors 'none'" in SECURITY_HEADERS["Content-Security-Policy"]
 
 
 @pytest.mark.parametrize(("method", "status"), [("POST", 405), ("GET", 200)])
@@ -652,6 +674,7 @@ def test_past_max_connections_a_reader_gets_a_503_with_retry_after(site: Path) -
         reply = refused.recv(4096)  # without sending a request: the refusal comes at once
         assert reply.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
         assert b"\r\nRetry-After: 5\r\n" in reply and reply.endswith(b"\r\n\r\n")
+        assert b"\r\nX-Content-Type-Options: nosniff\r\n" in reply
         assert refused.recv(4096) == b""  # and the connection is closed
         refused.close()
         idle.close()
