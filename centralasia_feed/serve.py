@@ -7,6 +7,8 @@ restart. Request paths are decoded once and resolved under the folder; anything 
 hidden files (our temporary files among them) and directories without an index are all plain 404s.
 A feed that names WebSub hubs is sent with a ``Link`` header naming them and itself, where WebSub
 subscribers (and hubs fetching the new content) look first.
+Connections are bounded in all and per client address, and wait for a request only so long (see
+``_connections``): one client trickling its headers cannot shut the server off.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import datetime as dt
 import email.utils
 import gzip
 import hashlib
+import io
 import os
 import re
 import socket
@@ -31,6 +34,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from ._connections import Connections, Dropped
 from ._files import open_regular
 from .errors import ConfigError
 from .publish import is_hidden, media_type
@@ -40,6 +44,7 @@ from .websub import advertised
 MAX_AGE = 300
 TIMEOUT = 10.0
 MAX_CONNECTIONS = 256  # open at once, each a thread; past it a connection gets a 503 at once
+MAX_PER_CLIENT = 32  # open at once from one IPv4 address or IPv6 /64, so one client cannot take them all
 RETRY_AFTER = 5  # seconds a refused reader is asked to wait
 CACHE_BYTES = 64 * 1024 * 1024  # the most file bytes (both encodings) the server keeps in memory
 ALLOW = "GET, HEAD"
@@ -194,15 +199,24 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection.settimeout(self.server.connection_timeout)
+        self._waiting = self.server.connections.of(self.request)
+        self.rfile.close()  # the socket's own reader: closed, or the socket would never close
+        self.rfile = io.BufferedReader(self._waiting)
 
     def handle_one_request(self) -> None:
         self._status: int | None = None
         self._logged, self._note = False, ""
-        super().handle_one_request()
+        try:
+            super().handle_one_request()
+        except Dropped:  # logged as it was dropped
+            self.close_connection = True
+            return
         if not self._logged and self._status is not None:  # an error http.server answered itself
             self._log_line(self._status, "-")
         elif not self._logged and self._note:  # no request at all, such as a timeout
             self.server.log(f"{self.client_address[0]} {self._note}")
+        if not self.close_connection:
+            self._waiting.waiting()
 
     def _log_line(self, status: int, size: int | str) -> None:
         """Logged before the response goes out, so a client that has its answer finds the line written."""
@@ -228,6 +242,7 @@ class Handler(BaseHTTPRequestHandler):
             return False
         if not super().parse_request():
             return False
+        self._waiting.answering()
         if (
             self.command not in ("GET", "HEAD")
             or "Transfer-Encoding" in self.headers
@@ -348,11 +363,12 @@ class FeedServer(ThreadingHTTPServer):
         log: Log | None,
         timeout: float,
         max_connections: int = MAX_CONNECTIONS,
+        max_per_client: int = MAX_PER_CLIENT,
     ) -> None:
         self.root = root
         self.log: Log = log or (lambda line: None)
         self.connection_timeout = timeout
-        self._slots = threading.BoundedSemaphore(max_connections)
+        self.connections = Connections(max_connections, max_per_client, self.log)
         self._cache: OrderedDict[Path, tuple[tuple[int, ...], Resource]] = OrderedDict()
         self._cached_bytes = 0
         self._lock = threading.Lock()
@@ -371,25 +387,31 @@ class FeedServer(ThreadingHTTPServer):
         return f"http://[{host}]:{self.server_port}/" if ":" in host else f"http://{host}:{self.server_port}/"
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        """A thread for the connection, or, with ``max_connections`` open already, a 503 and
-        Retry-After at once: a flood of idle connections cannot spawn a thread each, and a reader
+        """A thread for the connection, or, when it would pass ``max_connections`` (or
+        ``max_per_client`` for its address) and no connection there is waiting for a request to
+        make room, a 503 and Retry-After at once: a flood cannot spawn a thread each, and a reader
         polling in a crowd is told when to come back."""
-        if not self._slots.acquire(blocking=False):
-            self._refuse(request, client_address)
+        admitted = self.connections.admit(request, client_address, self.connection_timeout)
+        if isinstance(admitted, str):
+            self._refuse(request, client_address, admitted)
             return
         try:
             super().process_request(request, client_address)
         except BaseException:
-            self._slots.release()  # no thread started to release it
+            self.connections.forget(request)  # no thread started to do it
             raise
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """ThreadingMixIn's, but the connection leaves the books before its socket closes."""
         try:
-            super().process_request_thread(request, client_address)
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
         finally:
-            self._slots.release()
+            self.connections.forget(request)
+            self.shutdown_request(request)
 
-    def _refuse(self, request: Any, client_address: Any) -> None:
+    def _refuse(self, request: Any, client_address: Any, reason: str) -> None:
         headers = "".join(f"{name}: {value}\r\n" for name, value in SECURITY_HEADERS.items())
         response = (
             "HTTP/1.1 503 Service Unavailable\r\n"
@@ -403,7 +425,7 @@ class FeedServer(ThreadingHTTPServer):
             pass
         finally:
             self.shutdown_request(request)
-        self.log(f"{_host(client_address)} refused with 503: too many connections open")
+        self.log(f"{_host(client_address)} refused with 503: {reason}")
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A client that vanished mid-response costs one log line, not a traceback."""
@@ -471,18 +493,25 @@ def make_server(
     log: Log | None = None,
     timeout: float = TIMEOUT,
     max_connections: int = MAX_CONNECTIONS,
+    max_per_client: int = MAX_PER_CLIENT,
 ) -> FeedServer:
     """A server over ``root``, bound and ready for ``serve_forever()``; port 0 picks a free port.
-    ``timeout`` bounds an idle connection, ``max_connections`` how many are open at once."""
+    ``timeout`` bounds the wait for a whole request line and headers, and any silence while a
+    response is sent; ``max_connections`` and ``max_per_client`` bound how many are open at once,
+    in all and from one client address (an IPv6 client's /64)."""
     folder = Path(root).resolve()
     if not folder.is_dir():
         raise ConfigError(f"{root}: not a folder to serve")
     if not 0 <= port <= 65535:
         raise ConfigError(f"not a port number: {port}")
-    if max_connections < 1:
-        raise ConfigError(f"must be at least 1, not {max_connections}", field="max_connections")
+    for field, value in (("max_connections", max_connections), ("max_per_client", max_per_client)):
+        if value < 1:
+            raise ConfigError(f"must be at least 1, not {value}", field=field)
     try:
-        return FeedServer(folder, (host, port), log=log, timeout=timeout, max_connections=max_connections)
+        return FeedServer(
+            folder, (host, port), log=log, timeout=timeout, max_connections=max_connections,
+            max_per_client=max_per_client,
+        )  # fmt: skip
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from paths import DATA, SEED
 
 from centralasia_feed import build
-from centralasia_feed.serve import MAX_CONNECTIONS, FeedServer, make_server
+from centralasia_feed.serve import MAX_CONNECTIONS, MAX_PER_CLIENT, FeedServer, make_server
 
 SITE_DUMPS = (SEED, *sorted((DATA / "days").glob("*.txt")))
 _WORK = Path(tempfile.mkdtemp(prefix="centralasia-feed-site-"))
@@ -52,12 +52,17 @@ class Served:
 
 
 def start(
-    root: Path, *, timeout: float = 10.0, max_connections: int = MAX_CONNECTIONS
+    root: Path,
+    *,
+    timeout: float = 10.0,
+    max_connections: int = MAX_CONNECTIONS,
+    max_per_client: int = MAX_PER_CLIENT,
 ) -> tuple[Served, threading.Thread]:
     lines: list[str] = []
     server = make_server(
-        root, "127.0.0.1", 0, log=lines.append, timeout=timeout, max_connections=max_connections
-    )
+        root, "127.0.0.1", 0, log=lines.append, timeout=timeout, max_connections=max_connections,
+        max_per_client=max_per_client,
+    )  # fmt: skip
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)  # quick shutdown
     thread.start()
     return Served(server, root, lines), thread
@@ -74,9 +79,18 @@ def fetch(served: Served, path: str, headers: dict[str, str] | None = None, meth
     return request(served.server.server_port, path, headers, method)
 
 
-def request(port: int, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
-    """One request to 127.0.0.1:``port`` on its own connection: (status, lower-cased headers, body)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def request(
+    port: int,
+    path: str,
+    headers: dict[str, str] | None = None,
+    method: str = "GET",
+    *,
+    source: str = "127.0.0.1",
+    timeout: float = 10,
+):
+    """One request to 127.0.0.1:``port`` on its own connection from ``source`` (Linux routes all of
+    127.0.0.0/8 to the loopback: 127.0.0.2 is another client): (status, lower-cased headers, body)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
     try:
         conn.request(method, path, headers=headers or {})
         response = conn.getresponse()
@@ -85,17 +99,22 @@ def request(port: int, path: str, headers: dict[str, str] | None = None, method:
         conn.close()
 
 
-def connect(served: Served) -> socket.socket:
-    return socket.create_connection(("127.0.0.1", served.server.server_port), timeout=10)
+def connect(served: Served, source: str = "127.0.0.1") -> socket.socket:
+    return socket.create_connection(("127.0.0.1", served.server.server_port), 10, (source, 0))
 
 
 def raw(served: Served, data: bytes) -> bytes:
     """Send bytes as they are and read until the server closes the connection."""
-    chunks = []
     with connect(served) as sock:
         sock.sendall(data)
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
+        return read_to_end(sock)
+
+
+def read_to_end(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection."""
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
     return b"".join(chunks)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import gzip
@@ -16,15 +17,17 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import feedparser
 import pytest
 from paths import SEED
-from serving import SERVE_DATA, Served, connect, fetch, plant_outside, raw, start, stop
+from serving import SERVE_DATA, Served, connect, fetch, plant_outside, raw, read_to_end, request, start, stop
 
 from centralasia_feed import FeedConfig, build
+from centralasia_feed._connections import client_of
 from centralasia_feed.errors import ConfigError
 from centralasia_feed.publish import publish
 from centralasia_feed.serve import (
@@ -321,8 +324,8 @@ def test_two_host_headers_are_a_bad_request(served: Served, version: str) -> Non
 def test_an_http_0_9_request_is_refused_with_a_status_line(served: Served) -> None:
     """HTTP/0.9 has no status line and no headers: "GET /rss.xml" alone was answered with the bare
     feed, no type, no validators. RFC 9112 3 calls a request line without a version invalid (400)."""
-    for request in (b"GET /rss.xml\r\n", b"GET /rss.xml\r\n\r\n", b"HEAD /rss.xml\r\n\r\n"):
-        response = raw(served, request)
+    for sent in (b"GET /rss.xml\r\n", b"GET /rss.xml\r\n\r\n", b"HEAD /rss.xml\r\n\r\n"):
+        response = raw(served, sent)
         assert response.startswith(b"HTTP/1.1 400 Bad Request\r\n"), response[:100]
         assert b"\r\nConnection: close\r\n" in response and b"<rss" not in response
     assert served.lines[-1] == "127.0.0.1 - /rss.xml 400 16"
@@ -337,8 +340,8 @@ def test_every_response_carries_the_security_headers(served: Served) -> None:
         ("/missing.xml", {}, "GET"), ("/rss.xml", {}, "DELETE"), ("/rss.xml", {}, "FOO")]]  # fmt: skip
     for response in [first, *responses]:
         assert {name.lower(): value for name, value in SECURITY_HEADERS.items()}.items() <= response.items()
-    for request in (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n"):
-        head = raw(served, request).split(b"\r\n\r\n", 1)[0]
+    for sent in (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n"):
+        head = raw(served, sent).split(b"\r\n\r\n", 1)[0]
         assert all(f"\r\n{name}: {value}".encode() in head for name, value in SECURITY_HEADERS.items())
     assert "frame-ancestors 'none'" in SECURITY_HEADERS["Content-Security-Policy"]
 
@@ -664,21 +667,33 @@ def test_a_file_rewritten_in_place_is_served_anew(served: Served) -> None:
     assert fetch(served, "/rss.xml")[2] == new
 
 
+@contextlib.contextmanager
+def busy(served: Served, source: str = "127.0.0.1") -> Iterator[socket.socket]:
+    """A connection whose response is under way and stalled: its client reads the status line, then
+    nothing more of 20 MB, so its thread is busy sending, not waiting for a request."""
+    big = served.root / "big.bin"
+    if not big.exists():
+        big.write_bytes(b"a" * 20_000_000)
+    with connect(served, source) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(12) == b"HTTP/1.1 200"
+        yield sock
+
+
 def test_past_max_connections_a_reader_gets_a_503_with_retry_after(site: Path) -> None:
-    """Each open connection holds a thread: a flood of idle ones must not spawn a thread each. The
-    one past the cap is told, at once, when to come back; a freed slot serves again."""
+    """Each open connection holds a thread: a flood must not spawn a thread each. When every slot is
+    busy answering, the one past the cap is told, at once, when to come back; a freed slot serves again."""
     served, thread = start(site, max_connections=1)
     try:
-        idle = connect(served)
-        refused = connect(served)
-        reply = refused.recv(4096)  # without sending a request: the refusal comes at once
-        assert reply.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
-        assert b"\r\nRetry-After: 5\r\n" in reply and reply.endswith(b"\r\n\r\n")
-        assert b"\r\nX-Content-Type-Options: nosniff\r\n" in reply
-        assert refused.recv(4096) == b""  # and the connection is closed
-        refused.close()
-        idle.close()
-        for _ in range(200):  # the idle connection's thread sees it closed and frees its slot
+        with busy(served):
+            with connect(served) as refused:
+                reply = refused.recv(4096)  # without sending a request: the refusal comes at once
+                assert reply.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+                assert b"\r\nRetry-After: 5\r\n" in reply and reply.endswith(b"\r\n\r\n")
+                assert b"\r\nX-Content-Type-Options: nosniff\r\n" in reply
+                assert refused.recv(4096) == b""  # and the connection is closed
+        for _ in range(200):  # the busy connection's thread sees it closed and frees its slot
             status = fetch(served, "/rss.xml")[0]
             if status == 200:
                 break
@@ -687,9 +702,71 @@ def test_past_max_connections_a_reader_gets_a_503_with_retry_after(site: Path) -
         assert "127.0.0.1 refused with 503: too many connections open" in served.lines
     finally:
         stop(served, thread)
-    with pytest.raises(ConfigError) as caught:
-        make_server(site, port=0, max_connections=0)
-    assert str(caught.value) == "max_connections must be at least 1, not 0"
+    for field in ("max_connections", "max_per_client"):
+        with pytest.raises(ConfigError) as caught:
+            make_server(site, port=0, **{field: 0})
+        assert str(caught.value) == f"{field} must be at least 1, not 0"
+
+
+def test_when_full_the_longest_waiting_connection_makes_room(site: Path) -> None:
+    """A connection waiting for a request (idle, or sending one slowly) holds its slot only until a
+    new one needs it, as nginx reuses idle connections: the fresh client is served, not refused."""
+    served, thread = start(site, max_connections=2)
+    try:
+        with connect(served) as idle, connect(served) as slow:
+            slow.sendall(b"GET /rss.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n")
+            assert fetch(served, "/atom.xml")[0] == 200
+            assert idle.recv(1024) == b""  # dropped, with no response
+            slow.sendall(b"\r\n")  # the slow one, newer, was left to finish
+            assert read_to_end(slow).startswith(b"HTTP/1.1 200 OK\r\n")
+        assert served.lines[0] == "127.0.0.1 dropped while waiting for a request: too many connections open"
+        assert [line.split()[2] for line in served.lines[1:]] == ["/atom.xml", "/rss.xml"]
+    finally:
+        stop(served, thread)
+
+
+def test_a_kept_alive_connection_between_requests_makes_room_too(site: Path) -> None:
+    served, thread = start(site, max_connections=1)
+    try:
+        with connect(served) as kept:
+            kept.sendall(b"GET /rss.xml HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert kept.recv(12) == b"HTTP/1.1 200"
+            for _ in range(1000):  # busy until its thread has written the last byte, a moment after
+                status = fetch(served, "/atom.xml")[0]  # the client has it: 503s until then
+                if status != 503:
+                    break
+            assert status == 200  # the kept connection gave way
+        assert "127.0.0.1 dropped while waiting for a request: too many connections open" in served.lines
+    finally:
+        stop(served, thread)
+
+
+def test_one_address_cannot_take_every_slot(site: Path) -> None:
+    """Past max_per_client busy connections from one address, that address gets 503s, and the
+    others are still served."""
+    served, thread = start(site, max_per_client=1)
+    try:
+        with busy(served), connect(served) as refused:
+            assert refused.recv(4096).startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+            assert request(served.server.server_port, "/rss.xml", source="127.0.0.2")[0] == 200
+        assert "127.0.0.1 refused with 503: too many connections from this address" in served.lines
+    finally:
+        stop(served, thread)
+
+
+@pytest.mark.parametrize(
+    ("address", "client"),
+    [
+        (("192.0.2.7", 1), "192.0.2.7"),
+        (("::ffff:192.0.2.7", 1, 0, 0), "192.0.2.7"),
+        (("2001:db8:1:2:aaaa::1", 1, 0, 0), "2001:db8:1:2::/64"),
+        (("2001:db8:1:2:bbbb::9", 1, 0, 0), "2001:db8:1:2::/64"),
+        (("fe80::1%eth0", 1, 0, 2), "fe80::/64"),
+    ],
+)
+def test_an_ipv6_client_is_counted_by_its_64(address: tuple[object, ...], client: str) -> None:
+    """One subscriber is handed a whole /64: counted by address, it could take every slot alone."""
+    assert client_of(address) == client
 
 
 class _Vanished:
@@ -712,20 +789,13 @@ class _Vanished:
 
 def test_a_refusal_that_cannot_be_sent_still_closes_the_connection(site: Path) -> None:
     lines: list[str] = []
-    server = make_server(site, port=0, max_connections=1, timeout=10, log=lines.append)
-    with socket.create_server(("127.0.0.1", 0)) as listener:
-        client = socket.create_connection(listener.getsockname(), timeout=10)
-        held, _ = listener.accept()
+    server = make_server(site, port=0, log=lines.append)
     try:
-        server.process_request(held, ("127.0.0.1", 1))  # its thread waits for a request: the one slot
         vanished = _Vanished()
-        server.process_request(vanished, ("127.0.0.1", 2))  # refused; the 503 cannot be written
+        server._refuse(vanished, ("127.0.0.1", 2), "too many connections open")  # the 503 cannot be written
         assert vanished.closed
         assert lines == ["127.0.0.1 refused with 503: too many connections open"]
-        client.close()  # the held connection ends, and its thread with it
-        assert server._slots.acquire(timeout=10)  # which gave its slot back: no thread outlives the test
     finally:
-        client.close()
         server.server_close()
 
 

@@ -4,13 +4,16 @@ take the server down, stall other clients, or leak a byte from outside the folde
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from serving import Served, connect, fetch, raw
+from serving import Served, connect, fetch, raw, read_to_end, request, start, stop
+
+from centralasia_feed.serve import MAX_PER_CLIENT
 
 SECRET = b"HOSTILE-SECRET-OUTSIDE-ROOT-91c2"
 
@@ -100,10 +103,8 @@ def test_a_request_dribbled_byte_by_byte_is_answered_and_others_go_on(served: Se
             slow.sendall(bytes([byte]))
             if index % 10 == 0:  # everyone else is served meanwhile
                 assert fetch(served, "/atom.xml")[0] == 200
-        chunks = []
-        while chunk := slow.recv(65536):
-            chunks.append(chunk)
-    assert b"".join(chunks).startswith(b"HTTP/1.1 200 ")
+        response = read_to_end(slow)
+    assert response.startswith(b"HTTP/1.1 200 ")
 
 
 def test_a_client_that_never_reads_a_large_file_blocks_no_one(served: Served) -> None:
@@ -122,6 +123,75 @@ def test_many_idle_connections_at_once_do_not_starve_a_real_client(served: Serve
             sock.sendall(b"GET /rss")  # half a request line, then silence
         assert fetch(served, "/rss.xml")[0] == 200
     assert fetch(served, "/feed.json")[0] == 200
+
+
+def trickle(sock: socket.socket, lines: int = 100) -> bytes | None:
+    """Send header lines one at a time, each after 0.1 s of silence from the server, until it ends
+    the connection (what it sent, if anything) or ``lines`` have gone (None): 10 s, far past the
+    timeout of the servers here. Each line resets a timeout between bytes, never a deadline."""
+    sock.settimeout(0.1)
+    for number in range(lines):
+        try:
+            return sock.recv(65536)
+        except TimeoutError:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                sock.sendall(b"X-Trickle: %d\r\n" % number)
+        except ConnectionResetError:  # a line came in as the server closed, unread
+            return b""
+    return None
+
+
+def test_a_request_trickled_a_line_at_a_time_is_cut_off_at_the_timeout(site: Path) -> None:
+    served, thread = start(site, timeout=0.5)
+    try:
+        with connect(served) as slow:
+            slow.sendall(b"GET /rss.xml HTTP/1.1\r\nHost: x\r\n")
+            assert trickle(slow) == b""  # cut off: closed with no response
+        assert fetch(served, "/rss.xml")[0] == 200
+        assert served.lines[0] == (
+            "127.0.0.1 Request timed out: TimeoutError('no whole request line and headers within 0.5 s')"
+        )
+    finally:
+        stop(served, thread)
+
+
+def test_on_a_kept_connection_each_request_has_the_whole_timeout(site: Path) -> None:
+    """The time starts again after each response: requests in a row are served however long the
+    connection lives, and a trickled one after them is cut off all the same."""
+    served, thread = start(site, timeout=0.5)
+    try:
+        with connect(served) as kept, kept.makefile("rb") as reader:
+            for _ in range(4):
+                kept.settimeout(10)
+                kept.sendall(b"HEAD /rss.xml HTTP/1.1\r\nHost: x\r\n\r\n")
+                assert reader.readline() == b"HTTP/1.1 200 OK\r\n"
+                while reader.readline() != b"\r\n":
+                    pass
+                kept.settimeout(0.2)
+                with pytest.raises(TimeoutError):  # 0.2 s of quiet: 0.8 s in all by the last request
+                    kept.recv(1)
+            kept.sendall(b"GET /rss.xml HTTP/1.1\r\nHost: x\r\n")
+            assert trickle(kept) == b""
+    finally:
+        stop(served, thread)
+
+
+def test_hundreds_of_trickling_connections_leave_room_for_a_fresh_client(served: Served) -> None:
+    """300 connections, each sending a request a header line at a time, held all 256 slots, and
+    every fresh client got a 503 while they lasted. Now one address holds at most MAX_PER_CLIENT
+    of them and the longest-waiting gives way to the newest: a fresh client is served, from that
+    address or any other (the time limit is the deadline: a few seconds, not a speed test)."""
+    with ExitStack() as stack:
+        tricklers = [stack.enter_context(connect(served)) for _ in range(300)]
+        for round in (b"GET /rss.xml HTTP/1.1\r\nHost: x\r\n", b"X-Trickle: 1\r\n"):
+            for sock in tricklers:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    sock.sendall(round)
+        for source in ("127.0.0.1", "127.0.0.2"):
+            assert request(served.server.server_port, "/rss.xml", source=source, timeout=5)[0] == 200
+        dropped = [line for line in served.lines if "dropped while waiting for a request" in line]
+        assert len(dropped) == 300 - MAX_PER_CLIENT + 1  # and the fresh client from 127.0.0.1 took one
+        assert not [line for line in served.lines if " 503" in line]
 
 
 def test_the_listen_backlog_takes_a_burst_of_clients(served: Served) -> None:
