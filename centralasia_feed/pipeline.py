@@ -2,12 +2,11 @@
 
 The archive transaction spans the whole build and commits last, after every file is in place:
 a build that fails or is killed leaves the archive as it was, and each output file is either the
-old one or the new one (publish renames complete files into place).
+old one or the new one (the ``Publication`` renames complete files into place).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import importlib.resources
 import itertools
@@ -21,10 +20,10 @@ from ._files import open_regular
 from .archive import DEFAULT_PATH, MEMORY, Archive, newest_page
 from .config import FeedConfig
 from .errors import ArchiveError, DumpError, FewerArticlesError, PublishError
-from .models import Dump, Problem
-from .pages import MANIFEST, Rendered, archive_files, articles_shown, main_links, seal, shown_fingerprint
+from .models import Dump, Entry, Problem
+from .pages import articles_shown, main_links, render_salt, write_archive_pages
 from .parse import parse_dump
-from .publish import is_hidden, media_type, publish
+from .publish import BuildState, Publication, media_type
 from .render import (
     render_atom,
     render_index,
@@ -147,32 +146,22 @@ def build(
     else.
     """
     config = config or FeedConfig()
-    if not os.fspath(out_dir):
-        raise PublishError("an empty name is no output folder (use . for this one)", path="")
-    out = Path(out_dir)
     if isinstance(dumps, (str, os.PathLike, Dump)):
         dumps = [dumps]  # one dump, not the characters of its name
-    made = _missing_folders(out)
-    try:
-        check_output_folder(out)  # before any work: a folder we cannot write fails in a moment
+    with Publication(out_dir) as folder:  # checked before any work; made folders go if the build fails
         parsed = _read_first(_dumps(dumps, strict, max_bytes))
         alone = None
         if sample:
             sampled = list(parsed)  # a sample is small, and read twice
             alone, parsed = _holding(sampled), iter(sampled)
-            if shown_fingerprint(out) not in (None, alone.fingerprint):
-                raise PublishError(f"shows more than {_SAMPLE}", path=str(out))
-        return _build(parsed, out, config, _archive_path(archive), strict, allow_fewer, alone)
-    except BaseException:
-        for folder in made:
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only ever an empty one: a failed build published nothing
-        raise
+            if folder.state is not None and not folder.state.sample:
+                raise PublishError(f"shows more than {_SAMPLE}", path=str(folder.root))
+        return _build(parsed, folder, config, _archive_path(archive), strict, allow_fewer, alone)
 
 
 def _build(
     parsed: Iterator[Dump],
-    out: Path,
+    folder: Publication,
     config: FeedConfig,
     path: str,
     strict: bool,
@@ -186,18 +175,24 @@ def _build(
             if alone is not None:
                 _keep_sample_apart(store, alone, path)
             if not allow_fewer:
-                _keep_history(store.count(), out, path, new)
+                _keep_history(store.count(), folder, path, new)
             if store.count() == 0 and not store.rate_dates(1):
                 raise DumpError("nothing to publish: no articles or rates in the dumps or the archive")
             added, updated = store.tally()
-            items: dict[str, int] = {}
-            changed = set(publish(out, _counted(_render(store, config, out), items), guard=MANIFEST))
-            seal(out)
+            with folder.locked():  # from here, another build into the folder waits
+                items = _write(store, config, folder)
+                changed = set(folder.commit(_state(store, config, sample=alone is not None)))
         archived = store.count()
-    names = sorted((name for name in items if not is_hidden(name)), key=lambda name: "/" in name)
+    names = sorted(items, key=lambda name: "/" in name)  # the feeds first, then the archive pages
     report = tuple(OutputFile(name, media_type(name), items[name], name in changed) for name in names)
     topics = tuple(config.url(file.name) for file in report if file.changed and is_topic(file.name))
-    return BuildReport(out, report, problems, archived, topics if config.hubs else (), added, updated)
+    return BuildReport(folder.root, report, problems, archived, topics if config.hubs else (), added, updated)
+
+
+def _state(store: Archive, config: FeedConfig, *, sample: bool) -> BuildState:
+    """What the folder shows after this build: the archive revision, rendered with this program
+    and config, and how many articles (the sample alone, if ``sample``)."""
+    return BuildState(store.revision_id, render_salt(config), config.limit, store.count(), sample)
 
 
 def _read_first(dumps: Iterator[Dump]) -> Iterator[Dump]:
@@ -208,24 +203,15 @@ def _read_first(dumps: Iterator[Dump]) -> Iterator[Dump]:
     return itertools.chain([first] if first is not None else [], dumps)
 
 
-def _missing_folders(out: Path) -> list[Path]:
-    """``out`` and those of its parents that do not exist yet, innermost first."""
-    missing = []
-    while not os.path.lexists(out) and out != out.parent:
-        missing.append(out)
-        out = out.parent
-    return missing
-
-
 def _archive_path(archive: str | os.PathLike[str] | None) -> str:
     return os.fspath(archive) if archive is not None else MEMORY
 
 
-def _keep_history(total: int, out: Path, path: str, new: bool) -> None:
+def _keep_history(total: int, folder: Publication, path: str, new: bool) -> None:
     """Never publish fewer articles than the folder shows (a mistyped archive path, a cron job run
     from another directory, a file emptied by accident, no archive at all): the build would cut
     the feeds down and delete archive pages readers have. Any archive given all of them is fine."""
-    shown = articles_shown(out)
+    shown = articles_shown(folder)
     if total >= shown:
         return
     if path == MEMORY:
@@ -235,15 +221,15 @@ def _keep_history(total: int, out: Path, path: str, new: bool) -> None:
     else:
         why = f"{path} holds {total:,}"
     raise FewerArticlesError(
-        f"shows {shown:,} articles, but {why}", path=str(out), shown=shown, publishing=total
+        f"shows {shown:,} articles, but {why}", path=str(folder.root), shown=shown, publishing=total
     )
 
 
 @dataclass(frozen=True)
 class _Holding:
-    """What an archive holding only a sample's dumps holds: its entries' fingerprint and rate dates."""
+    """What an archive holding only a sample's dumps holds: its entries and rate dates."""
 
-    fingerprint: str
+    entries: tuple[Entry, ...]
     rate_dates: tuple[dt.date, ...]
 
 
@@ -251,14 +237,16 @@ def _holding(dumps: Iterable[Dump]) -> _Holding:
     with Archive(MEMORY) as alone, alone.transaction():
         for dump in dumps:
             alone.add(dump)
-        return _Holding(alone.fingerprint, alone.rate_dates())
+        return _Holding(alone.entries(), alone.rate_dates())
 
 
 def _keep_sample_apart(store: Archive, alone: _Holding, path: str) -> None:
     """A sample goes only where nothing else is: once in, an archive holds it for good, beside
-    the real history of a deployment that built it by accident."""
+    the real history of a deployment that built it by accident. Entries are compared as readers
+    see them (not where they were read), and only when there are as many."""
     enough = len(alone.rate_dates) + 1
-    if store.fingerprint != alone.fingerprint or store.rate_dates(enough) != alone.rate_dates:
+    same = store.count() == len(alone.entries) and store.entries() == alone.entries
+    if not same or store.rate_dates(enough) != alone.rate_dates:
         raise ArchiveError(f"holds more than {_SAMPLE}", path=path)
 
 
@@ -294,48 +282,29 @@ def _future_editions(dump: Dump, today: dt.date) -> list[Problem]:
     return list(found.values())
 
 
-def _counted(files: Rendered, items: dict[str, int]) -> Iterator[tuple[str, bytes | None]]:
-    """The files to publish, noting each one's item count for the report as it goes by (a file to
-    remove is not reported)."""
-    for name, data, count in files:
-        if data is not None:
-            items[name] = count
-        yield name, data
-
-
-def _render(store: Archive, config: FeedConfig, out: Path) -> Rendered:
-    """Every file of the output folder with its item count, one at a time, in the order to publish.
+def _write(store: Archive, config: FeedConfig, folder: Publication) -> dict[str, int]:
+    """Render every file of the output folder into it; the item count of each, by name.
 
     Archive pages come first and the main feeds after them, so a feed never links a page that is
-    not written yet; the manifest comes last, as publish's guard: it is away while files are
-    renamed, so a build killed midway makes the next one render every page again.
-    Made lazily, so publishing stages each page as soon as it is rendered: a first build of a
-    long history never holds all its pages.
+    not written yet. Each file is staged as soon as it is rendered: a first build of a long
+    history never holds all its pages.
     """
     total = store.count()
-    manifest = yield from archive_files(store, total, config, out)
+    items = write_archive_pages(store, total, config, folder)
     entries = store.entries(config.limit)
     newest = newest_page(total, config.limit)
     dates = store.rate_dates(config.limit)
     rates = store.rates_on(dates)
     latest = tuple(rate for rate in rates if dates and rate.date == dates[0])
-    yield "rss.xml", render_rss(entries, config, links=main_links("rss", newest)), len(entries)
-    yield "atom.xml", render_atom(entries, config, links=main_links("atom", newest)), len(entries)
-    yield "feed.json", render_json_feed(entries, config), len(entries)
-    yield "rates.json", render_rates_feed(rates, config), len(dates)
     history = store.rate_history(HISTORY_DAYS)
-    yield "index.html", render_index(entries, latest, config, history=history), len(entries)
-    yield MANIFEST, manifest, 0
-
-
-def check_output_folder(out_dir: str | os.PathLike[str]) -> None:
-    """Fail early, before any work, when the output folder cannot be created or written."""
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise PublishError("not a folder", path=str(out))
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PublishError(f"cannot create the output folder: {exc.strerror or exc}", path=str(out)) from exc
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise PublishError("the output folder is not writable", path=str(out))
+    feeds = (
+        ("rss.xml", render_rss(entries, config, links=main_links("rss", newest)), len(entries)),
+        ("atom.xml", render_atom(entries, config, links=main_links("atom", newest)), len(entries)),
+        ("feed.json", render_json_feed(entries, config), len(entries)),
+        ("rates.json", render_rates_feed(rates, config), len(dates)),
+        ("index.html", render_index(entries, latest, config, history=history), len(entries)),
+    )
+    for name, data, count in feeds:
+        folder.write(name, data)
+        items[name] = count
+    return items

@@ -21,7 +21,6 @@ from render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed,
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump
 from centralasia_feed.parse import _parse
-from centralasia_feed.publish import LOCK_NAME
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "50"))
 BUILD_SETTINGS = settings(
@@ -233,15 +232,6 @@ def assert_output_valid(folder: Path, *, entries: int | None = None) -> dict[str
         if path.name.startswith("atom"):
             assert_atom_valid(path.read_bytes())
     return read
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (hidden ones included), by relative path; not the publish lock,
-    which records whether the last publish finished (a failed one did not)."""
-    if not folder.exists():
-        return {}
-    files = (p for p in sorted(folder.rglob("*")) if p.is_file() and p.name != LOCK_NAME)
-    return {str(p.relative_to(folder)): p.read_bytes() for p in files}
 
 
 def split_lines(text: str) -> list[str]:

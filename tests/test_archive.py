@@ -108,7 +108,7 @@ def state(archive: Archive) -> tuple[object, ...]:
         streamed,
         archive.rate_history(),
         archive.latest_rates(10),
-        archive.fingerprint,
+        archive.count(),
     )
 
 
@@ -360,7 +360,7 @@ def test_a_failed_add_inside_a_transaction_leaves_no_revision(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with reopened(tmp_path / "a.sqlite", day1()) as archive:
-        fingerprint = archive.fingerprint
+        committed = archive.revision_id
 
         def broken(*args: object) -> None:
             raise RuntimeError("disk on fire")
@@ -370,29 +370,45 @@ def test_a_failed_add_inside_a_transaction_leaves_no_revision(
             with pytest.raises(RuntimeError):
                 archive.add(day2())  # its articles were recorded, then rolled back to the savepoint
             monkeypatch.undo()
-            assert archive.fingerprint == fingerprint and archive.count() == 3
-        assert archive.revision == 1 and archive.fingerprint == fingerprint
+            assert archive.revision_id == committed and archive.count() == 3
+        assert archive.revision == 1 and archive.revision_id == committed
         assert archive.count() == 3
 
 
-def test_the_fingerprint_follows_the_entries_not_the_archive(tmp_path: Path) -> None:
+def test_a_revision_id_names_one_revision_of_one_archive(tmp_path: Path) -> None:
     one = reopened(tmp_path / "one.sqlite", day1(), day2(), day3())
     other = built(day3(), day1(), day2())
     with one, other:
-        assert one.fingerprint == other.fingerprint != built().fingerprint
-        assert one.fingerprint == Archive(tmp_path / "one.sqlite").fingerprint  # stable when reopened
-        assert one.revision_of(one.fingerprint) == 3
-        assert one.revision_of(built(day1()).fingerprint) == 1
-        assert one.revision_of(other.fingerprint) == 3  # the same entries, found by content
-        assert other.revision_of(built(day1()).fingerprint) is None  # the other never held day 1 alone
+        last = one.revision_id
+        assert re.fullmatch("[0-9a-f]{32}", last) and last != other.revision_id  # the same entries
+        assert Archive(tmp_path / "one.sqlite").revision_id == last  # stable when reopened
+        assert one.revision_of(last) == 3 and one.revision_of(other.revision_id) is None
+        assert other.revision_of(last) is None and built().revision_id != built().revision_id
         with one.transaction():
+            assert one.revision_id == last  # nothing changed yet
             one.add(dump("new.txt", D3, [article(OIL + " Again", D3, 9)]))
-            assert one.fingerprint != other.fingerprint  # the open transaction's changes count
+            pending = one.revision_id  # the open transaction's changes count
+            assert pending != last and one.revision_of(pending) is None  # not committed yet
+        assert one.revision_of(pending) == 4 and one.revision_id == pending
 
 
-def test_source_and_line_take_no_part_in_the_fingerprint() -> None:
+def test_a_revision_rolled_back_leaves_its_number_but_never_its_id(tmp_path: Path) -> None:
+    """A reader may have recorded the id of a transaction that then rolled back (a build killed
+    after publishing, before its commit): the next revision of that number is another."""
+    with reopened(tmp_path / "a.sqlite", day1()) as archive:
+        with pytest.raises(RuntimeError), archive.transaction():
+            archive.add(day2())
+            lost = archive.revision_id
+            raise RuntimeError("killed")
+        archive.add(day2())
+        assert archive.revision == 2 == archive.revision_of(archive.revision_id)
+        assert archive.revision_of(lost) is None
+
+
+def test_source_and_line_take_no_part_in_an_entry() -> None:
+    """Where an entry was read is not what readers see: the sample test compares entries so."""
     moved = Dump("elsewhere.txt", day1().pages)
-    assert built(moved).fingerprint == built(day1()).fingerprint
+    assert built(moved).entries() == built(day1()).entries()
     assert {e.article.source for e in built(moved).entries()} == {"elsewhere.txt"}
 
 
@@ -599,9 +615,9 @@ def test_a_version_1_archive_opens_after_migration(tmp_path: Path) -> None:
         directions = {(r.pair, r.date): r.direction for r in archive.rates()}
         assert directions[("TMT/USD", D2)] is None  # v1 lost the written sign; no history either
         assert directions[("KGS/USD", D2)] == "up"
-        assert (archive.revision, archive.fingerprint) == (0, expected.fingerprint)
+        assert archive.revision == 0 == archive.revision_of(archive.revision_id)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     conn.close()
 
 
@@ -621,11 +637,42 @@ def test_a_version_2_archive_gets_revisions(tmp_path: Path) -> None:
     with Archive(path) as archive:
         expected = built(day1(), day2())
         assert archive.entries() == expected.entries()
-        assert (archive.revision, archive.fingerprint) == (0, expected.fingerprint)
-        assert archive.revision_of(expected.fingerprint) == 0 and archive.changes_since(0) == Changes(None)
+        assert archive.revision == 0 == archive.revision_of(archive.revision_id)
+        assert archive.changes_since(0) == Changes(None)
         archive.add(day3())
         assert archive.revision == 1 and archive.changes_since(0) == Changes(5)  # FERRY alone
-        assert archive.fingerprint == built(day1(), day2(), day3()).fingerprint
+        assert archive.entries() == built(day1(), day2(), day3()).entries()
+
+
+def v3_archive(path: Path) -> list[tuple[int, str, int]]:
+    """An archive as version 3 wrote it, two revisions on: fingerprints name them; its revision rows."""
+    v2_archive(path)
+    conn = sqlite3.connect(path)
+    _schema.MIGRATIONS[2](conn)
+    conn.execute("UPDATE revisions SET fingerprint = ? WHERE revision = 0", ("1f" * 32,))
+    conn.execute("INSERT INTO revisions VALUES (1, ?, 6)", ("2e" * 32,))
+    conn.execute("UPDATE articles SET revision = 1, placed = 1 WHERE slug = ?", (slugify(WATER),))
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    rows = conn.execute("SELECT revision, fingerprint, entries FROM revisions").fetchall()
+    conn.close()
+    return rows
+
+
+def test_a_version_3_archive_names_its_revisions_by_id(tmp_path: Path) -> None:
+    """Its fingerprints go: a folder built from it names none of its ids, and is rendered anew."""
+    path = tmp_path / "v3.sqlite"
+    assert v3_archive(path) == [(0, "1f" * 32, 5), (1, "2e" * 32, 6)]
+    with Archive(path) as archive:
+        assert archive.entries() == built(day1(), day2()).entries() and archive.count() == 6
+        assert archive.revision == 1 and archive.revision_of("2e" * 32) is None
+        ids = {id_ for (id_,) in archive._conn.execute("SELECT id FROM revisions")}
+        assert archive.revision_of(archive.revision_id) == 1 and len(ids) == 2
+        assert archive.changes_since(0) == Changes(5)  # WATER, as version 3 recorded it
+    with sqlite3.connect(path) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(revisions)")]
+        assert columns == ["revision", "id", "entries"]
+    conn.close()
 
 
 def foreign_database(path: Path) -> None:

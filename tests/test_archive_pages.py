@@ -8,29 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
+import shutil
 from pathlib import Path
 
 import pytest
-from paths import DATA, SEED
+from paths import DATA, SEED, folder_files
 
 from centralasia_feed import FeedConfig, PublishError, build
-from centralasia_feed import pages as pages_module
 from centralasia_feed import publish as publish_module
 from centralasia_feed.archive import Archive
 from centralasia_feed.models import Article, Dump, Page
-from centralasia_feed.pipeline import MANIFEST, BuildReport
-from centralasia_feed.publish import LOCK_NAME
+from centralasia_feed.pipeline import BuildReport
+from centralasia_feed.publish import STATE_NAME
 
 DAYS = tuple(sorted((DATA / "days").glob("*.txt")))
 ALL = (SEED, *DAYS)
 SMALL = FeedConfig(limit=2)  # 14 articles: 2 in the feed, 6 full pages and the open one
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """The folder's files but the publish lock (it records whether the last publish finished)."""
-    files = (p for p in sorted(folder.rglob("*")) if p.is_file() and p.name != LOCK_NAME)
-    return {str(p.relative_to(folder)): p.read_bytes() for p in files}
 
 
 def rendered(report: BuildReport) -> set[str]:
@@ -51,7 +44,7 @@ def fresh(tmp_path: Path, store: Path, config: FeedConfig = SMALL) -> dict[str, 
     copy = tmp_path / "copy.sqlite"
     copy.write_bytes(store.read_bytes())
     build([], tmp_path / "fresh", config, archive=copy)
-    return snapshot(tmp_path / "fresh")
+    return folder_files(tmp_path / "fresh")
 
 
 def recut(store: Path, rank: int, day: dt.date) -> Dump:
@@ -80,21 +73,20 @@ def test_a_day_renders_the_old_open_page_and_the_new_ones_only(tmp_path: Path) -
     daily(out, store, ALL[:2])  # 9 articles, 7 archived: pages 1-3 full, 4 open with one
     report = build([DAYS[1]], out, SMALL, archive=store)  # 3 more: 4 and 5 fill, 6 opens empty
     assert rendered(report) == pages(4, 5, 6)
-    assert snapshot(out) == fresh(tmp_path, store)
+    assert folder_files(out) == fresh(tmp_path, store)
 
 
 def test_a_recut_article_on_an_old_full_page_renders_that_page_only(tmp_path: Path) -> None:
     out, store = tmp_path / "out", tmp_path / "a.sqlite"
     daily(out, store)
-    before = snapshot(out)
+    before = folder_files(out)
     report = build([recut(store, 3, dt.date(2025, 1, 9))], out, SMALL, archive=store)  # on page 2
     assert rendered(report) == pages(2)
-    assert {name for name, data in snapshot(out).items() if before.get(name) != data} == {
+    assert {name for name, data in folder_files(out).items() if before.get(name) != data} == {
         "archive/rss-2.xml",
         "archive/atom-2.xml",
-        MANIFEST,
-    }
-    assert snapshot(out) == fresh(tmp_path, store)
+    }  # and the state, but for the revision it names (see folder_files), as it was
+    assert folder_files(out) == fresh(tmp_path, store)
 
 
 def test_a_folder_built_from_another_archive_is_rendered_again(tmp_path: Path) -> None:
@@ -107,78 +99,82 @@ def test_a_folder_built_from_another_archive_is_rendered_again(tmp_path: Path) -
     report = build([], out, SMALL, archive=other, allow_fewer=True)  # 14 shown, 9 in the other
     assert rendered(report) == pages(1, 2, 3, 4)  # 9 articles, 7 archived
     written = fresh(tmp_path, other)
-    assert {name: data for name, data in snapshot(out).items() if name in written} == written
+    assert {name: data for name, data in folder_files(out).items() if name in written} == written
 
 
-def test_another_archive_with_the_same_entries_renders_no_page(tmp_path: Path) -> None:
+def test_another_archive_with_the_same_entries_renders_every_page_and_changes_none(tmp_path: Path) -> None:
+    """The folder's state names a revision of the archive that built it, and only of that one."""
     out = tmp_path / "out"
     daily(out, tmp_path / "a.sqlite")
+    before = folder_files(out)
     report = build(reversed(ALL), out, SMALL, archive=tmp_path / "b.sqlite")
-    assert rendered(report) == set() and report.changed == ()
+    assert rendered(report) == pages(*range(1, 8)) and report.changed == ()
+    assert folder_files(out) == before
+    assert rendered(build([], out, SMALL, archive=tmp_path / "b.sqlite")) == set()  # its own, now
 
 
-def test_a_deleted_page_file_is_rendered_again(tmp_path: Path) -> None:
+def test_deleting_the_state_renders_every_page_again(tmp_path: Path) -> None:
+    """Which is how a page file deleted by hand comes back: a build trusts the folder as it left it."""
     out, store = tmp_path / "out", tmp_path / "a.sqlite"
     daily(out, store)
-    before = snapshot(out)
+    before = folder_files(out)
     (out / "archive" / "atom-3.xml").unlink()
-    report = build([], out, SMALL, archive=store)
-    assert rendered(report) == pages(3)
-    assert snapshot(out) == before
+    assert rendered(build([], out, SMALL, archive=store)) == set()
+    (out / STATE_NAME).unlink()
+    assert rendered(build([], out, SMALL, archive=store)) == pages(*range(1, 8))
+    assert folder_files(out) == before
 
 
 def test_a_day_after_a_build_lists_no_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out, store = tmp_path / "out", tmp_path / "a.sqlite"
     daily(out, store, ALL[:2])
-    time.sleep(0.01)  # a coarse clock (before Linux 6.13) may give the build's own stamp the
-    pages_module.seal(out)  # tick of the folder's last change; then the next build lists it
     listed: list[object] = []
     real = os.scandir
     monkeypatch.setattr(os, "scandir", lambda path: listed.append(path) or real(path))
     report = build([DAYS[1]], out, SMALL, archive=store)
     assert rendered(report) == pages(4, 5, 6) and listed == []  # a listing grows with the history
     monkeypatch.undo()
-    assert snapshot(out) == fresh(tmp_path, store)
+    assert folder_files(out) == fresh(tmp_path, store)
 
 
-def test_a_stamp_no_older_than_the_manifests_change_is_not_trusted(tmp_path: Path) -> None:
-    out, store = tmp_path / "out", tmp_path / "a.sqlite"
-    daily(out, store)
-    (out / "archive" / "rss-2.xml").unlink()
-    later = (out / MANIFEST).stat().st_ctime_ns + 10**9  # as if a coarse clock gave both one time
-    os.utime(out / "archive", ns=(later, later))
-    os.utime(out / MANIFEST, ns=(later, later))
-    assert rendered(build([], out, SMALL, archive=store)) == pages(2)
+def test_a_revision_rolled_back_after_publishing_is_never_taken_for_the_next(tmp_path: Path) -> None:
+    """A build killed after its last rename, before its commit, leaves a state naming a revision
+    the archive never kept; the next commit, a build into another folder say, takes its number."""
+    out, store, kept = tmp_path / "out", tmp_path / "a.sqlite", tmp_path / "kept.sqlite"
+    daily(out, store, ALL[:2])
+    shutil.copyfile(store, kept)
+    build([recut(store, 3, dt.date(2025, 1, 9))], out, SMALL, archive=store)  # page 2 re-cut
+    shutil.copyfile(kept, store)  # as if it never committed
+    with Archive(store) as archive:
+        number = archive.revision
+    build([news(dt.date(2025, 1, 9))], tmp_path / "elsewhere", SMALL, archive=store)
+    with Archive(store) as archive:
+        assert archive.revision == number + 1  # the number the lost revision had
+    assert rendered(build([], out, SMALL, archive=store)) == pages(*range(1, 6))
+    assert folder_files(out) == fresh(tmp_path, store)
 
 
-def test_a_page_file_deleted_even_at_once_is_rendered_again(tmp_path: Path) -> None:
-    out, store = tmp_path / "out", tmp_path / "a.sqlite"
-    daily(out, store)
-    for _ in range(10):  # each deletion follows a build by microseconds: the stamp must show it
-        (out / "archive" / "rss-2.xml").unlink()
-        assert rendered(build([], out, SMALL, archive=store)) == pages(2)
-
-
-def test_an_older_manifest_renders_from_where_that_build_stood(tmp_path: Path) -> None:
-    """As after a build killed between its pages and its manifest: the pages may be newer."""
+def test_an_older_state_renders_from_where_that_build_stood(tmp_path: Path) -> None:
+    """As after a folder restored from a backup: the pages may be older than the archive."""
     out, store = tmp_path / "out", tmp_path / "a.sqlite"
     daily(out, store, ALL[:2])
-    manifest = (out / MANIFEST).read_bytes()
+    older = (out / STATE_NAME).read_bytes()
     build([DAYS[1]], out, SMALL, archive=store)
-    (out / MANIFEST).write_bytes(manifest)
+    (out / STATE_NAME).write_bytes(older)
     report = build([], out, SMALL, archive=store)
     assert rendered(report) == pages(4, 5, 6)
-    assert snapshot(out) == fresh(tmp_path, store)
+    assert folder_files(out) == fresh(tmp_path, store)
 
 
-def test_another_config_or_a_broken_manifest_renders_every_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize("state", [b"", b"centralasia_feed archive pages 2\n", b'{"format": 2}\n', b"[]"])
+def test_another_config_or_a_broken_state_renders_every_page(tmp_path: Path, state: bytes) -> None:
     out, store = tmp_path / "out", tmp_path / "a.sqlite"
     daily(out, store)
     titled = FeedConfig(limit=2, title="Central Asia")
     assert rendered(build([], out, titled, archive=store)) == pages(*range(1, 8))
-    (out / MANIFEST).write_text("centralasia_feed archive pages 2\n", encoding="utf-8")
+    (out / STATE_NAME).write_bytes(state)
     assert rendered(build([], out, titled, archive=store)) == pages(*range(1, 8))
-    assert snapshot(out) == fresh(tmp_path, store, titled)
+    assert folder_files(out) == fresh(tmp_path, store, titled)
 
 
 @pytest.mark.parametrize(
@@ -189,46 +185,48 @@ def test_a_new_icon_or_logo_reaches_every_archive_page(tmp_path: Path, change: d
     daily(out, store)
     config = FeedConfig(limit=2, **change)  # type: ignore[arg-type]
     assert rendered(build([], out, config, archive=store)) == pages(*range(1, 8))
-    assert snapshot(out) == fresh(tmp_path, store, config)
-    assert all(next(iter(change.values())).encode() in data for data in snapshot(out / "archive").values())
+    assert folder_files(out) == fresh(tmp_path, store, config)
+    assert all(
+        next(iter(change.values())).encode() in data for data in folder_files(out / "archive").values()
+    )
 
 
-def test_a_build_without_an_archive_trusts_the_folders_pages_by_content(tmp_path: Path) -> None:
-    """Given every dump the folder was built from, an archive in memory has the folder's
-    fingerprint, so the pages there are known current: none is rendered. Given one more, the
-    revisions of another archive say nothing of them: every page is rendered. (Given fewer, the
-    build is refused: see test_pipeline.)"""
+def test_a_build_without_an_archive_renders_every_page(tmp_path: Path) -> None:
+    """An archive in memory is new every time: it names no revision the folder's state names.
+    Given every dump the folder was built from, it changes no file; given one more, the folder is
+    as a fresh build makes it. (Given fewer, the build is refused: see test_guards.)"""
     out = tmp_path / "out"
     daily(out, tmp_path / "a.sqlite")
-    before = snapshot(out)
-    assert rendered(build(ALL, out, SMALL)) == set()
-    assert snapshot(out) == before
+    before = folder_files(out)
+    report = build(ALL, out, SMALL)
+    assert rendered(report) == pages(*range(1, 8)) and report.changed == ()
+    assert folder_files(out) == before
     more = (*ALL, news(dt.date(2025, 1, 9)))
     assert rendered(build(more, out, SMALL)) == pages(*range(1, 8))
     build(more, tmp_path / "more", SMALL)
-    assert snapshot(out) == snapshot(tmp_path / "more")
+    assert folder_files(out) == folder_files(tmp_path / "more")
 
 
-def test_a_build_that_fails_publishing_leaves_pages_and_manifest_as_they_were(
+def test_a_build_that_fails_publishing_leaves_pages_and_state_as_they_were(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out, store = tmp_path / "out", tmp_path / "a.sqlite"
     daily(out, store)
-    before = snapshot(out)
+    before = folder_files(out)
     real, staged = publish_module._stage, []
 
-    def stage_two(path: Path, data: bytes) -> Path:
+    def stage_two(staging: Path, data: bytes, path: Path) -> Path:
         if len(staged) == 2:
             raise PublishError("disk full", path=str(path))
         staged.append(path.name)
-        return real(path, data)
+        return real(staging, data, path)
 
     monkeypatch.setattr(publish_module, "_stage", stage_two)
     with pytest.raises(PublishError):
         build([recut(store, 3, dt.date(2025, 1, 9)), news(dt.date(2025, 1, 10))], out, SMALL, archive=store)
     monkeypatch.undo()
     assert staged == ["rss-2.xml", "atom-2.xml"]  # the re-cut page was rendered, then the disk filled
-    assert snapshot(out) == before
+    assert folder_files(out) == before
     assert rendered(build([], out, SMALL, archive=store)) == set()  # the archive rolled back too
 
 
@@ -241,4 +239,4 @@ def test_a_larger_limit_removes_the_pages_past_the_new_last_one(tmp_path: Path) 
     fresh = tmp_path / "fresh"
     build(ALL, fresh, FeedConfig(limit=5))
     assert left == sorted(path.name for path in (fresh / "archive").glob("*.xml"))
-    assert snapshot(out) == snapshot(fresh)
+    assert folder_files(out) == folder_files(fresh)

@@ -22,6 +22,7 @@ from serving import SITE_DUMPS, Served, start, stop
 from centralasia_feed import AuditError, ConfigError, FeedConfig, audit, build
 from centralasia_feed.audit import CHECKS
 from centralasia_feed.cli import main
+from centralasia_feed.publish import LOCK_NAME
 
 FEEDS = ("rss.xml", "atom.xml", "feed.json", "rates.json")
 
@@ -110,7 +111,7 @@ def test_check_names_every_fault_of_a_plain_file_server(
     for name, expected in (("rss.xml", "application/rss+xml"), ("atom.xml", "application/atom+xml")):
         assert f"\n{name}: media type: " in out and f", not {expected}\n" in out
     assert "\nfeed.json: media type: application/json, not application/feed+json\n" in out
-    assert "\nlanding: hidden files: .publish.lock is served: copy the folder without hidden files\n" in out
+    assert f"\nlanding: hidden files: {LOCK_NAME} is served: copy the folder without hidden files\n" in out
     assert out.endswith(" checks failed\n")
 
 

@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hostile import snapshot
-from paths import SEED
+from paths import SEED, folder_files
 
 from centralasia_feed import pipeline, publish
 from centralasia_feed.cli import main
@@ -53,19 +52,19 @@ def build_argv(built: tuple[Path, Path], *dumps: str | Path, extra: tuple[str, .
 
 
 def test_a_missing_dump(capsys: pytest.CaptureFixture[str], built: tuple[Path, Path], tmp_path: Path) -> None:
-    before = snapshot(built[0]), built[1].read_bytes()
+    before = folder_files(built[0]), built[1].read_bytes()
     line = fails(capsys, build_argv(built, SEED, tmp_path / "nope.txt"))
     assert line == f"{PREFIX}{tmp_path / 'nope.txt'}: cannot read: No such file or directory"
-    assert (snapshot(built[0]), built[1].read_bytes()) == before
+    assert (folder_files(built[0]), built[1].read_bytes()) == before
 
 
 def test_a_directory_given_as_a_dump(
     capsys: pytest.CaptureFixture[str], built: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    before = snapshot(built[0]), built[1].read_bytes()
+    before = folder_files(built[0]), built[1].read_bytes()
     line = fails(capsys, build_argv(built, tmp_path))
     assert line == f"{PREFIX}{tmp_path}: cannot read: a directory, not a regular file"
-    assert (snapshot(built[0]), built[1].read_bytes()) == before
+    assert (folder_files(built[0]), built[1].read_bytes()) == before
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
@@ -92,9 +91,9 @@ def test_a_permission_error_on_a_dump_is_one_line_even_as_root(
         raise PermissionError(13, "Permission denied", name)
 
     monkeypatch.setattr(pipeline, "open_regular", refused)  # read_dump's own open only
-    before = snapshot(built[0]), built[1].read_bytes()
+    before = folder_files(built[0]), built[1].read_bytes()
     assert fails(capsys, build_argv(built, locked)) == f"{PREFIX}{locked}: cannot read: Permission denied"
-    assert (snapshot(built[0]), built[1].read_bytes()) == before
+    assert (folder_files(built[0]), built[1].read_bytes()) == before
 
 
 def test_an_unwritable_output_folder_is_one_line_even_as_root(
@@ -167,7 +166,7 @@ def test_a_full_disk_leaves_the_previous_output_and_archive(
     """Simulated ENOSPC while writing, syncing or renaming the second file of a build that changes
     every file: the first must not have been renamed into place already."""
     out, archive = built
-    before = snapshot(out), archive.read_bytes()
+    before = folder_files(out), archive.read_bytes()
     other = tmp_path / "other.txt"
     other.write_text(SEED.read_text(encoding="utf-8").replace("05 January 2025", "06 January 2025"), "utf-8")
 
@@ -208,7 +207,7 @@ def test_a_full_disk_leaves_the_previous_output_and_archive(
         monkeypatch.setattr(publish.os, where, full)
     line = fails(capsys, build_argv(built, other, extra=("--title", "Changed")))
     assert line.startswith(PREFIX) and line.endswith(": cannot write: No space left on device")
-    assert (snapshot(out), archive.read_bytes()) == before  # no temporary file left either
+    assert (folder_files(out), archive.read_bytes()) == before  # no temporary file left either
 
 
 @pytest.mark.parametrize("damage", ["truncated", "random", "foreign", "empty-header"])
@@ -228,12 +227,12 @@ def test_a_damaged_archive_is_named_and_left_alone(
         conn.close()
     else:
         damaged.write_bytes(data[:60])
-    damaged_bytes, before = damaged.read_bytes(), snapshot(out)
+    damaged_bytes, before = damaged.read_bytes(), folder_files(out)
     line = fails(capsys, ["build", "--out", str(out), "--archive", str(damaged), str(SEED)])
     assert line.startswith(f"{PREFIX}{damaged}: ")
     assert "refusing" in line or "truncated" in line
     assert damaged.read_bytes() == damaged_bytes
-    assert snapshot(out) == before
+    assert folder_files(out) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(damaged.name)) == [damaged.name]
 
 
@@ -274,12 +273,12 @@ def test_a_dump_that_is_not_a_regular_file_is_refused_at_once(
     kind: str, built: tuple[Path, Path], tmp_path: Path
 ) -> None:
     path, what = not_a_file(kind, tmp_path)
-    before = snapshot(built[0]), built[1].read_bytes()
+    before = folder_files(built[0]), built[1].read_bytes()
     for argv in (["parse", path], build_argv(built, SEED, path)):
         done = run_cli(*argv)
         assert (done.returncode, done.stdout) == (1, "")
         assert done.stderr == f"{PREFIX}{path}: cannot read: {what}, not a regular file\n"
-    assert (snapshot(built[0]), built[1].read_bytes()) == before
+    assert (folder_files(built[0]), built[1].read_bytes()) == before
 
 
 @pytest.mark.parametrize("kind", ["fifo", "socket", "device"])
@@ -287,11 +286,11 @@ def test_an_archive_that_is_not_a_regular_file_is_refused_at_once(
     kind: str, built: tuple[Path, Path], tmp_path: Path
 ) -> None:
     path, what = not_a_file(kind, tmp_path)
-    before = snapshot(built[0])
+    before = folder_files(built[0])
     done = run_cli("build", "--out", built[0], "--archive", path, SEED)
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == f"{PREFIX}{path}: cannot read the archive: {what}, not a regular file\n"
-    assert snapshot(built[0]) == before
+    assert folder_files(built[0]) == before
 
 
 def test_a_dump_over_max_bytes_is_refused_before_reading(
@@ -301,12 +300,12 @@ def test_a_dump_over_max_bytes_is_refused_before_reading(
     huge = tmp_path / "huge.txt"
     with open(huge, "wb") as handle:
         handle.truncate(300 * 1024 * 1024)
-    before = snapshot(built[0]), built[1].read_bytes()
+    before = folder_files(built[0]), built[1].read_bytes()
     line = fails(capsys, build_argv(built, huge))
     assert line == f"{PREFIX}{huge}: file is 314,572,800 bytes, over the limit of 268,435,456"
     line = fails(capsys, build_argv(built, SEED, extra=("--max-bytes", "1000")))
     assert line == f"{PREFIX}{SEED}: file is {SEED.stat().st_size:,} bytes, over the limit of 1,000"
-    assert (snapshot(built[0]), built[1].read_bytes()) == before
+    assert (folder_files(built[0]), built[1].read_bytes()) == before
 
 
 def test_a_huge_max_bytes_still_builds(built: tuple[Path, Path]) -> None:
@@ -339,10 +338,10 @@ def test_a_huge_max_bytes_still_builds(built: tuple[Path, Path]) -> None:
 def test_bad_option_values_are_usage_errors_named_by_option(
     capsys: pytest.CaptureFixture[str], built: tuple[Path, Path], option: str, value: str, message: str
 ) -> None:
-    before = snapshot(built[0]), built[1].read_bytes()
+    before = folder_files(built[0]), built[1].read_bytes()
     line = fails(capsys, build_argv(built, SEED, extra=(option, value)), status=2)
     assert line == f"{PREFIX}argument {option}: {message} (see 'centralasia-feed build --help')"
-    assert (snapshot(built[0]), built[1].read_bytes()) == before
+    assert (folder_files(built[0]), built[1].read_bytes()) == before
 
 
 def test_unknown_options_point_at_the_command_help(capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,12 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
-from hostile import snapshot
-from paths import ROOT, SEED
+from paths import ROOT, SEED, folder_files
 
 from centralasia_feed.archive import Archive
-from centralasia_feed.pages import MANIFEST
-from centralasia_feed.publish import LOCK_NAME, is_hidden
+from centralasia_feed.publish import LOCK_NAME, STATE_FOLDER, STATE_NAME, is_hidden
 from centralasia_feed.serve import request_path
 
 DAYS = 120  # enough dumps for a build of a second or two, with archive pages to write
@@ -78,15 +76,13 @@ def restore(state: Path, out: Path, archive: Path) -> None:
 
 
 def assert_old_or_new(out: Path, old: dict[str, bytes], new: dict[str, bytes]) -> None:
-    now = snapshot(out)
-    # the manifest of archive pages is taken away while files are renamed (publish's guard)
-    assert set(old) - set(now) <= {MANIFEST}, "a published file vanished"
+    now = folder_files(out)
+    # the build's state is taken away while files are renamed, so it vouches for neither
+    assert set(old) - set(now) <= {STATE_NAME}, "a published file vanished"
     for name, data in now.items():
-        if name == LOCK_NAME:  # not a published file: whether the last publish finished
-            assert data in (b"publishing\n", b"finished\n"), data
-        elif name in old or name in new:
+        if name in old or name in new:
             assert data in (old.get(name), new.get(name)), f"{name} is neither the old nor the new file"
-        else:  # a temporary file a kill left: hidden, and never served
+        else:  # a staged file a kill left: hidden, and never served
             assert is_hidden(name) and request_path("/" + name) is None, name
 
 
@@ -97,10 +93,10 @@ def test_a_build_killed_at_random_moments_leaves_old_or_new(tmp_path: Path) -> N
     run(command(out, archive, dumps[:OLD_DAYS]))
     shutil.copytree(out, old_state / "out")
     shutil.copyfile(archive, old_state / "archive.sqlite")
-    old, old_archive = snapshot(out), archive_state(archive)
+    old, old_archive = folder_files(out), archive_state(archive)
     rebuild = command(out, archive, dumps, "--title", "Renamed")  # every file changes
     duration = run(rebuild)
-    new, new_archive = snapshot(out), archive_state(archive)
+    new, new_archive = folder_files(out), archive_state(archive)
     assert old_archive != new_archive and all(old.get(name) != new[name] for name in new if name != LOCK_NAME)
 
     chance = random.Random(6)
@@ -116,26 +112,34 @@ def test_a_build_killed_at_random_moments_leaves_old_or_new(tmp_path: Path) -> N
         assert_old_or_new(out, old, new)
         state = archive_state(archive)
         assert state in (old_archive, new_archive)
-        outcomes.add((process.returncode, state == new_archive, snapshot(out) == new))
+        outcomes.add((process.returncode, state == new_archive, folder_files(out) == new))
     assert (-signal.SIGKILL, False, False) in outcomes, "no kill landed mid-build"
 
     run(rebuild)
-    assert snapshot(out) == new  # and no temporary file of a killed build is left
+    assert folder_files(out) == new  # and no temporary file of a killed build is left
     assert archive_state(archive) == new_archive
 
 
-def test_the_next_build_removes_temporaries_a_killed_build_left_and_nothing_else(tmp_path: Path) -> None:
+def test_the_next_build_removes_what_a_killed_build_left_and_nothing_else(tmp_path: Path) -> None:
+    """Its staging folder, whole, and in a folder of the layout before (whose builds made
+    ``.publish.lock`` first), the temporary files of ours in the folder and its subfolders."""
     out = tmp_path / "out"
     (out / "archive").mkdir(parents=True)
-    stale = [out / ".rss.xml.k2j4h5g6.tmp", out / "archive" / ".atom-1.xml.a_b0c9d8.tmp"]
+    (out / ".publish.lock").write_bytes(b"publishing\n")
+    staged = out / STATE_FOLDER / "staging"
+    stale = [
+        out / ".rss.xml.k2j4h5g6.tmp",
+        out / "archive" / ".atom-1.xml.a_b0c9d8.tmp",
+        staged / "tmpk2j4h5g6",
+    ]
     kept = [out / ".keep.tmp", out / ".rss.xml.short.tmp", out / ".well-known" / "x.tmp", out / "notes.tmp"]
     for path in stale + kept:
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"half a feed")
     run(command(out, tmp_path / "a.sqlite", [SEED], "--limit", "2"))
-    assert [path for path in stale if path.exists()] == []
+    assert [path for path in stale if path.exists()] == [] and not staged.exists()
     assert all(path.read_bytes() == b"half a feed" for path in kept)
-    assert (out / "archive" / "atom-1.xml").is_file()
+    assert (out / "archive" / "atom-1.xml").is_file() and not (out / ".publish.lock").exists()
 
 
 KILL_AFTER_RENAME = """
@@ -169,12 +173,12 @@ def test_a_build_killed_between_its_renames_leaves_old_or_new(tmp_path: Path) ->
     run(command(out, archive, dumps[:10], "--limit", "8"))
     shutil.copytree(out, old_state / "out")
     shutil.copyfile(archive, old_state / "archive.sqlite")
-    old, old_archive = snapshot(out), archive_state(archive)
+    old, old_archive = folder_files(out), archive_state(archive)
     rebuild = command(out, archive, dumps, "--limit", "8", "--title", "Renamed")  # every file changes
     counted = killed_after_rename(10**9, rebuild)
     assert counted.returncode == 0, counted.stderr.decode()
     total = int(counted.stderr.split()[-1])
-    new, new_archive = snapshot(out), archive_state(archive)
+    new, new_archive = folder_files(out), archive_state(archive)
     assert total > 10  # the pages and feeds of 30 days at 8 a page
 
     for stop in sorted({1, 2, total // 2, total - 1, total}):
@@ -182,8 +186,8 @@ def test_a_build_killed_between_its_renames_leaves_old_or_new(tmp_path: Path) ->
         assert killed_after_rename(stop, rebuild).returncode == -signal.SIGKILL
         assert_old_or_new(out, old, new)
         assert archive_state(archive) == old_archive  # the commit comes after the last rename
-        now = snapshot(out)
+        now = folder_files(out)
         published = {name for name in new if name != LOCK_NAME and now.get(name) == new[name]}
         assert 0 < len(published) <= stop, (stop, sorted(published))  # killed midway, truly
     run(rebuild)
-    assert snapshot(out) == new and archive_state(archive) == new_archive
+    assert folder_files(out) == new and archive_state(archive) == new_archive

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from paths import DATA, ROOT, SEED
+from paths import DATA, ROOT, SEED, folder_files
 
 from centralasia_feed import (
     Archive,
@@ -24,14 +24,9 @@ from centralasia_feed import (
     bundled_seeds,
 )
 from centralasia_feed.cli import main
+from centralasia_feed.publish import STATE_NAME
 
 DAYS = tuple(sorted((DATA / "days").glob("*.txt")))
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 @pytest.fixture
@@ -70,14 +65,14 @@ def test_a_young_folder_is_never_shrunk_by_a_mistyped_or_missing_archive(
     """Issue 15: on the third day, a mistyped --archive or --no-archive cut a 12-item site down
     to the day's own 6."""
     monkeypatch.chdir(young.parent)
-    before = files(young)
+    before = folder_files(young)
     status, out, err = run(capsys, "build", DAYS[2], "--out", "site", *options)
     assert (status, out) == (1, "")
     assert err == (
         f"centralasia-feed: error: site: shows 12 articles, but {why}; build with the archive it was "
         "built from, or pass --allow-fewer to publish 6\n"
     )
-    assert files(young) == before
+    assert folder_files(young) == before
     if (young.parent / "site-typo.sqlite").exists():  # a new archive is made before the dumps are read
         with Archive("site-typo.sqlite") as typo:
             assert typo.count() == 0
@@ -101,14 +96,14 @@ def test_the_example_script_obeys_the_same_rule(young: Path) -> None:
     )
 
 
-def test_a_lost_manifest_does_not_lift_the_guard(young: Path, tmp_path: Path) -> None:
-    """A build killed between its renames leaves no manifest: the feeds themselves are counted."""
-    (young / ".build-manifest").unlink()
+def test_a_lost_state_does_not_lift_the_guard(young: Path, tmp_path: Path) -> None:
+    """A build killed between its renames leaves no state: the feeds themselves are counted."""
+    (young / STATE_NAME).unlink()
     with pytest.raises(FewerArticlesError, match="shows 12 articles, but a build with no archive"):
         build([DAYS[2]], young)
     paged, small = tmp_path / "paged", FeedConfig(limit=3)
     build([SEED, *DAYS], paged, small, archive=tmp_path / "paged.sqlite")  # 14: 3 in the feeds
-    (paged / ".build-manifest").unlink()
+    (paged / STATE_NAME).unlink()
     with pytest.raises(
         FewerArticlesError, match="shows 14 articles, but a build with no archive has only its dumps' 6;"
     ):
@@ -138,7 +133,7 @@ def test_a_bare_build_goes_only_into_an_archive_holding_nothing_else(
             f"  6 item(s)  {state}\ncentralasia_feed.sqlite: {summary}, 0 updated, 6 archived\n"
         )
     assert run(capsys, "build", DAYS[0])[0] == 0
-    before = files(tmp_path)
+    before = folder_files(tmp_path)
     for options, refused in (([], "public: shows"), (["--out", "fresh"], "centralasia_feed.sqlite: holds")):
         status, out, err = run(capsys, "build", *options)
         assert (status, out) == (1, "")
@@ -146,7 +141,7 @@ def test_a_bare_build_goes_only_into_an_archive_holding_nothing_else(
             f"centralasia-feed: error: {refused} more than the bundled sample, which a build with no dumps "
             "publishes; pass the day's dumps\n"
         )
-        assert files(tmp_path) == before
+        assert folder_files(tmp_path) == before
 
 
 def test_a_bare_build_goes_only_into_a_folder_showing_nothing_else(

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
-from paths import DATA, ROOT, SEED
+from paths import DATA, ROOT, SEED, folder_files
 from render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed
 
 from centralasia_feed import FeedConfig, build
@@ -34,10 +34,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "http://127.0.0.1:8000/"
 RECUT = "tag:timesca.com,2025:article/tajik-hydropower-output-hits-a-winter-record"
 SMALL = FeedConfig(limit=2)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def daily(dumps: Iterable[Path], out: Path, archive: Path, config: FeedConfig | None = None) -> None:
@@ -138,7 +134,7 @@ def test_any_order_gives_the_same_folder(tmp_path: Path, config: FeedConfig) -> 
         out, store = tmp_path / name / "out", tmp_path / f"{name}.sqlite"
         for dumps in runs:
             build(dumps, out, config, archive=store)
-        folders[name] = snapshot(out)
+        folders[name] = folder_files(out)
     reference = folders.pop("in order")
     assert len(reference) > (5 if config.limit == 2 else 4)
     assert {name: folder == reference for name, folder in folders.items()} == dict.fromkeys(folders, True)
@@ -147,11 +143,11 @@ def test_any_order_gives_the_same_folder(tmp_path: Path, config: FeedConfig) -> 
 def test_the_same_dump_twice_changes_nothing(tmp_path: Path) -> None:
     out, store = tmp_path / "out", tmp_path / "a.sqlite"
     build([SEED, DAYS[1]], out, SMALL, archive=store)
-    first = snapshot(out)
+    first = folder_files(out)
     report = build([DAYS[1]], out, SMALL, archive=store)
-    assert snapshot(out) == first and report.changed == ()
+    assert folder_files(out) == first and report.changed == ()
     build([DAYS[1], DAYS[1], SEED], tmp_path / "again", SMALL, archive=tmp_path / "b.sqlite")
-    assert snapshot(tmp_path / "again") == first
+    assert folder_files(tmp_path / "again") == first
 
 
 def rates_of(folder: Path, day: str) -> dict[str, dict[str, Any]]:
@@ -295,7 +291,7 @@ def archive_state(path: Path) -> list[str]:
 def test_a_build_killed_midway_leaves_output_and_archive_as_they_were(tmp_path: Path) -> None:
     out, store = tmp_path / "out", tmp_path / "a.sqlite"
     assert main(["build", str(SEED), "--out", str(out), "--archive", str(store)]) == 0
-    before, state, committed = snapshot(out), archive_state(store), store.stat().st_size
+    before, state, committed = folder_files(out), archive_state(store), store.stat().st_size
     dumps = generated_history(tmp_path / "dumps", 2000)
     command = [sys.executable, "-m", "centralasia_feed", "build", *dumps]
     command += ["--out", str(out), "--archive", str(store), "--limit", "100000"]
@@ -310,7 +306,7 @@ def test_a_build_killed_midway_leaves_output_and_archive_as_they_were(tmp_path: 
         child.wait()
     assert child.returncode == -signal.SIGKILL
     assert journal.exists()  # killed inside the transaction, which left its journal behind
-    assert snapshot(out) == before
+    assert folder_files(out) == before
     assert archive_state(store) == state
     assert main(["build", str(DAYS[0]), "--out", str(out), "--archive", str(store)]) == 0
     assert not journal.exists()
@@ -349,10 +345,10 @@ def test_a_version_1_archive_is_migrated_by_the_next_build(tmp_path: Path) -> No
     conn.close()
     fresh = tmp_path / "fresh"
     daily(ALL[:3], fresh, tmp_path / "fresh.sqlite", SMALL)
-    migrated = snapshot(tmp_path / "migrated")
+    migrated = folder_files(tmp_path / "migrated")
     # version 1 did not keep a written sign: the seed's "0%" rates lost their "flat"
     assert {n: d for n, d in migrated.items() if n != "rates.json"} == {
-        n: d for n, d in snapshot(fresh).items() if n != "rates.json"
+        n: d for n, d in folder_files(fresh).items() if n != "rates.json"
     }
     assert rates_of(tmp_path / "migrated", "2025-01-06")["KZT/USD"]["direction"] == "up"
 

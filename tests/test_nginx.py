@@ -29,7 +29,7 @@ from webserver import Nginx, fetch, free_port, nginx, running
 
 from centralasia_feed import FeedConfig, build
 from centralasia_feed.cli import main
-from centralasia_feed.publish import is_hidden
+from centralasia_feed.publish import LOCK_NAME, STATE_NAME, is_hidden
 from centralasia_feed.serve import SECURITY_HEADERS
 
 FEEDS = ("rss.xml", "atom.xml", "feed.json", "rates.json")
@@ -195,7 +195,9 @@ def test_nothing_outside_the_folder_is_served(server: Nginx, outside: None, targ
     assert GUARDED.items() <= headers.items()  # on errors too, nginx's own 400 among them
 
 
-@pytest.mark.parametrize("name", [".build-manifest", ".publish.lock", "archive.sqlite", "logs/access.log"])
+@pytest.mark.parametrize(
+    "name", [LOCK_NAME, STATE_NAME, ".build-manifest", ".publish.lock", "archive.sqlite", "logs/access.log"]
+)
 def test_the_builds_state_is_never_sent(server: Nginx, name: str) -> None:
     status, headers, body = fetch(server, "/" + name)
     assert (status, headers["content-type"], body) == (404, "text/plain; charset=utf-8", b"404 Not Found\n")

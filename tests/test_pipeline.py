@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from paths import DATA, SEED
+from paths import DATA, SEED, folder_files
 
 from centralasia_feed import (
     Archive,
@@ -27,10 +27,6 @@ from centralasia_feed.pipeline import read_dump
 DAYS = (SEED, *sorted((DATA / "days").glob("*.txt")))
 FILES = ("rss.xml", "atom.xml", "feed.json", "rates.json", "index.html")
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_the_seed_is_bundled() -> None:
@@ -54,12 +50,12 @@ def test_build_writes_every_file_with_its_item_count(tmp_path: Path) -> None:
 
 def test_rebuilding_gives_identical_bytes_and_changes_nothing(tmp_path: Path) -> None:
     build([SEED], tmp_path / "a")
-    first = _snapshot(tmp_path / "a")
+    first = folder_files(tmp_path / "a")
     report = build([SEED], tmp_path / "a")
-    assert _snapshot(tmp_path / "a") == first
+    assert folder_files(tmp_path / "a") == first
     assert report.changed == ()
     build([parse_dump(SEED.read_bytes(), source=str(SEED))], tmp_path / "b")
-    assert _snapshot(tmp_path / "b") == first
+    assert folder_files(tmp_path / "b") == first
 
 
 def test_feed_url_and_title_reach_the_feeds(tmp_path: Path) -> None:
@@ -76,12 +72,12 @@ def test_feed_url_and_title_reach_the_feeds(tmp_path: Path) -> None:
 
 def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path: Path) -> None:
     build([SEED], tmp_path)
-    before = _snapshot(tmp_path)
+    before = folder_files(tmp_path)
     empty = tmp_path.parent / "empty.txt"
     empty.write_text("\n\n", encoding="utf-8")
     with pytest.raises(DumpError):
         build([empty], tmp_path)
-    assert _snapshot(tmp_path) == before
+    assert folder_files(tmp_path) == before
 
 
 def test_strict_build_fails_on_a_problem_and_writes_nothing(tmp_path: Path) -> None:
@@ -115,10 +111,10 @@ def test_archive_pages_hold_what_falls_out_of_the_feed(tmp_path: Path) -> None:
 def test_an_archive_file_makes_builds_remember(tmp_path: Path) -> None:
     store = tmp_path / "history.sqlite"
     build([SEED], tmp_path / "out", archive=store)
-    first = _snapshot(tmp_path / "out")
+    first = folder_files(tmp_path / "out")
     report = build([], tmp_path / "out", archive=store)
     assert report.archived == 6
-    assert _snapshot(tmp_path / "out") == first
+    assert folder_files(tmp_path / "out") == first
 
 
 def test_a_build_waits_for_a_reader_before_it_publishes_anything(
@@ -127,7 +123,7 @@ def test_a_build_waits_for_a_reader_before_it_publishes_anything(
     """A reader in the way of the COMMIT would fail a build whose files were already published."""
     path, out = tmp_path / "a.sqlite", tmp_path / "out"
     build([SEED], out, archive=path)
-    before = {file.name: file.read_bytes() for file in out.iterdir()}
+    before = folder_files(out)
     monkeypatch.setattr("centralasia_feed.pipeline.ARCHIVE_WAIT", 0.2)
     reader = sqlite3.connect(path, isolation_level=None)
     try:
@@ -137,7 +133,7 @@ def test_a_build_waits_for_a_reader_before_it_publishes_anything(
             build([DATA / "days" / "2025-01-06.txt"], out, archive=path)
     finally:
         reader.close()
-    assert {file.name: file.read_bytes() for file in out.iterdir()} == before
+    assert folder_files(out) == before
 
 
 @pytest.mark.parametrize("archive", ["missing.sqlite", "empty.sqlite"])
@@ -164,13 +160,7 @@ def test_a_folder_with_history_is_not_rebuilt_from_a_missing_or_empty_archive(
     assert build(DAYS, out, config, archive=tmp_path / archive).changed == ()  # all of it again: fine
     build([DAYS[-1]], out, config, archive=tmp_path / "new.sqlite", allow_fewer=True)  # on purpose
     build([DAYS[-1]], tmp_path / "fresh", config, archive=tmp_path / "fresh.sqlite")
-    assert _files(out) == _files(tmp_path / "fresh")
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()
-    }
+    assert folder_files(out) == folder_files(tmp_path / "fresh")
 
 
 def test_an_edition_dated_in_the_future_is_reported_and_fails_strict(tmp_path: Path) -> None:
@@ -199,7 +189,7 @@ def test_the_default_zone_needs_no_zone_database(tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(zoneinfo, "ZoneInfo", missing)
     build([SEED], tmp_path / "without", archive=None)
-    assert _files(tmp_path / "without") == _files(tmp_path / "with")
+    assert folder_files(tmp_path / "without") == folder_files(tmp_path / "with")
     with pytest.raises(
         ConfigError, match="timezone must be an IANA time zone \\(like Asia/Almaty\\), not 'Asia/Tashkent'"
     ):
@@ -210,14 +200,14 @@ def test_a_build_with_no_archive_file_does_not_rebuild_a_folder_with_history(tmp
     """``--no-archive`` into the folder of an archived history would delete its archive pages."""
     out, config = tmp_path / "out", FeedConfig(limit=2)
     build(DAYS, out, config, archive=tmp_path / "a.sqlite")
-    before = _snapshot(out)
+    before = folder_files(out)
     with pytest.raises(FewerArticlesError) as caught:
         build([DAYS[-1]], out, config, archive=None)
     assert str(caught.value) == (
         f"{out}: shows 14 articles, but a build with no archive has only its dumps' 6; build with the "
         "archive it was built from, or pass allow_fewer=True to publish 6"
     )
-    assert _snapshot(out) == before
+    assert folder_files(out) == before
     assert build(DAYS, out, config, archive=None).changed == ()  # every dump again: the same folder
 
 
@@ -247,7 +237,7 @@ def test_a_failed_first_build_leaves_no_archive_or_one_holding_nothing(
             assert (store.revision, store.count(), store.rate_dates()) == (0, 0, ())
     build(DAYS, tmp_path / "out", archive=tmp_path / "new.sqlite")
     build(DAYS, tmp_path / "fresh", archive=tmp_path / "fresh.sqlite")
-    assert _snapshot(tmp_path / "out") == _snapshot(tmp_path / "fresh")
+    assert folder_files(tmp_path / "out") == folder_files(tmp_path / "fresh")
 
 
 def test_a_failed_build_removes_the_folders_it_created(tmp_path: Path) -> None:

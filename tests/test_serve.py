@@ -29,7 +29,7 @@ from serving import SERVE_DATA, Served, connect, fetch, plant_outside, raw, read
 from centralasia_feed import FeedConfig, build
 from centralasia_feed._connections import client_of
 from centralasia_feed.errors import ConfigError
-from centralasia_feed.publish import publish
+from centralasia_feed.publish import BuildState, Publication
 from centralasia_feed.serve import (
     SECURITY_HEADERS,
     accepts_gzip,
@@ -438,7 +438,9 @@ def test_head_then_get_on_one_connection(served: Served) -> None:
 def test_a_rebuild_is_served_without_a_restart(served: Served) -> None:
     _, first, old = fetch(served, "/rss.xml")
     new = old.replace(b"Resigns", b"Resigns (updated)")
-    assert publish(served.root, {"rss.xml": new}) == ("rss.xml",)
+    with Publication(served.root) as folder, folder.locked():
+        folder.write("rss.xml", new)
+        assert folder.commit(BuildState("a-revision", "a-salt", 50, 6)) == ("rss.xml",)
     status, second, body = fetch(served, "/rss.xml")
     assert (status, body) == (200, new)
     assert second["etag"] != first["etag"]

@@ -130,12 +130,12 @@ class Archive:
         with self.transaction(), self._errors():
             work = self._work
             assert work is not None  # the transaction made it
-            before, changes = (work.fingerprint, work.entries), self._conn.total_changes
+            before, changes = work.entries, self._conn.total_changes
             self._conn.execute("SAVEPOINT add_dump")
             try:
                 problems = self._record(dump, work)
             except BaseException:
-                work.forget(*before, self._conn.total_changes - changes)
+                work.forget(before, self._conn.total_changes - changes)
                 self._end_savepoint("ROLLBACK TO add_dump")
                 raise
             self._conn.execute("RELEASE add_dump")
@@ -156,7 +156,6 @@ class Archive:
             problems.extend([problem] if problem else [])
             change = _articles.refresh(self._conn, article.slug, work.revision + 1) if dirty else None
             if change:
-                work.fingerprint = _revisions.shift(work.fingerprint, article.slug, *change)
                 work.entries += change[0] is None
         for rate in dump.rates:
             problem = _rates.record(self._conn, rate, dump.source)
@@ -208,20 +207,20 @@ class Archive:
             return _revisions.latest(self._conn)[0]
 
     @property
-    def fingerprint(self) -> str:
-        """A digest of every entry as readers see it, the open transaction's changes included.
-
-        Equal for two archives holding the same entries, whatever their history or order of dumps.
-        """
+    def revision_id(self) -> str:
+        """The id of the revision the entries stand at, the open transaction's if it changed anything:
+        what a reader records to ask later, of this archive alone, what changed since
+        (``revision_of``, ``changes_since``)."""
         if self._work is not None:
-            return _revisions.to_text(self._work.fingerprint)
+            return self._work.current_id(self._conn)
         with self._errors():
-            return _revisions.to_text(_revisions.latest(self._conn)[1])
+            return _revisions.latest(self._conn)[1]
 
-    def revision_of(self, fingerprint: str) -> int | None:
-        """The last committed revision whose entries had this ``fingerprint``; None if none had."""
+    def revision_of(self, revision_id: str) -> int | None:
+        """The committed revision of this id; None if this archive has none (the id is another
+        archive's, or of a transaction rolled back)."""
         with self._errors():
-            return _revisions.revision_of(self._conn, fingerprint)
+            return _revisions.revision_of(self._conn, revision_id)
 
     def changes_since(self, revision: int, *, most: int = 64) -> Changes:
         """Which entries changed after ``revision`` (the open transaction included), by rank.
@@ -267,24 +266,23 @@ class Archive:
 
 
 class _Work:
-    """The open transaction's bookkeeping: the revision it started from, the live fingerprint and
-    number of entries, and the change count that says whether it changed anything (rolled-back
-    savepoints excluded).
+    """The open transaction's bookkeeping: the revision it started from and its id, the id it
+    commits as, the live number of entries, and the change count that says whether it changed
+    anything (rolled-back savepoints excluded).
     """
 
-    def __init__(self, revision: int, fingerprint: int, entries: int, changes: int) -> None:
-        self.revision, self.fingerprint, self.entries, self._baseline = (
-            revision,
-            fingerprint,
-            entries,
-            changes,
-        )
+    def __init__(self, revision: int, revision_id: str, entries: int, changes: int) -> None:
+        self.revision, self.revision_id, self.next_id = revision, revision_id, _revisions.new_id()
+        self.entries, self._baseline = entries, changes
         self.started = entries  # entries only ever come, so the difference is what was added
 
-    def forget(self, fingerprint: int, entries: int, changes: int) -> None:
-        """A savepoint was rolled back: its changes are gone, and so is what they added up to."""
-        self.fingerprint, self.entries, self._baseline = fingerprint, entries, self._baseline + changes
+    def forget(self, entries: int, changes: int) -> None:
+        """A savepoint was rolled back: its changes are gone, and so are the entries it added."""
+        self.entries, self._baseline = entries, self._baseline + changes
+
+    def current_id(self, conn: sqlite3.Connection) -> str:
+        return self.next_id if conn.total_changes > self._baseline else self.revision_id
 
     def commit(self, conn: sqlite3.Connection) -> None:
         if conn.total_changes > self._baseline:
-            _revisions.commit(conn, self.revision + 1, self.fingerprint, self.entries)
+            _revisions.commit(conn, self.revision + 1, self.next_id, self.entries)

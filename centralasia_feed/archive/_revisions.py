@@ -1,31 +1,26 @@
-"""Revisions and fingerprints: what a reader of the archive needs to tell what changed since it looked.
+"""Revisions: what a reader of the archive needs to tell what changed since it looked.
 
-Every committed transaction that changes anything gets the next revision number, stored with the
-fingerprint of the entries it left and their number (so counting them reads one row, not the
-index). Each ``articles`` row carries the revision that last changed
-it, so "what changed since revision r" is an index range, never a scan of the history.
+Every committed transaction that changes anything gets the next revision number and a random id,
+stored with the number of entries it left (so counting them reads one row, not the index). Each
+``articles`` row carries the revision that last changed it, so "what changed since revision r" is
+an index range, never a scan of the history.
 
-The fingerprint is a multiset hash: the sum, modulo 2**256, of a SHA-256 per entry of everything
-readers see of it (slug, stamps, text; not where it was read). It is kept up to date row by row,
-and it depends only on the entries, not on the order dumps came in or on which archive holds
-them: two archives with the same entries have the same fingerprint. A published folder records
-the fingerprint it was built from; finding it among an archive's revisions says the folder shows
-that revision's entries, whichever archive built it.
+The id names the revision and its archive at once. A reader (a published folder) records the id of
+the entries it shows, and only the archive it came from finds it again (``revision_of``). A
+transaction rolled back after a reader recorded its id, as a build killed between publishing its
+files and committing does, leaves an id no archive holds, although the next transaction takes the
+same number: the reader then knows it must look at everything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import secrets
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ._articles import Key
 from ._derive import older
-
-_MODULUS = 2**256
-EMPTY = 0
 
 
 @dataclass(frozen=True)
@@ -41,52 +36,27 @@ class Changes:
     edited: tuple[int, ...] = ()
 
 
-def entry_digest(slug: str, row: Sequence[object]) -> int:
-    """One entry's share of the fingerprint; ``row`` starts with the stamps and the text's hash."""
-    shown = "\x1f".join(str(value) for value in (slug, *row[:5]))
-    return int.from_bytes(hashlib.sha256(shown.encode("utf-8")).digest(), "big")
+def new_id() -> str:
+    """A revision's id: 128 random bits, never the same twice."""
+    return secrets.token_hex(16)
 
 
-def shift(fingerprint: int, slug: str, old: Sequence[object] | None, new: Sequence[object]) -> int:
-    """The fingerprint after one entry went from ``old`` (None: it is new) to ``new``."""
-    gone = entry_digest(slug, old) if old is not None else 0
-    return (fingerprint - gone + entry_digest(slug, new)) % _MODULUS
-
-
-def to_text(fingerprint: int) -> str:
-    return f"{fingerprint:064x}"
-
-
-def of_rows(conn: sqlite3.Connection) -> int:
-    """The fingerprint computed from every row: once, when an archive is migrated to version 3."""
-    total = EMPTY
-    rows = conn.execute(
-        "SELECT slug, published_date, published_position, updated_date, updated_position, hash FROM articles"
-    )
-    for slug, *row in rows:
-        total = (total + entry_digest(slug, row)) % _MODULUS
-    return total
-
-
-def latest(conn: sqlite3.Connection) -> tuple[int, int, int]:
-    """The last committed revision, its fingerprint and its number of entries."""
-    revision, fingerprint, entries = conn.execute(
-        "SELECT revision, fingerprint, entries FROM revisions ORDER BY revision DESC LIMIT 1"
+def latest(conn: sqlite3.Connection) -> tuple[int, str, int]:
+    """The last committed revision, its id and its number of entries."""
+    revision, id_, entries = conn.execute(
+        "SELECT revision, id, entries FROM revisions ORDER BY revision DESC LIMIT 1"
     ).fetchone()
-    return int(revision), int(fingerprint, 16), int(entries)
+    return int(revision), str(id_), int(entries)
 
 
-def commit(conn: sqlite3.Connection, revision: int, fingerprint: int, entries: int) -> None:
-    conn.execute(
-        "INSERT INTO revisions (revision, fingerprint, entries) VALUES (?, ?, ?)",
-        (revision, to_text(fingerprint), entries),
-    )
+def commit(conn: sqlite3.Connection, revision: int, id_: str, entries: int) -> None:
+    conn.execute("INSERT INTO revisions (revision, id, entries) VALUES (?, ?, ?)", (revision, id_, entries))
 
 
-def revision_of(conn: sqlite3.Connection, fingerprint: str) -> int | None:
-    """The last committed revision whose entries had this fingerprint, if any did."""
-    row = conn.execute("SELECT max(revision) FROM revisions WHERE fingerprint = ?", (fingerprint,)).fetchone()
-    return None if row[0] is None else int(row[0])
+def revision_of(conn: sqlite3.Connection, id_: str) -> int | None:
+    """The committed revision of this id, if this archive has one."""
+    row = conn.execute("SELECT revision FROM revisions WHERE id = ?", (id_,)).fetchone()
+    return None if row is None else int(row[0])
 
 
 def count_changed(conn: sqlite3.Connection, revision: int) -> int:

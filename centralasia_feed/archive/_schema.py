@@ -16,6 +16,8 @@ every archive, old or new, goes through the same steps:
    and the one that last placed it in the published order (existing rows: 0), indexed with its
    published key; a ``revisions`` table holds each committed revision's fingerprint and number
    of entries, starting with revision 0, the entries as migrated.
+4. revisions are named by a random id in place of the fingerprint (see ``_revisions``); existing
+   ones get ids of their own, so a folder built before names none of them and is rendered anew.
 """
 
 from __future__ import annotations
@@ -27,10 +29,9 @@ from collections.abc import Callable
 from .._files import open_regular
 from ..errors import ArchiveError
 from ._articles import count, derived
-from ._revisions import commit, of_rows
 
 APPLICATION_ID = 0x43414644  # "CAFD": centralasia_feed, stored big-endian at header offset 68
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _MAGIC = b"SQLite format 3\x00"
 
 V1_SCHEMA = (
@@ -65,8 +66,17 @@ V3_CHANGES = (
     "CREATE INDEX revisions_by_fingerprint ON revisions (fingerprint)",
 )
 
+V4_CHANGES = (
+    """CREATE TABLE named_revisions (
+        revision INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, entries INTEGER NOT NULL)""",
+    "INSERT INTO named_revisions SELECT revision, lower(hex(randomblob(16))), entries FROM revisions",
+    "DROP TABLE revisions",  # and its index by fingerprint
+    "ALTER TABLE named_revisions RENAME TO revisions",
+)
+
 _V1 = {"texts", "sightings", "rates"}
-TABLES = {1: _V1, 2: _V1 | {"articles"}, 3: _V1 | {"articles", "revisions"}}
+_V3 = _V1 | {"articles", "revisions"}
+TABLES = {1: _V1, 2: _V1 | {"articles"}, 3: _V3, 4: _V3}
 
 
 def _to_v2(conn: sqlite3.Connection) -> None:
@@ -77,12 +87,18 @@ def _to_v2(conn: sqlite3.Connection) -> None:
 
 
 def _to_v3(conn: sqlite3.Connection) -> None:
+    """Version 3 as it was, but for revision 0's fingerprint, which version 4 drops unread."""
     for statement in V3_CHANGES:
         conn.execute(statement)
-    commit(conn, 0, of_rows(conn), count(conn))
+    conn.execute("INSERT INTO revisions (revision, fingerprint, entries) VALUES (0, '', ?)", (count(conn),))
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2, 2: _to_v3}
+def _to_v4(conn: sqlite3.Connection) -> None:
+    for statement in V4_CHANGES:
+        conn.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2, 2: _to_v3, 3: _to_v4}
 
 
 def check_file(path: str) -> None:
