@@ -15,11 +15,10 @@ import pytest
 from paths import DATA, SEED, folder_files
 
 from centralasia_feed import FeedConfig, PublishError, build
-from centralasia_feed import publish as publish_module
 from centralasia_feed.archive import Archive
 from centralasia_feed.models import Article, Dump, Page
 from centralasia_feed.pipeline import BuildReport
-from centralasia_feed.publish import STATE_NAME
+from centralasia_feed.publish import STATE_NAME, _folder
 
 DAYS = tuple(sorted((DATA / "days").glob("*.txt")))
 ALL = (SEED, *DAYS)
@@ -213,7 +212,7 @@ def test_a_build_that_fails_publishing_leaves_pages_and_state_as_they_were(
     out, store = tmp_path / "out", tmp_path / "a.sqlite"
     daily(out, store)
     before = folder_files(out)
-    real, staged = publish_module._stage, []
+    real, staged = _folder._stage, []
 
     def stage_two(staging: Path, data: bytes, path: Path) -> Path:
         if len(staged) == 2:
@@ -221,7 +220,7 @@ def test_a_build_that_fails_publishing_leaves_pages_and_state_as_they_were(
         staged.append(path.name)
         return real(staging, data, path)
 
-    monkeypatch.setattr(publish_module, "_stage", stage_two)
+    monkeypatch.setattr(_folder, "_stage", stage_two)
     with pytest.raises(PublishError):
         build([recut(store, 3, dt.date(2025, 1, 9)), news(dt.date(2025, 1, 10))], out, SMALL, archive=store)
     monkeypatch.undo()

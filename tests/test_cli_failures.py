@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from paths import SEED, folder_files
 
-from centralasia_feed import pipeline, publish
+from centralasia_feed import pipeline
 from centralasia_feed.cli import main
 
 PREFIX = "centralasia-feed: error: "
@@ -202,9 +202,9 @@ def test_a_full_disk_leaves_the_previous_output_and_archive(
             def fileno(self) -> int:
                 return self.handle.fileno()
 
-        monkeypatch.setattr(publish.os, "fdopen", Full)
+        monkeypatch.setattr(os, "fdopen", Full)
     else:
-        monkeypatch.setattr(publish.os, where, full)
+        monkeypatch.setattr(os, where, full)
     line = fails(capsys, build_argv(built, other, extra=("--title", "Changed")))
     assert line.startswith(PREFIX) and line.endswith(": cannot write: No space left on device")
     assert (folder_files(out), archive.read_bytes()) == before  # no temporary file left either

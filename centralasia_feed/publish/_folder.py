@@ -1,122 +1,25 @@
-"""Write an output folder so that no reader ever sees half a file, and say what each file is.
-
-A build pushes its files into a ``Publication`` and commits them together::
-
-    with Publication("public") as folder:     # checked at once; a failed build removes what it made
-        with folder.locked():                 # another build into the folder waits here
-            folder.write("rss.xml", data)     # staged at once, in full, on disk
-            folder.remove("archive/rss-9.xml")
-            changed = folder.commit(state)    # every file renamed into place, the state last
-
-Every file is staged first, then renamed over the old one (``os.replace`` is atomic on POSIX), so a
-full disk or a failed write leaves the folder as it was; a failed rename puts back the files renamed
-before it. Files whose bytes did not change are left alone, so their modification time, and the
-Last-Modified a server derives from it, stays put.
-
-Everything a build keeps in the folder for itself is under one hidden name, never served nor
-copied to a web host (``STATE_FOLDER``, see docs/deploy.md):
-
-- ``lock``: held while a build writes, so builds into one folder take turns;
-- ``state``: what the last build recorded for the next one (``BuildState``): removed before the
-  first rename and written after the last, so a build killed between them leaves none;
-- ``staging/``: the files of the build in progress, which the next build removes whole if a kill
-  left them.
-
-A folder written before this layout (``.publish.lock``, ``.build-manifest``, hidden ``.tmp`` files
-of a killed build) is read as it is, tidied when locked, and its old files go with the first commit.
-"""
+"""A build's writing of the output folder: every file staged, then all renamed into place under a lock."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
-import re
 import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
-from .errors import PublishError
+from ..errors import PublishError
+from . import _legacy
+from ._state import LOCK_NAME, STAGING_NAME, STATE_FOLDER, STATE_NAME, BuildState, read_state
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows has no flock; builds there are not serialized
     fcntl = None  # type: ignore[assignment]
-
-RSS = "application/rss+xml"
-ATOM = "application/atom+xml"
-JSON_FEED = "application/feed+json"
-HTML = "text/html"
-_OTHER_TYPES = {".csv": "text/csv", ".svg": "image/svg+xml", ".txt": "text/plain"}
-
-STATE_FOLDER = ".centralasia-feed"  # the build's own state: the one hidden name a build makes
-LOCK_NAME = f"{STATE_FOLDER}/lock"  # a hidden file every build leaves: never to be served
-STATE_NAME = f"{STATE_FOLDER}/state"
-_STAGING = "staging"
-
-
-def media_type(name: str) -> str:
-    """The media type (without charset) of a published file, from its name.
-
-    Every ``.xml`` is Atom but the RSS ones (``rss.xml``, ``archive/rss-K.xml``), so a new XML feed is
-    Atom unless named ``rss*``; ``examples/nginx.conf`` types files by the same rule.
-    """
-    path = PurePosixPath(name)
-    if path.suffix == ".json":
-        return JSON_FEED
-    if path.suffix in (".html", ".htm"):
-        return HTML
-    if path.suffix == ".xml":
-        return RSS if path.name.startswith("rss") else ATOM
-    return _OTHER_TYPES.get(path.suffix, "application/octet-stream")
-
-
-def is_hidden(name: str) -> bool:
-    """Whether a name is hidden (the build's state, any dot file): never served."""
-    return any(part.startswith(".") for part in PurePosixPath(name).parts)
-
-
-@dataclass(frozen=True)
-class BuildState:
-    """What a build records in the folder for the next one; publish keeps it, the pipeline reads it.
-
-    ``revision``: the archive revision whose entries the folder shows (``Archive.revision_id``);
-    ``salt``: the program and config that rendered them; ``page_size``: articles per archive page;
-    ``shown``: how many articles the feeds and archive pages show together; ``sample``: whether they
-    are the bundled sample alone.
-    """
-
-    revision: str
-    salt: str
-    page_size: int
-    shown: int
-    sample: bool = False
-
-    FORMAT = 1  # a state of another format is no state: the next build renders everything
-
-    def encode(self) -> bytes:
-        return (json.dumps({"format": self.FORMAT, **asdict(self)}, sort_keys=True) + "\n").encode()
-
-    @classmethod
-    def decode(cls, data: bytes) -> BuildState | None:
-        try:
-            fields = json.loads(data)
-            if fields.pop("format") != cls.FORMAT:
-                return None
-            state = cls(**fields)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            return None
-        if not (isinstance(state.revision, str) and isinstance(state.salt, str)):
-            return None
-        numbers = (state.page_size, state.shown)
-        if not all(type(number) is int for number in numbers) or state.page_size < 1 or state.shown < 0:
-            return None
-        return state if isinstance(state.sample, bool) else None
 
 
 class Publication:
@@ -132,7 +35,7 @@ class Publication:
             raise PublishError("an empty name is no output folder (use . for this one)", path="")
         self.root = Path(root)
         self._made = _create(self.root)
-        self.state = _read_state(self.root)
+        self.state = read_state(self.root)
         self._staging: Path | None = None  # set while locked
         self._staged: list[tuple[Path | None, Path]] = []  # (staged file, or None to remove; target)
 
@@ -150,7 +53,7 @@ class Publication:
         """The folder locked for this build: a killed build's leftovers removed, ``state`` read again
         (another build may have written since), files written and committed; what was staged and
         not committed is dropped on the way out."""
-        hidden = self.root / STATE_FOLDER
+        hidden, staging = self.root / STATE_FOLDER, self.root / STAGING_NAME
         try:
             hidden.mkdir(exist_ok=True)
             lock = os.open(self.root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
@@ -159,14 +62,14 @@ class Publication:
         try:
             if fcntl is not None:
                 fcntl.flock(lock, fcntl.LOCK_EX)
-            _remove_tree(hidden / _STAGING)
-            _tidy_legacy(self.root)
-            self.state = _read_state(self.root)
-            self._staging = _made_folder(hidden / _STAGING)
+            _remove_tree(staging)
+            _legacy.tidy(self.root)
+            self.state = read_state(self.root)
+            self._staging = _made_folder(staging)
             yield self
         finally:
             self._staging, self._staged = None, []
-            _remove_tree(hidden / _STAGING)
+            _remove_tree(staging)
             os.close(lock)  # closing releases the lock
 
     def write(self, name: str, data: bytes) -> None:
@@ -200,7 +103,7 @@ class Publication:
         """
         staging = self._require_lock()
         changed = [path.relative_to(self.root).as_posix() for _, path in self._staged]
-        changes = self._staged + [(None, self.root / name) for name in _legacy_files(self.root)]
+        changes = self._staged + [(None, self.root / name) for name in _legacy.files(self.root)]
         path, data = self.root / STATE_NAME, state.encode()
         if changes or not _holds(path, data):
             changes.append((_stage(staging, data, path), path))
@@ -230,16 +133,6 @@ class Publication:
                 if {entry.name for entry in os.scandir(folder)} <= {STATE_FOLDER}:
                     _remove_tree(folder / STATE_FOLDER)
                 folder.rmdir()
-
-
-def _read_state(root: Path) -> BuildState | None:
-    """What the last build into ``root`` recorded; None when nothing did, or a killed build took it
-    away. A folder of the layout before reads its manifest instead."""
-    try:
-        data = (root / STATE_NAME).read_bytes()
-    except OSError:
-        return _legacy_state(root)
-    return BuildState.decode(data)
 
 
 def _create(root: Path) -> list[Path]:
@@ -371,45 +264,3 @@ def _remove_tree(folder: Path) -> None:
     except OSError as exc:
         if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
             shutil.rmtree(folder, ignore_errors=True)
-
-
-# Folders written before the state folder: their manifest, lock and temporary files.
-_LEGACY_MANIFEST = ".build-manifest"
-_LEGACY_LOCK = ".publish.lock"
-_LEGACY_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # .rss.xml.k2j4h5g6.tmp
-_LEGACY_HEADERS = ("centralasia_feed build 4", "centralasia_feed archive pages 3")
-
-
-def _legacy_files(root: Path) -> list[str]:
-    return [name for name in (_LEGACY_MANIFEST, _LEGACY_LOCK) if os.path.lexists(root / name)]
-
-
-def _legacy_state(root: Path) -> BuildState | None:
-    """The state an older build's manifest gives: how many articles the folder shows, and nothing
-    that matches a revision, so its pages are all rendered again. The format before the last one
-    counted archived articles alone (the full feeds beside them); None where it says nothing."""
-    try:
-        lines = (root / _LEGACY_MANIFEST).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if len(lines) != 5 or lines[0] not in _LEGACY_HEADERS or not (lines[2].isdigit() and lines[4].isdigit()):
-        return None
-    size, count = int(lines[2]), int(lines[4])
-    if size < 1 or (lines[0] != _LEGACY_HEADERS[0] and not count):
-        return None
-    return BuildState("", "", size, count if lines[0] == _LEGACY_HEADERS[0] else count + size)
-
-
-def _tidy_legacy(root: Path) -> None:
-    """Remove the temporary files a killed build of the layout before left, in the folder and its
-    subfolders; only in a folder that has its lock (every such build made it first)."""
-    if not os.path.lexists(root / _LEGACY_LOCK):
-        return
-    folders = [root]
-    with contextlib.suppress(OSError):
-        folders += [Path(entry.path) for entry in os.scandir(root) if entry.is_dir(follow_symlinks=False)]
-    for folder in folders:
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(folder):
-                if _LEGACY_TEMPORARY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
-                    os.unlink(entry.path)
