@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
 
-from centralasia_feed.publish import STATE_NAME
+from centralasia_feed.publish import STATE_FOLDER
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_caa332ea3062df9c.txt"
@@ -26,13 +25,12 @@ def missing(tool: str, package: str) -> NoReturn:
 
 
 def folder_files(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder``, hidden ones too, by relative path; none when there is no folder.
+    """Every file under ``folder``, hidden ones too (the build's state), by relative path; none when
+    there is no folder."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
-    The build's state names the archive revision it shows by a random id, another for every archive
-    (one in memory too), so that id is blanked: the rest of the state, and every published byte,
-    follow from the entries and the config alone.
-    """
-    files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    if STATE_NAME in files:
-        files[STATE_NAME] = re.sub(rb'"revision": "[0-9a-f]*"', b'"revision": ""', files[STATE_NAME])
-    return files
+
+def published_files(folder: Path) -> dict[str, bytes]:
+    """``folder_files`` but the build's state, which names the archive revision the folder shows:
+    another archive, or the same entries reached by another history, has another."""
+    return {name: data for name, data in folder_files(folder).items() if not name.startswith(STATE_FOLDER)}

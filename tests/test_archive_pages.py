@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from paths import DATA, SEED, folder_files
+from paths import DATA, SEED, folder_files, published_files
 
 from centralasia_feed import FeedConfig, PublishError, build
 from centralasia_feed.archive import Archive
@@ -84,7 +84,8 @@ def test_a_recut_article_on_an_old_full_page_renders_that_page_only(tmp_path: Pa
     assert {name for name, data in folder_files(out).items() if before.get(name) != data} == {
         "archive/rss-2.xml",
         "archive/atom-2.xml",
-    }  # and the state, but for the revision it names (see folder_files), as it was
+        STATE_NAME,  # which names the new revision
+    }
     assert folder_files(out) == fresh(tmp_path, store)
 
 
@@ -105,10 +106,10 @@ def test_another_archive_with_the_same_entries_renders_every_page_and_changes_no
     """The folder's state names a revision of the archive that built it, and only of that one."""
     out = tmp_path / "out"
     daily(out, tmp_path / "a.sqlite")
-    before = folder_files(out)
+    before = published_files(out)
     report = build(reversed(ALL), out, SMALL, archive=tmp_path / "b.sqlite")
     assert rendered(report) == pages(*range(1, 8)) and report.changed == ()
-    assert folder_files(out) == before
+    assert published_files(out) == before
     assert rendered(build([], out, SMALL, archive=tmp_path / "b.sqlite")) == set()  # its own, now
 
 
@@ -196,14 +197,14 @@ def test_a_build_without_an_archive_renders_every_page(tmp_path: Path) -> None:
     as a fresh build makes it. (Given fewer, the build is refused: see test_guards.)"""
     out = tmp_path / "out"
     daily(out, tmp_path / "a.sqlite")
-    before = folder_files(out)
+    before = published_files(out)
     report = build(ALL, out, SMALL)
     assert rendered(report) == pages(*range(1, 8)) and report.changed == ()
-    assert folder_files(out) == before
+    assert published_files(out) == before
     more = (*ALL, news(dt.date(2025, 1, 9)))
     assert rendered(build(more, out, SMALL)) == pages(*range(1, 8))
     build(more, tmp_path / "more", SMALL)
-    assert folder_files(out) == folder_files(tmp_path / "more")
+    assert folder_files(out) == folder_files(tmp_path / "more")  # one in-memory history, as there
 
 
 def test_a_build_that_fails_publishing_leaves_pages_and_state_as_they_were(

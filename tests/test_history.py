@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
-from paths import DATA, ROOT, SEED, folder_files
+from paths import DATA, ROOT, SEED, folder_files, published_files
 from render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed
 
 from centralasia_feed import FeedConfig, build
@@ -134,7 +134,7 @@ def test_any_order_gives_the_same_folder(tmp_path: Path, config: FeedConfig) -> 
         out, store = tmp_path / name / "out", tmp_path / f"{name}.sqlite"
         for dumps in runs:
             build(dumps, out, config, archive=store)
-        folders[name] = folder_files(out)
+        folders[name] = published_files(out)  # the state names each archive's own history
     reference = folders.pop("in order")
     assert len(reference) > (5 if config.limit == 2 else 4)
     assert {name: folder == reference for name, folder in folders.items()} == dict.fromkeys(folders, True)
@@ -345,10 +345,10 @@ def test_a_version_1_archive_is_migrated_by_the_next_build(tmp_path: Path) -> No
     conn.close()
     fresh = tmp_path / "fresh"
     daily(ALL[:3], fresh, tmp_path / "fresh.sqlite", SMALL)
-    migrated = folder_files(tmp_path / "migrated")
+    migrated = published_files(tmp_path / "migrated")
     # version 1 did not keep a written sign: the seed's "0%" rates lost their "flat"
     assert {n: d for n, d in migrated.items() if n != "rates.json"} == {
-        n: d for n, d in folder_files(fresh).items() if n != "rates.json"
+        n: d for n, d in published_files(fresh).items() if n != "rates.json"
     }
     assert rates_of(tmp_path / "migrated", "2025-01-06")["KZT/USD"]["direction"] == "up"
 

@@ -266,13 +266,13 @@ class Archive:
 
 
 class _Work:
-    """The open transaction's bookkeeping: the revision it started from and its id, the id it
-    commits as, the live number of entries, and the change count that says whether it changed
-    anything (rolled-back savepoints excluded).
+    """The open transaction's bookkeeping: the revision it started from and its id, the live number
+    of entries, and the change count that says whether it changed anything (rolled-back savepoints
+    excluded).
     """
 
     def __init__(self, revision: int, revision_id: str, entries: int, changes: int) -> None:
-        self.revision, self.revision_id, self.next_id = revision, revision_id, _revisions.new_id()
+        self.revision, self.revision_id = revision, revision_id
         self.entries, self._baseline = entries, changes
         self.started = entries  # entries only ever come, so the difference is what was added
 
@@ -281,8 +281,11 @@ class _Work:
         self.entries, self._baseline = entries, self._baseline + changes
 
     def current_id(self, conn: sqlite3.Connection) -> str:
-        return self.next_id if conn.total_changes > self._baseline else self.revision_id
+        """The id the transaction commits as, from the rows it wrote so far (see ``_revisions``)."""
+        if conn.total_changes == self._baseline:
+            return self.revision_id
+        return _revisions.next_id(conn, self.revision_id, self.revision + 1)
 
     def commit(self, conn: sqlite3.Connection) -> None:
         if conn.total_changes > self._baseline:
-            _revisions.commit(conn, self.revision + 1, self.next_id, self.entries)
+            _revisions.commit(conn, self.revision + 1, self.current_id(conn), self.entries)

@@ -1,21 +1,24 @@
 """Revisions: what a reader of the archive needs to tell what changed since it looked.
 
-Every committed transaction that changes anything gets the next revision number and a random id,
+Every committed transaction that changes anything gets the next revision number and an id,
 stored with the number of entries it left (so counting them reads one row, not the index). Each
 ``articles`` row carries the revision that last changed it, so "what changed since revision r" is
 an index range, never a scan of the history.
 
-The id names the revision and its archive at once. A reader (a published folder) records the id of
-the entries it shows, and only the archive it came from finds it again (``revision_of``). A
-transaction rolled back after a reader recorded its id, as a build killed between publishing its
-files and committing does, leaves an id no archive holds, although the next transaction takes the
-same number: the reader then knows it must look at everything.
+The id is a hash chain: the SHA-256 of the revision before's id and of every entry row the
+revision wrote. So it names the entries as they stand, whatever archive holds them: a reader (a
+published folder) records the id of the entries it shows and finds it again only in an archive
+whose history led to the same entries (``revision_of``). A transaction rolled back after a reader
+recorded its id, as a build killed between publishing its files and committing does, leaves an id
+that the next transaction takes again only if it writes the same rows, when the reader's pages
+are right; else the reader finds no such id and looks at everything. Equal builds give equal ids,
+so the folder's state is as deterministic as its feeds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
+import hashlib
 import sqlite3
 from dataclasses import dataclass
 
@@ -36,9 +39,21 @@ class Changes:
     edited: tuple[int, ...] = ()
 
 
-def new_id() -> str:
-    """A revision's id: 128 random bits, never the same twice."""
-    return secrets.token_hex(16)
+FIRST_ID = "0" * 32  # the id of revision 0, an archive with nothing in it
+
+
+def next_id(conn: sqlite3.Connection, previous: str, revision: int) -> str:
+    """The id of ``revision``, from the id before it and the entry rows it wrote, in slug order:
+    an index range of this revision's rows alone (see the module's docstring)."""
+    digest = hashlib.sha256(f"{previous}\n{revision}\n".encode())
+    rows = conn.execute(
+        """SELECT slug, published_date, published_position, updated_date, updated_position, hash, placed
+        FROM articles WHERE revision = ? ORDER BY slug""",
+        (revision,),
+    )
+    for row in rows:
+        digest.update(("\t".join(map(str, row)) + "\n").encode())
+    return digest.hexdigest()[:32]
 
 
 def latest(conn: sqlite3.Connection) -> tuple[int, str, int]:

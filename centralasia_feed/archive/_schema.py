@@ -16,8 +16,9 @@ every archive, old or new, goes through the same steps:
    and the one that last placed it in the published order (existing rows: 0), indexed with its
    published key; a ``revisions`` table holds each committed revision's fingerprint and number
    of entries, starting with revision 0, the entries as migrated.
-4. revisions are named by a random id in place of the fingerprint (see ``_revisions``); existing
-   ones get ids of their own, so a folder built before names none of them and is rendered anew.
+4. revisions are named by an id in place of the fingerprint (see ``_revisions``); existing ones
+   get random ids, so a folder built before names none of them and is rendered anew. An empty
+   revision 0 (a new archive) gets ``FIRST_ID``, where every archive's chain of ids starts.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from collections.abc import Callable
 from .._files import open_regular
 from ..errors import ArchiveError
 from ._articles import count, derived
+from ._revisions import FIRST_ID
 
 APPLICATION_ID = 0x43414644  # "CAFD": centralasia_feed, stored big-endian at header offset 68
 SCHEMA_VERSION = 4
@@ -69,7 +71,9 @@ V3_CHANGES = (
 V4_CHANGES = (
     """CREATE TABLE named_revisions (
         revision INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, entries INTEGER NOT NULL)""",
-    "INSERT INTO named_revisions SELECT revision, lower(hex(randomblob(16))), entries FROM revisions",
+    f"""INSERT INTO named_revisions SELECT revision,
+        CASE WHEN revision = 0 AND entries = 0 THEN '{FIRST_ID}' ELSE lower(hex(randomblob(16))) END,
+        entries FROM revisions""",
     "DROP TABLE revisions",  # and its index by fingerprint
     "ALTER TABLE named_revisions RENAME TO revisions",
 )
