@@ -12,10 +12,10 @@ its current text. Rates are kept per (pair, date) as written. Only the standard 
 sqlite3 is used; the file is checked before SQLite may touch it (see ``_schema``).
 
 Every transaction that changes the archive is a revision, with an id that hashes the revision
-before's and the rows it wrote (see ``_revisions``). Each entry remembers the revision that last changed it, so a reader such as a
-published folder records the id it saw (``revision_id``) and asks later what changed since
-(``revision_of``, ``changes_since``) without reading the history; ``_pages`` says where each
-RFC 5005 archive page sits from counts alone.
+before's and the rows it wrote (see ``_revisions``). Each entry remembers the revision that last
+changed it, so a reader such as a published folder records the id it saw (``revision_id``) and
+asks later what changed since (``revision_of``, ``changes_since``) without reading the history;
+``_pages`` says where each RFC 5005 archive page sits from counts alone.
 
 The file keeps SQLite's default rollback journal (DELETE), not WAL: a build writes once a day,
 so WAL's concurrent readers buy nothing, while the archive stays one self-contained file to copy
