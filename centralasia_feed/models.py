@@ -27,6 +27,7 @@ CURRENCY_NAMES: dict[str, str] = {
 }
 
 _SIX_DIGITS = Context(prec=6)
+KEPT_PER_KIND = 10  # problems of one kind given one by one before the rest are grouped
 MAX_RANK_SECONDS = 3_599  # ranks past this share the edition's first second, so no item leaves its first hour
 
 
@@ -35,20 +36,50 @@ def currency_name(code: str) -> str:
     return CURRENCY_NAMES.get(code, code)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
-    """A line of a dump that could not be used, or was used with a caveat."""
+    """A line of a dump that could not be used, or was used with a caveat; or a group of such lines.
+
+    Problems of one kind that repeat are grouped, so that junk costs memory in proportion to its
+    size, not to its lines: the first few of a kind come one by one, then one problem stands for
+    the rest, ``count`` lines from ``line`` to ``last_line`` (its message says "and N more lines
+    like this (lines a-b)"). ``kind`` is the message without what is particular to one line (the
+    quoted text, a line number); it defaults to the message. A single problem has ``count`` 1 and
+    ``last_line`` equal to ``line``.
+    """
 
     source: str
     line: int
     message: str
     text: str = ""
+    count: int = 1
+    last_line: int = 0
+    kind: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.last_line:
+            object.__setattr__(self, "last_line", self.line)
+        if not self.kind:
+            object.__setattr__(self, "kind", self.message)
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.message}"
 
+    @classmethod
+    def group(cls, kind: str, count: int, first: tuple[str, int], last: tuple[str, int]) -> Problem:
+        """The problem that stands for ``count`` lines of ``kind``, the first and last of them at
+        ``first`` and ``last`` (source and line): ``kind: and N more lines like this (lines a-b)``,
+        or ``(from a.txt:3 to b.txt:9)`` across dumps."""
+        (source, line), (last_source, last_line) = first, last
+        if source != last_source:
+            where = f"from {source}:{line} to {last_source}:{last_line}"
+        else:
+            where = f"line {line}" if line == last_line else f"lines {line}-{last_line}"
+        more = f"{count:,} more line{'s' if count > 1 else ''}"
+        return cls(source, line, f"{kind}: and {more} like this ({where})", "", count, last_line, kind)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Figure:
     """An image caption the site left as a ``[caption ...]...[/caption]`` shortcode."""
 
@@ -58,7 +89,7 @@ class Figure:
     align: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One article as the listing page shows it.
 
@@ -78,7 +109,7 @@ class Article:
     line: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rate:
     """``1 base = value quote`` on ``date``, as the site's ticker quoted it.
 
@@ -118,7 +149,7 @@ class Rate:
         return currency_name(self.quote)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One listing page: its edition date, articles, ticker rates and results counter.
 

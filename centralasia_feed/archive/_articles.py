@@ -54,7 +54,8 @@ def record(conn: sqlite3.Connection, article: Article, source: str) -> tuple[Pro
             f"article {article.slug!r} of {day} differs from the text archived from "
             f"{first_source}:{first_line}; the archived text is kept"
         )
-        return Problem(source, article.line, message, article.title), False
+        kind = "article differs from the text archived, which is kept"
+        return Problem(source, article.line, message, article.title, kind=kind), False
     if article.position <= position:
         return None, False
     conn.execute(

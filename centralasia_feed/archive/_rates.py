@@ -52,7 +52,7 @@ def record(conn: sqlite3.Connection, rate: Rate, source: str) -> Problem | None:
             f"{rate.pair} on {key[2]}: {_written(rate.value, rate.change_percent, rate.direction)} "
             f"differs from {written} archived from {first_source}:{first_line}; the archived value is kept"
         )
-        return Problem(source, rate.line, message)
+        return Problem(source, rate.line, message, kind="rate differs from the one archived, which is kept")
     merged = (_fuller(value, rate.value), _fuller(change, rate.change_percent), direction or rate.direction)
     if merged != (value, change, direction):
         conn.execute(
