@@ -304,9 +304,10 @@ def _run_parse(args: argparse.Namespace) -> int:
 
 
 def _summary(dump: Dump) -> list[str]:
+    problems = sum(problem.count for problem in dump.problems)  # a group stands for many lines
     lines = [
         f"{one_line(dump.source)}: {len(dump.pages)} page(s), {len(dump.articles)} article(s), "
-        f"{len(dump.rates)} rate(s), {len(dump.problems)} problem(s)"
+        f"{len(dump.rates)} rate(s), {problems:,} problem(s)"
     ]
     for number, page in enumerate(dump.pages, 1):
         counter = f", results {page.first}-{page.last} of {page.total}" if page.total is not None else ""

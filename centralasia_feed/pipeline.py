@@ -20,7 +20,7 @@ from ._files import open_regular
 from .archive import DEFAULT_PATH, MEMORY, Archive, newest_page
 from .config import FeedConfig
 from .errors import ArchiveError, DumpError, FewerArticlesError, PublishError
-from .models import Dump, Entry, Problem
+from .models import KEPT_PER_KIND, Dump, Entry, Problem
 from .pages import articles_shown, main_links, render_salt, write_archive_pages
 from .parse import parse_dump
 from .publish import BuildState, Publication, media_type
@@ -260,15 +260,45 @@ def _today(config: FeedConfig) -> dt.date:
 
 
 def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool, today: dt.date) -> tuple[Problem, ...]:
-    problems: list[Problem] = []
+    problems = _Problems()
     for dump in dumps:
         problems.extend(dump.problems)
         problems.extend(_future_editions(dump, today))
         problems.extend(store.add(dump))
-        if strict and problems:
-            first = problems[0]
+        if strict and problems.kept:
+            first = problems.kept[0]
             raise DumpError(first.message, source=first.source, line=first.line)
-    return tuple(problems)
+    return problems.all()
+
+
+class _Problems:
+    """A build's problems, bounded however many dumps it reads: each dump's, as its parse grouped
+    them, until a kind has ``KEPT_PER_KIND`` of them; past that, the kind's problems of later dumps
+    are one group, after all the others. (A build of one dump reports what its parse reports.)"""
+
+    def __init__(self) -> None:
+        self.kept: list[Problem] = []
+        self.shown: dict[str, int] = {}
+        self.folded: dict[str, tuple[int, Problem, Problem]] = {}  # kind: lines, first, last
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        full = {kind for kind, shown in self.shown.items() if shown >= KEPT_PER_KIND}
+        for problem in problems:
+            kind = problem.kind
+            if kind not in full:
+                self.kept.append(problem)
+                self.shown[kind] = self.shown.get(kind, 0) + 1
+            elif folded := self.folded.get(kind):
+                self.folded[kind] = (folded[0] + problem.count, folded[1], problem)
+            else:
+                self.folded[kind] = (problem.count, problem, problem)
+
+    def all(self) -> tuple[Problem, ...]:
+        groups = (
+            Problem.group(kind, count, (first.source, first.line), (last.source, last.last_line))
+            for kind, (count, first, last) in self.folded.items()
+        )
+        return (*self.kept, *groups)
 
 
 def _future_editions(dump: Dump, today: dt.date) -> list[Problem]:
@@ -278,7 +308,8 @@ def _future_editions(dump: Dump, today: dt.date) -> list[Problem]:
     for page in dump.pages:
         if page.date and page.date > today + dt.timedelta(days=1) and page.date not in found:
             message = f"page dated {page.date.isoformat()}, in the future (today is {today.isoformat()})"
-            found[page.date] = Problem(dump.source, page.date_line or page.line, message)
+            line = page.date_line or page.line
+            found[page.date] = Problem(dump.source, line, message, kind="page dated in the future")
     return list(found.values())
 
 

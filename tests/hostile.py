@@ -241,7 +241,8 @@ def split_lines(text: str) -> list[str]:
 
 def assert_nothing_lost(data: str | bytes, source: str = "hostile") -> Dump | None:
     """Parse: a Dump or a DumpError, nothing else; for a Dump whose text the test can decode, every
-    non-blank line is used by a value or named in a problem, and every problem line exists."""
+    non-blank line is used by a value or named in a problem (or lies in the lines a group of them
+    spans), and every problem line exists."""
     try:
         dump, used = _parse(data, source=source)
     except DumpError as error:
@@ -251,7 +252,7 @@ def assert_nothing_lost(data: str | bytes, source: str = "hostile") -> Dump | No
     if text is not None:
         lines = split_lines(text)
         nonblank = {number for number, line in enumerate(lines, 1) if line.strip()}
-        problems = {problem.line for problem in dump.problems}
+        problems = {line for problem in dump.problems for line in range(problem.line, problem.last_line + 1)}
         assert nonblank - used - problems == set()
         assert used <= nonblank and problems <= set(range(1, len(lines) + 1))
     assert all(str(problem).startswith(f"{source}:{problem.line}: ") for problem in dump.problems)

@@ -141,3 +141,25 @@ def test_tiny_and_huge_rates_print_in_plain_digits(
     assert '"0.0000001"' in text and "E-" not in text
     rates = json.loads((tmp_path / "out" / "rates.json").read_text(encoding="utf-8"))
     assert "E-" not in json.dumps(rates["items"][0]["_centralasia_feed"])
+
+
+def test_parse_prints_grouped_problems_and_counts_every_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    dump = tmp_path / "junk.txt"
+    dump.write_text(SEED.read_text(encoding="utf-8") + "\n\n" + "stray\n" * 30, encoding="utf-8")
+    assert main(["parse", str(dump)]) == 0
+    captured = capsys.readouterr()
+    assert "6 article(s), 5 rate(s), 30 problem(s)" in captured.out
+    err = captured.err.splitlines()
+    assert len(err) == 11 and err[-1] == (
+        f"{dump}:79: text without a title: and 20 more lines like this (lines 79-98)"
+    )
+    assert main(["parse", "--json", str(dump)]) == 0
+    (parsed,) = json.loads(capsys.readouterr().out)
+    assert [(p["line"], p["count"], p["last_line"]) for p in parsed["problems"]][-2:] == [
+        (78, 1, 78),
+        (79, 20, 98),
+    ]
+    assert main(["parse", "--strict", str(dump)]) == 1
+    assert capsys.readouterr().err == f"centralasia-feed: error: {dump}:69: text without a title: 'stray'\n"

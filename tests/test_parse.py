@@ -15,6 +15,7 @@ import pytest
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump, Figure, Problem
 from centralasia_feed.parse import _parse, dump_to_dict, parse_dump, slugify
+from centralasia_feed.parse._report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_caa332ea3062df9c.txt"
@@ -436,7 +437,15 @@ def test_dump_to_dict_keeps_tiny_values_plain_and_problems() -> None:
     data = dump_to_dict(dump)
     assert data["rates"][0]["value"] == "0.00000002" and data["rates"][0]["change_percent"] == "-0.10"
     assert data["problems"] == [
-        {"source": "<dump>", "line": 3, "message": "title without a paragraph: 'stray'", "text": "stray"}
+        {
+            "source": "<dump>",
+            "line": 3,
+            "message": "title without a paragraph: 'stray'",
+            "text": "stray",
+            "kind": "title without a paragraph",
+            "count": 1,
+            "last_line": 3,
+        }
     ]
 
 
@@ -897,3 +906,54 @@ def test_cut_counters_bulleted_blocks_bracket_labels_and_continuing_counters() -
         "x:11: no such date",
         "x:15: dated 2025-01-05 as the pages above it: the date line between (line 11) cannot be used",
     ]
+
+
+def test_problems_of_one_kind_past_the_first_few_are_one_group_with_an_exact_count() -> None:
+    text = HEADER.format(count=1) + "Title\n\nIts paragraph.\n\n" + "ab\n" * 25
+    dump = parse_dump(text, source="x")
+    orphans = [problem for problem in dump.problems if problem.kind == "text without a title"]
+    assert [str(problem) for problem in orphans] == [
+        *(f"x:{line}: text without a title: 'ab'" for line in range(9, 19)),
+        "x:19: text without a title: and 15 more lines like this (lines 19-33)",
+    ]
+    group = orphans[-1]
+    assert (group.line, group.last_line, group.count, group.text) == (19, 33, 15, "")
+    assert [(problem.count, problem.last_line) for problem in orphans[:-1]] == [(1, n) for n in range(9, 19)]
+    assert sum(problem.count for problem in dump.problems) == 25
+
+
+def test_a_group_keeps_the_earliest_problems_of_its_kind_in_full() -> None:
+    """Problems met out of line order (those of a page come when its articles are read) still keep
+    the first lines of a kind in full."""
+    report = Report("x")
+    for line in [*range(40, 60), *range(1, 6)]:
+        report.quoting(line, "a kind", f"line {line}")
+    assert [(problem.line, problem.count, problem.last_line) for problem in report.sorted_problems()] == [
+        *((line, 1, line) for line in (1, 2, 3, 4, 5, 40, 41, 42, 43, 44)),
+        (45, 15, 59),
+    ]
+    assert report.total == 25
+
+
+def test_grouped_problems_reach_json_with_their_count_and_lines() -> None:
+    dump = parse_dump(HEADER.format(count=1) + "Title\n\nIts paragraph.\n\n" + "ab\n" * 12, source="x")
+    group = dump_to_dict(dump)["problems"][-1]
+    assert group == {
+        "source": "x",
+        "line": 19,
+        "message": "text without a title: and 2 more lines like this (lines 19-20)",
+        "text": "",
+        "kind": "text without a title",
+        "count": 2,
+        "last_line": 20,
+    }
+
+
+def test_a_dump_of_junk_is_refused_with_every_problem_counted() -> None:
+    with pytest.raises(DumpError) as refused:
+        parse_dump("ab\n" * 100_000, source="junk")
+    assert str(refused.value) == (
+        "junk:1: no articles or rates (100,000 problems; the first: text without a title: 'ab')"
+    )
+    with pytest.raises(DumpError, match="text without a title: 'ab'"):
+        parse_dump(HEADER.format(count=1) + "Title\n\nText.\n\n" + "ab\n" * 100, strict=True)

@@ -67,14 +67,15 @@ def nonblank_lines(text: str) -> set[int]:
 
 
 def assert_nothing_lost(data: str | bytes, text: str) -> Dump | None:
-    """Parse; when a Dump comes back, every non-blank line is used by a value or named in a problem."""
+    """Parse; when a Dump comes back, every non-blank line is used by a value or named in a problem
+    (or lies in the lines a group of problems spans)."""
     try:
         dump, used = _parse(data, source="p")
     except DumpError as error:
         assert error.source == "p" and error.line >= 0
         return None
     lines = nonblank_lines(text)
-    problem_lines = {problem.line for problem in dump.problems}
+    problem_lines = {line for problem in dump.problems for line in range(problem.line, problem.last_line + 1)}
     assert lines - used - problem_lines == set()
     assert used <= lines and problem_lines <= set(range(1, len(split_lines(text)) + 1))
     assert {article.line for article in dump.articles} <= used

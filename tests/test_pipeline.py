@@ -251,3 +251,24 @@ def test_a_failed_build_removes_the_folders_it_created(tmp_path: Path) -> None:
     with pytest.raises(DumpError, match="cannot read"):
         build([tmp_path / "missing.txt"], tmp_path / "kept" / "out", archive=None)
     assert list((tmp_path / "kept").iterdir()) == []
+
+
+def test_a_build_of_many_dumps_keeps_its_problems_bounded(tmp_path: Path) -> None:
+    """Each dump's problems are grouped by the parse; across dumps, the build keeps the first few of
+    each kind and counts the rest, so a backfill of thousands of dumps holds no more."""
+    paths = []
+    for day in range(1, 26):
+        path = tmp_path / f"day{day:02}.txt"
+        path.write_text(f"{day:02} January 2025\n\nTitle\n\nIts paragraph.\n\nStray.\nText.\n", "utf-8")
+        paths.append(path)
+    report = build(paths, tmp_path / "out")
+    assert [str(problem) for problem in report.problems[:3]] == [
+        f"{paths[0]}:7: text without a title: 'Stray.'",
+        f"{paths[0]}:8: text without a title: 'Text.'",
+        f"{paths[1]}:7: text without a title: 'Stray.'",
+    ]
+    assert [problem.count for problem in report.problems] == [1] * 10 + [40]
+    assert str(report.problems[-1]) == (
+        f"{paths[5]}:7: text without a title: and 40 more lines like this "
+        f"(from {paths[5]}:7 to {paths[-1]}:8)"
+    )

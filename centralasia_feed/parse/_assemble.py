@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
 
 from ..models import Article, Page, Rate
 from ._lines import LIST_BULLETS, Quote, TickerLine, opens_with_codes
@@ -43,39 +44,49 @@ Pair = tuple[Block, Block | None]
 class Assembler:
     """Carries what one page needs from the pages before it: the last date, positions, rates seen."""
 
-    def __init__(self, report: Report, last_line: int = 0, printable: bool = False) -> None:
+    def __init__(self, report: Report, printable: bool = False) -> None:
         self.report = report
-        self.last_line = last_line  # the dump's last non-blank line: where a cut-short dump stops
         self.printable = printable  # every line printable, NBSPs aside: see ``_decode.decode``
         self.last_date: dt.date | None = None
         self.unreadable_date = 0  # a header's unusable date line, while its edition lasts
         self.stray_date = 0  # an unusable date line among articles, until a usable one
         self.next_position: dict[dt.date, int] = {}
         self.rates_seen: dict[tuple[str, dt.date], Rate] = {}
-        self.articles_seen: dict[tuple[str, dt.date], Article] = {}
+        self.articles_seen: dict[dt.date, dict[str, Article]] = {}  # by date, then slug
 
     def page(self, draft: Draft) -> Page:
+        """The page of a draft, its blocks read (and paired) one at a time as they come."""
         date = self._date(draft)
         pairs = pair_blocks(draft.blocks, self.report)
-        self._check_counter(draft, len(pairs))
         if date is None:
-            self._undated(draft, pairs)
+            found = self._undated(draft, pairs)
+            self._check_counter(draft, found)
             return Page(
                 None, first=_count(draft, 0), last=_count(draft, 1), total=_count(draft, 2), line=draft.line
             )
         first = draft.counter[0] if draft.counter else None
-        self._check_restart(draft, date)
+        restarts = self._restarts(draft, date)
         start = max(first, 1) - 1 if first is not None else self.next_position.get(date, 0)
-        self.next_position[date] = start + len(pairs)
-        articles = [
-            (self._article(title, paragraph, date, start + index), paragraph)
-            for index, (title, paragraph) in enumerate(pairs)
-        ]
-        kept = tuple(article for article, paragraph in articles if self._first_time(article, paragraph))
-        self._inherited(date, kept)
+        kept: list[Article] = []
+        found = 0
+        for title, paragraph in pairs:
+            article = self._article(title, paragraph, date, start + found)
+            found += 1
+            if self._first_time(article, paragraph):
+                kept.append(article)
+                self._inherited(date, article)
+        self.next_position[date] = start + found
+        self._check_counter(draft, found)
+        if restarts:
+            self.report.problem(
+                draft.counter_line,
+                f"results counter starts again at 1 on a page with no edition date, dated {date} as the "
+                "page before",
+                kind="results counter starts again at 1 on a page with no edition date",
+            )
         return Page(
             date,
-            kept,
+            tuple(kept),
             self._rates(draft, date),
             first=_count(draft, 0),
             last=_count(draft, 1),
@@ -101,7 +112,7 @@ class Assembler:
         elif (
             draft.dated
             and not self._continues(draft)
-            and (draft.tickers or draft.counter_line or not self.last_date)
+            and (draft.ticked or draft.counter_line or not self.last_date)
         ):
             self.last_date, self.unreadable_date = None, draft.date_line
         elif draft.dated:
@@ -115,25 +126,24 @@ class Assembler:
             return False
         return draft.counter[0] == self.next_position.get(self.last_date, -1) + 1
 
-    def _check_restart(self, draft: Draft, date: dt.date) -> None:
+    def _restarts(self, draft: Draft, date: dt.date) -> bool:
         """A page with no date line continues the edition before it; a counter starting again at 1
-        says it may be another edition, so its date is a guess, said out loud."""
-        if not draft.dated and draft.counter and draft.counter[0] == 1 and self.next_position.get(date, 0):
-            self.report.problem(
-                draft.counter_line,
-                f"results counter starts again at 1 on a page with no edition date, dated {date} as the "
-                "page before",
-            )
+        says it may be another edition, so its date is a guess, said out loud (once its articles
+        are read)."""
+        return bool(
+            not draft.dated and draft.counter and draft.counter[0] == 1 and self.next_position.get(date, 0)
+        )
 
-    def _inherited(self, date: dt.date, articles: tuple[Article, ...]) -> None:
-        """Name each article dated as an earlier page though an unusable date line (a stray one:
-        see ``_date``) stands between them."""
-        for article in articles if self.stray_date else ():
+    def _inherited(self, date: dt.date, article: Article) -> None:
+        """Name an article dated as an earlier page though an unusable date line (a stray one: see
+        ``_date``) stands between them."""
+        if self.stray_date:
             self.report.problem(
                 article.line,
                 f"dated {date} as the pages above it: the date line between (line {self.stray_date}) "
                 f"cannot be used: {quote(article.title)}",
                 article.title,
+                kind="dated as the pages above it, across a date line that cannot be used",
             )
 
     def _article(self, title: Block, paragraph: Block | None, date: dt.date, position: int) -> Article:
@@ -156,10 +166,8 @@ class Assembler:
     def _wordless(self, paragraph: Block) -> None:
         """A paragraph that says nothing once its shortcodes are gone: its article is kept (as a
         title without a paragraph is), but the lines are named, since their content is lost."""
-        text = paragraph.text
-        self.report.problem(
-            paragraph.line, f"paragraph with no words once shortcodes are removed: {quote(text)}", text
-        )
+        kind = "paragraph with no words once shortcodes are removed"
+        self.report.quoting(paragraph.line, kind, paragraph.text)
 
     def _first_time(self, article: Article, paragraph: Block | None) -> bool:
         """An article is listed once per edition, its slug (the feeds' id) naming it: a repeat (a
@@ -167,24 +175,32 @@ class Assembler:
         first one is kept. A repeat's paragraph lines are named too unless it had the same text,
         and so does an article whose other title gives the same slug (``Why Now?``, ``Why Now!``):
         the archive would take it for an edit of the first, so one edition cannot hold both."""
-        lines = [number for number, _ in paragraph.lines] if paragraph else []
-        first = self.articles_seen.setdefault((article.slug, article.date), article)
+        first = self.articles_seen.setdefault(article.date, {}).setdefault(article.slug, article)
         if first is article:
-            self.report.use(article.line, *lines)
+            if self.report.track:
+                self.report.use(article.line, *(paragraph.numbers() if paragraph else ()))
             self._report_cut(article, paragraph)
             return True
         if first.title != article.title:
             message = f"same slug as the article at line {first.line} ({quote(first.title)}), left out"
+            kind = "same slug as an earlier article, left out"
         elif (first.summary, first.figures) != (article.summary, article.figures):
             message = f"article repeated with other text (first at line {first.line}), kept once"
+            kind = "article repeated with other text, kept once"
         else:
-            self.report.use(*lines)  # the very text of a value kept
+            if self.report.track and paragraph:
+                self.report.use(*paragraph.numbers())  # the very text of a value kept
             message = f"article repeated (first at line {first.line}), kept once"
-            lines = []
-        self.report.problem(article.line, f"{message}: {quote(article.title)}", article.title)
-        for number, text in paragraph.lines if lines and paragraph else ():
-            self.report.problem(
-                number, f"paragraph of the article left out at line {article.line}: {quote(text)}", text
+            kind = "article repeated, kept once"
+            paragraph = None
+        self.report.problem(article.line, f"{message}: {quote(article.title)}", article.title, kind=kind)
+        if paragraph:
+            self.report.lines(
+                "paragraph of an article left out",
+                paragraph.numbered(),
+                paragraph.count,
+                paragraph.last,
+                prefix=f"paragraph of the article left out at line {article.line}",
             )
         return False
 
@@ -192,7 +208,7 @@ class Assembler:
         """The dump's last paragraph stopping mid-sentence: the scrape was cut off there, so the
         text is an excerpt (reported by ``_report_cut`` once the article is kept), never presented
         as the whole paragraph."""
-        if paragraph is None or paragraph.lines[-1][0] != self.last_line or not summary:
+        if paragraph is None or paragraph.last != self.report.last_line or not summary:
             return False
         return not summary.rstrip(_CLOSERS).endswith(_FULL_STOPS)
 
@@ -200,9 +216,7 @@ class Assembler:
         if article.truncated and self._cut_short(paragraph, article.summary):
             summary = article.summary
             end = summary if len(summary) <= 40 else "…" + summary[-39:]
-            self.report.problem(
-                self.last_line, f"the dump ends mid-paragraph, kept as an excerpt: {quote(end)}"
-            )
+            self.report.quoting(self.report.last_line, "the dump ends mid-paragraph, kept as an excerpt", end)
 
     def _rates(self, draft: Draft, date: dt.date) -> tuple[Rate, ...]:
         """One rate per pair: identical repeats collapse, a different repeat is reported, the first kept.
@@ -239,6 +253,7 @@ class Assembler:
                 ticker.line,
                 f"{rate.pair} quoted again with another rate, the first kept: {quote(ticker.text)}",
                 ticker.text,
+                kind="a pair quoted again with another rate, the first kept",
             )
             return False
         shared[id(q)] = q
@@ -282,20 +297,24 @@ class Assembler:
                 f"{rate.pair} differs from an earlier page of the same date, "
                 f"which the dump's rates keep: {quote(text)}",
                 text,
+                kind="a rate differs from an earlier page of the same date, which the dump's rates keep",
             )
 
-    def _undated(self, draft: Draft, pairs: list[Pair]) -> None:
-        where = (
-            f"under an unusable edition date (line {self.unreadable_date})"
-            if self.unreadable_date
-            else "before any edition date"
-        )
+    def _undated(self, draft: Draft, pairs: Iterable[Pair]) -> int:
+        """Report a page's rates and articles, which have no date; the number of articles."""
+        where = "under an unusable edition date" if self.unreadable_date else "before any edition date"
+        said = f"{where} (line {self.unreadable_date})" if self.unreadable_date else where
         for ticker in each_line(draft.tickers):
             if ticker.quote is not None:
-                self.report.problem(ticker.line, f"rate {where}: {quote(ticker.text)}", ticker.text)
+                self.report.quoting(ticker.line, f"rate {where}", ticker.text, prefix=f"rate {said}")
+        found = 0
         for title, paragraph in pairs:
-            for number, text in title.lines + (paragraph.lines if paragraph else []):
-                self.report.problem(number, f"article {where}: {quote(text)}", text)
+            found += 1
+            kind, prefix = f"article {where}", f"article {said}"
+            self.report.quoting(title.line, kind, title.text, prefix=prefix)
+            if paragraph:
+                self.report.lines(kind, paragraph.numbered(), paragraph.count, paragraph.last, prefix=prefix)
+        return found
 
     def _check_counter(self, draft: Draft, found: int) -> None:
         if draft.counter is None:
@@ -303,13 +322,15 @@ class Assembler:
         first, last, total = draft.counter
         said = f"results counter {first} - {last} of {total}"
         if first < 1 or first > last:
-            self.report.problem(draft.counter_line, f"{said} is not a range of results")
+            kind = "results counter is not a range of results"
+            self.report.problem(draft.counter_line, f"{said} is not a range of results", kind=kind)
         elif last > total:
-            self.report.problem(draft.counter_line, f"{said} goes past its total")
+            kind = "results counter goes past its total"
+            self.report.problem(draft.counter_line, f"{said} goes past its total", kind=kind)
         elif last - first + 1 != found:
-            self.report.problem(
-                draft.counter_line, f"{said} promises {last - first + 1} articles, the page has {found}"
-            )
+            kind = "results counter promises another number of articles than the page has"
+            message = f"{said} promises {last - first + 1} articles, the page has {found}"
+            self.report.problem(draft.counter_line, message, kind=kind)
 
 
 def _count(draft: Draft, index: int) -> int | None:
@@ -327,58 +348,60 @@ def _same(one: Rate, other: Rate) -> bool:
     )
 
 
-def pair_blocks(blocks: list[Block], report: Report) -> list[Pair]:
-    """Titles with their paragraphs (None where the paragraph is missing, which is reported).
-
-    Each block's shape is worked out once (``_shapes``), not at each of the up to three looks the
-    pairing takes at it.
+def pair_blocks(blocks: Iterable[Block], report: Report) -> Iterator[Pair]:
+    """Titles with their paragraphs (None where the paragraph is missing, which is reported), read
+    from ``blocks`` as they come, looking two blocks ahead.
     """
-    titles, paragraphs = _shapes(blocks)
-    paragraphs.extend((False, False))  # the blocks past the end: none is paragraph-like
-    pairs: list[Pair] = []
-    index = 0
-    while index < len(blocks):
-        block = blocks[index]
-        if not titles[index] or paragraphs[index] and not paragraphs[index + 1]:
+    shaped = _shapes(blocks)
+    nothing: _Shaped = (None, False, False)
+    current, following, after = next(shaped, nothing), next(shaped, nothing), next(shaped, nothing)
+    while (block := current[0]) is not None:
+        taken = following[0]
+        if not current[1] or current[2] and not following[2]:
             _orphan(block, report)
-            index += 1
-        elif index + 1 == len(blocks) or not paragraphs[index + 1] and paragraphs[index + 2]:
-            report.problem(block.line, f"title without a paragraph: {quote(block.text)}", block.text)
-            pairs.append((block, None))
-            index += 1
+            taken = None
+        elif taken is None or not following[2] and after[2]:
+            report.quoting(block.line, "title without a paragraph", block.text)
+            yield block, None
+            taken = None
         else:
-            pairs.append((block, blocks[index + 1]))
-            index += 2
-    return pairs
+            yield block, taken
+        if taken is None:
+            current, following, after = following, after, next(shaped, nothing)
+        else:
+            current, following, after = after, next(shaped, nothing), next(shaped, nothing)
 
 
-def _shapes(blocks: list[Block]) -> tuple[list[bool], list[bool]]:
-    """Which blocks look like a title (``title_like``) and which like a paragraph (not a title, or
-    a title that ends like a sentence: ``sentence_like``). Inlined where it is cheap: a dump of
-    100,000 articles has 200,000 blocks, and two calls for each cost a few percent of a parse."""
-    titles: list[bool] = []
-    paragraphs: list[bool] = []
+_Shaped = tuple[Block | None, bool, bool]
+
+
+def _shapes(blocks: Iterable[Block]) -> Iterator[_Shaped]:
+    """Each block, whether it looks like a title (``title_like``) and whether like a paragraph
+    (not a title, or a title that ends like a sentence: ``sentence_like``). Inlined where it is
+    cheap: a dump of 100,000 articles has 200,000 blocks, and two calls for each cost a few
+    percent of a parse."""
     for block in blocks:
-        lines = block.lines
-        title = len(lines) == 1 and len(text := lines[0][1]) <= _LONGEST_TITLE
+        if block.count != 1:
+            yield block, False, True
+            continue
+        text = block.body
+        title = len(text) <= _LONGEST_TITLE
         if title and text[:1] in _NOT_TITLE_OPENERS:
-            title = title_like(lines)
-        titles.append(title)
+            title = title_like(block)
         if not title:
-            paragraphs.append(True)
+            yield block, False, True
         elif (end := text.rstrip(_CLOSERS)).endswith(_SENTENCE_ENDS):
-            paragraphs.append(end[-1] == "…" or sentence_like(end))
+            yield block, True, end[-1] == "…" or sentence_like(end)
         else:
-            paragraphs.append(False)
-    return titles, paragraphs
+            yield block, True, False
 
 
-def title_like(lines: list[tuple[int, str]]) -> bool:
+def title_like(block: Block) -> bool:
     """One line of at most 300 characters, opening with neither a bulleted pair of currency codes
     (``• USD/KZT rose 2%``: a list item from an article) nor a shortcode tag (a caption-only
     paragraph, ``[gallery ids="1,2"]``, ``[embed]...[/embed]``; a bare label such as ``[Video]``
     or ``[video]`` opens titles)."""
-    if len(lines) != 1 or len(text := lines[0][1]) > _LONGEST_TITLE:
+    if block.count != 1 or len(text := block.body) > _LONGEST_TITLE:
         return False
     if text[:1] in _BULLETS and opens_with_codes(text):
         return False
@@ -408,5 +431,4 @@ def _title_case(text: str) -> bool:
 
 
 def _orphan(block: Block, report: Report) -> None:
-    for number, text in block.lines:
-        report.problem(number, f"text without a title: {quote(text)}", text)
+    report.lines("text without a title", block.numbered(), block.count, block.last)

@@ -1,16 +1,19 @@
 """Bytes or text in, numbered lines out: encodings, line ends, and the characters XML forbids.
 
-Everything here runs in time linear in the input: whole-text ``str`` methods and one character-class
-regex, never a per-character Python loop over the whole dump.
+Everything here runs in time linear in the input: whole-text ``str`` methods and character-class
+regexes, never a per-character Python loop over the whole dump. A UTF-8 dump (the usual one) is
+decoded a piece at a time and never held whole as text, and every dump is split into lines a piece
+at a time (``lines``), so a parse holds the bytes it was given, what it returns, and one piece.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable, Iterator
 
 from ..errors import DumpError
-from ._report import Report, quote
+from ._report import Report
 
 # XML 1.0 forbids these; lone surrogates only reach us in str input.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -18,7 +21,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")
 # What most of a dump is made of: deleting these bytes leaves what needs a closer look.
 _PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
-_CHUNK = 1 << 20
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+_CHUNK = 1 << 20  # bytes ``_scan_utf8`` looks at at once
+LINES_CHUNK = 1 << 16  # bytes or characters split into lines at once: about 20,000 lines at most
 # Format characters nobody sees (all unprintable, so a printable dump has none): soft hyphen, the
 # Arabic letter mark, zero-width spaces and joiners, bidi controls, and U+FEFF, the BOM a dump gets
 # in its middle when ``cat`` joins files saved with one. At either end of a line they go, with its
@@ -39,6 +44,7 @@ _INVISIBLE = "".join(
 )
 _ANY_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
 _EDGES = "".join(chr(code) for code in range(0x3001) if chr(code).isspace()) + _INVISIBLE
+IGNORED = "\x00"  # a line of invisible characters only, as ``visible`` leaves it (no line has a NUL)
 # A byte that is not UTF-8, as ``surrogateescape`` leaves it (U+DC80-U+DCFF), read as Windows-1252;
 # the five bytes Windows-1252 leaves undefined keep their Latin-1 code points.
 _STRAY_AS_CP1252 = {
@@ -50,41 +56,109 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_WIDE_BOMS = tuple(bom for bom, _ in _BOMS)
 
 
-def decode(data: str | bytes, report: Report) -> tuple[list[str], bool]:
-    """The dump's lines (index 0 is line 1), with forbidden characters removed and reported, and
+class NotUtf8(Exception):  # noqa: N818 (a signal to start again, not an error anyone sees)
+    """Bytes that ``_scan_utf8`` took for UTF-8 (it looks only at what is not ASCII) but that fail
+    to decode as such: the parse starts again, reading them as not UTF-8 (``utf8=False``)."""
+
+
+def decode(data: str | bytes, report: Report, *, utf8: bool = True) -> tuple[Iterator[str], bool]:
+    """The dump's text, a piece at a time (each piece ends at a line end, ``\\n`` left out), with
+    forbidden characters removed and reported and line ends made ``\\n``; and
     whether every line is printable once its NBSPs are spaces (then no text made of the lines and
-    spaces needs ``str.isprintable`` again)."""
+    spaces needs ``str.isprintable`` again). Read its lines with
+    ``lines``. UTF-8 bytes are decoded as the pieces are read, and may raise ``NotUtf8`` then."""
     if isinstance(data, bytes | bytearray):
         raw = bytes(data)
-        text, utf8 = _decode_bytes(raw, report)
-        clean, printable = _scan_utf8(raw) if utf8 else (False, False)
+        body = raw.removeprefix(codecs.BOM_UTF8)
+        scan = _scan_utf8(body) if utf8 and not raw.startswith(_WIDE_BOMS) else None
+        if scan is not None:
+            clean, printable = scan
+            if not clean:
+                _refuse_binary(*_controls(body), report.source)
+            return _utf8_pieces(body, scan, report), printable
+        text = _decode_bytes(raw, report)
     elif isinstance(data, str):
-        text, clean, printable = data.removeprefix("\ufeff"), False, False
+        text = data.removeprefix("\ufeff")
     else:
         raise TypeError(f"a dump is str or bytes, not {type(data).__name__}")
+    return _text_pieces(text, report), False
+
+
+def lines(pieces: Iterable[str], report: Report, printable: bool) -> Iterator[list[str]]:
+    """The lines of ``decode``'s pieces (the first list's index 0 is line 1), a piece at a time,
+    without invisible characters at their ends (``visible``, which a printable text skips)."""
+    number = 1
+    for piece in pieces:
+        chunk = piece.split("\n")
+        yield chunk if printable else visible(piece, chunk, report, number)
+        number += len(chunk)
+
+
+def _utf8_pieces(body: bytes, scan: tuple[bool, bool], report: Report) -> Iterator[str]:
+    """UTF-8 ``body`` decoded about ``LINES_CHUNK`` bytes at a time, each piece cut at a line
+    end (a CR before it goes with it); ``scan`` is what ``_scan_utf8`` said of it."""
+    clean, printable = scan
+    start, number = 0, 1
+    while True:
+        end = body.find(b"\n", start + LINES_CHUNK) if start + LINES_CHUNK < len(body) else -1
+        chunk = body[start:] if end == -1 else body[start : end - (body[end - 1] == 0x0D)]
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise NotUtf8 from exc
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _normal(text, number, report, clean=clean, printable=printable)
+        yield text
+        if end == -1:
+            return
+        start, number = end + 1, number + text.count("\n") + 1
+
+
+def _text_pieces(text: str, report: Report) -> Iterator[str]:
+    """A text read whole (given as text, or bytes not in UTF-8) made normal, then cut into pieces
+    of about ``LINES_CHUNK`` characters."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if clean or not _FORBIDDEN.search(text):
-        lines = text.split("\n")
-    else:
-        _refuse_binary(text, report.source)
-        lines = [_remove_forbidden(number, line, report) for number, line in enumerate(text.split("\n"), 1)]
-        printable = False
-    return (lines if printable else visible(text, lines, report)), printable
+    if _FORBIDDEN.search(text):
+        _refuse_binary("\x00\x00\x00\x00" in text, _CONTROL.subn("", text)[1], len(text), report.source)
+    text = _normal(text, 1, report, clean=False, printable=False)
+    return _cut(text)
 
 
-def visible(text: str, lines: list[str], report: Report) -> list[str]:
-    """``lines`` (of ``text``) without invisible characters at either end, so ``\ufeff• KGS/USD =
-    ...`` is a ticker line. A line of nothing else is reported and ignored: empty, and in
-    ``report.ignored``, so it neither ends a block (a paragraph wrapped around it stays one) nor
+def _cut(text: str) -> Iterator[str]:
+    start = 0
+    while True:
+        end = text.find("\n", start + LINES_CHUNK) if start + LINES_CHUNK < len(text) else -1
+        yield text[start:] if end == -1 else text[start:end]
+        if end == -1:
+            return
+        start = end + 1
+
+
+def _normal(text: str, first: int, report: Report, *, clean: bool, printable: bool) -> str:
+    """``text`` (its first line numbered ``first``) without forbidden characters, each reported;
+    what is known of it spares the search."""
+    if not clean and _FORBIDDEN.search(text):
+        text = _remove(
+            text, first, _FORBIDDEN, "removed a character XML forbids", "a character XML forbids", report
+        )
+    return text
+
+
+def visible(text: str, lines: list[str], report: Report, first: int = 1) -> list[str]:
+    """``lines`` (of ``text``, the first numbered ``first``) without invisible characters at either
+    end, so ``\\ufeff• KGS/USD = ...`` is a ticker line. A line of nothing else is reported and
+    becomes ``IGNORED``: it neither ends a block (a paragraph wrapped around it stays one) nor
     joins one (as a title it would be an article with nothing to see). A printable dump has none:
     its lines skip this."""
     if not _ANY_INVISIBLE.search(text):
         return lines
     trimmed = []
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(lines, first):
         if _ANY_INVISIBLE.search(line):
             line = line.strip(_EDGES) or _ignore(number, line, report)
         trimmed.append(line)
@@ -92,54 +166,94 @@ def visible(text: str, lines: list[str], report: Report) -> list[str]:
 
 
 def _ignore(number: int, line: str, report: Report) -> str:
-    report.problem(number, f"a line of invisible characters only, ignored: {quote(line)}", line)
-    report.ignored.add(number)
-    return ""
+    report.quoting(number, "a line of invisible characters only, ignored", line)
+    return IGNORED
 
 
-def _scan_utf8(data: bytes) -> tuple[bool, bool]:
-    """Whether UTF-8 ``data`` holds no character XML forbids, and whether its lines are printable
-    (NBSPs aside), checked a chunk at a time on what is left once ``bytes.translate`` deletes
-    printable ASCII and newlines: a control character is one byte, UTF-8 cannot hold a lone
-    surrogate, and the rest of a mostly-ASCII dump is a few percent of it. Chunks end between
-    characters, so what is left of each decodes. A BOM, which decoding drops, is skipped."""
+def _remove(text: str, first: int, found: re.Pattern[str], kind: str, what: str, report: Report) -> str:
+    """``text`` (its first line numbered ``first``) without what ``found`` matches, each character
+    reported on its line (with the line's text, once cleaned, for the problems kept in full)."""
+    number, position = first, 0
+    for match in found.finditer(text):
+        number += text.count("\n", position, match.start())
+        position = match.start()
+        line = _line_around(text, position, found) if report.keeps(kind, number) else ""
+        report.problem(number, f"removed U+{ord(match.group()):04X}, {what}", line, kind=kind)
+    return found.sub("", text)
+
+
+def _line_around(text: str, position: int, found: re.Pattern[str]) -> str:
+    """The line holding ``position``, without what ``found`` matches."""
+    end = text.find("\n", position)
+    return found.sub("", text[text.rfind("\n", 0, position) + 1 : end if end != -1 else len(text)])
+
+
+def _scan_utf8(data: bytes) -> tuple[bool, bool] | None:
+    """Whether ``data`` holds no character XML forbids and whether its lines are printable (NBSPs
+    aside); None if it is not UTF-8. Checked a chunk at a
+    time on what is left once ``bytes.translate`` deletes printable ASCII and newlines: a control
+    character is one byte, UTF-8 cannot hold a lone surrogate, and the rest of a mostly-ASCII dump
+    is a few percent of it. Chunks end between characters, so what is left of each decodes, if
+    ``data`` is UTF-8. (What is left can decode where ``data`` does not, an ASCII byte cutting a
+    character in two: ``decode`` finds that out as it reads.)"""
     printable = True
-    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    start = 0
     while start < len(data):
         end = start + _CHUNK
         while end < len(data) and 0x80 <= data[end] < 0xC0:
             end += 1
         rest = data[start:end].translate(None, _PLAIN_BYTES)
-        if len(rest) != len(rest.translate(None, _CONTROL_BYTES)):
-            return False, False
-        chars = rest.decode("utf-8")
-        if "\ufffe" in chars or "\uffff" in chars:
-            return False, False
+        try:
+            chars = rest.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if len(rest) != len(rest.translate(None, _CONTROL_BYTES)) or "\ufffe" in chars or "\uffff" in chars:
+            return (False, False) if _utf8(data) else None
         printable = printable and chars.replace("\xa0", "").isprintable()
         start = end
     return True, printable
 
 
-def _decode_bytes(data: bytes, report: Report) -> tuple[str, bool]:
-    """UTF-8 (BOM optional), UTF-16/32 with a BOM; bytes that are not UTF-8 are read as Windows-1252,
-    and said so. Only those bytes: one stray byte in a UTF-8 dump must not garble every other
-    character (and with them the titles' slugs, which are the articles' ids).
+def _utf8(data: bytes) -> bool:
+    """Whether ``data`` decodes as UTF-8, a chunk at a time (a dump with forbidden characters only)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), _CHUNK):
+            decoder.decode(data[start : start + _CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
-    Also says whether the text is ``data`` read as UTF-8.
-    """
+
+def _controls(data: bytes) -> tuple[bool, int, int]:
+    """What ``_refuse_binary`` weighs, of UTF-8 ``data`` as text with its line ends made ``\\n``:
+    whether it holds a run of four NULs, its control characters, its length in characters."""
+    controls = characters = 0
+    for start in range(0, len(data), _CHUNK):
+        chunk = data[start : start + _CHUNK]
+        controls += len(chunk) - len(chunk.translate(None, _CONTROL_BYTES))
+        characters += len(chunk.translate(None, _CONTINUATION_BYTES))
+    return b"\x00\x00\x00\x00" in data, controls, characters - data.count(b"\r\n")
+
+
+def _decode_bytes(data: bytes, report: Report) -> str:
+    """UTF-16/32 with a BOM, or UTF-8 (BOM optional) read whole; bytes that are not UTF-8 are read
+    as Windows-1252, and said so. Only those bytes: one stray byte in a UTF-8 dump must not garble
+    every other character (and with them the titles' slugs, which are the articles' ids)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding), False
+                return data.decode(encoding)
             except UnicodeDecodeError:
                 break
     data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8"), True
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         number = _line_at(data, exc.start)
         report.problem(number, "not UTF-8: read as Windows-1252", _mixed(_line_bytes(data, exc.start)))
-        return _mixed(data), False
+        return _mixed(data)
 
 
 def _line_at(data: bytes, offset: int) -> int:
@@ -159,26 +273,15 @@ def _line_bytes(data: bytes, offset: int) -> bytes:
     return data[start : min(ends, default=len(data))]
 
 
-def _refuse_binary(text: str, source: str) -> None:
+def _refuse_binary(nuls: bool, controls: int, characters: int, source: str) -> None:
     """A run of four NULs, or control characters above 1% of the text (and more than 8): not a dump.
 
     UTF-16/32 without a BOM, images, archives and executables all fail one test or the other; a few
     stray control characters in a real dump pass, to be removed and reported one by one.
     """
-    if "\x00\x00\x00\x00" in text:
+    if nuls:
         raise DumpError("binary input: a run of NUL bytes", source=source)
-    controls = _CONTROL.subn("", text)[1]
-    if controls > 8 and controls * 100 > len(text):
+    if controls > 8 and controls * 100 > characters:
         raise DumpError(
-            f"binary input: {controls} control characters in {len(text)} characters", source=source
+            f"binary input: {controls} control characters in {characters} characters", source=source
         )
-
-
-def _remove_forbidden(number: int, line: str, report: Report) -> str:
-    found = _FORBIDDEN.findall(line)
-    if not found:
-        return line
-    clean = _FORBIDDEN.sub("", line)
-    for char in found:
-        report.problem(number, f"removed U+{ord(char):04X}, a character XML forbids", clean)
-    return clean

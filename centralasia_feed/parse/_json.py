@@ -77,4 +77,13 @@ def rate_to_dict(rate: Rate) -> dict[str, Any]:
 
 
 def _problem(problem: Problem) -> dict[str, Any]:
-    return {"source": problem.source, "line": problem.line, "message": problem.message, "text": problem.text}
+    """A problem; a group (``count`` > 1) stands for ``count`` lines from ``line`` to ``last_line``."""
+    return {
+        "source": problem.source,
+        "line": problem.line,
+        "message": problem.message,
+        "text": problem.text,
+        "kind": problem.kind,
+        "count": problem.count,
+        "last_line": problem.last_line,
+    }

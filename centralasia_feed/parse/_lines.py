@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..models import Direction
-from ._report import Report, quote
+from ._report import Report
 
 _LONGEST_STRUCTURAL = 200
+# What every structural line has but a counter (which opens with "Viewing"): a ticker's slash, a
+# date's digits. A line without is text, found at the cost of one search.
+_STRUCTURAL_SIGN = re.compile("[/0-9]")
 LIST_BULLETS = "•·∙●▪◦‣"  # the bullets of a list (and of the ticker)
 _BULLETS = LIST_BULLETS + "*-–"  # and the ASCII ones a scrape may turn them into
 _BULLET = f"[{re.escape(_BULLETS)}]"
@@ -147,6 +150,8 @@ Structural = TickerLine | DateLine | CounterLine
 
 def classify(number: int, text: str, report: Report) -> Structural | None:
     """The structural meaning of a stripped, non-blank line, or None for text (titles, paragraphs)."""
+    if text[:1] not in "Vv" and not _STRUCTURAL_SIGN.search(text):
+        return None
     if len(text) <= _LONGEST_TICKER and _is_tickerish(text):
         return TickerLine(number, text, read_ticker(number, text, report))
     if len(text) > _LONGEST_STRUCTURAL:
@@ -193,7 +198,7 @@ def read_ticker(number: int, text: str, report: Report) -> Quote | None:
     parts = right.split(None, 1)
     change = _CHANGE.fullmatch(parts[1].strip()) if len(parts) == 2 else None
     if not equals or pair is None or change is None:
-        report.problem(number, f"unreadable ticker line: {quote(text)}", text)
+        report.quoting(number, "unreadable ticker line", text)
         return None
     base, counter = pair.groups()
     if not (_CODE.fullmatch(base) and _CODE.fullmatch(counter)):
@@ -215,7 +220,7 @@ def read_ticker(number: int, text: str, report: Report) -> Quote | None:
 
 def _refuse(number: int, text: str, why: str, report: Report) -> Quote | None:
     """Report why a well-formed ticker line gives no rate; None, for ``return _refuse(...)``."""
-    report.problem(number, f"{why}: {quote(text)}", text)
+    report.quoting(number, why, text)
     return None
 
 
@@ -226,7 +231,7 @@ def _direction(
     pointed = _ARROWS.get(arrow.lower()) if arrow else None
     signed = _SIGNS.get(sign)
     if pointed and signed and size and pointed != signed:
-        report.problem(number, f"the change's arrow and sign disagree: {quote(text)}", text)
+        report.quoting(number, "the change's arrow and sign disagree", text)
         return None
     if pointed:
         return pointed
@@ -236,7 +241,7 @@ def _direction(
 def _read_counter(number: int, text: str, report: Report) -> tuple[int, int, int] | None:
     match = _COUNTER.fullmatch(text)
     if match is None:
-        report.problem(number, f"unreadable results counter: {quote(text)}", text)
+        report.quoting(number, "unreadable results counter", text)
         return None
     first, last, total = (int(group) for group in match.groups())
     return first, last, total
@@ -247,7 +252,7 @@ def _read_date(number: int, text: str, report: Report) -> DateLine | None:
     if len(text) > _LONGEST_DATE:
         return None
     if _AMBIGUOUS.fullmatch(text):
-        report.problem(number, f"ambiguous date, day and month order unknown: {quote(text)}", text)
+        report.quoting(number, "ambiguous date, day and month order unknown", text)
         return DateLine(number, text, None)
     weekday = _WEEKDAY.match(text)
     rest = text[weekday.end() :] if weekday and weekday.group(1).lower() in _WEEKDAYS else text
@@ -257,13 +262,13 @@ def _read_date(number: int, text: str, report: Report) -> DateLine | None:
     try:
         date = dt.date(*parts)
     except ValueError:
-        report.problem(number, f"no such date: {quote(text)}", text)
+        report.quoting(number, "no such date", text)
         return DateLine(number, text, None)
     if not _EARLIEST <= date <= _LATEST:
-        report.problem(number, f"edition date outside {_EARLIEST.year}-{_LATEST.year}: {quote(text)}", text)
+        report.quoting(number, f"edition date outside {_EARLIEST.year}-{_LATEST.year}", text)
         return DateLine(number, text, None)
     if rest is not text and weekday and _WEEKDAYS[weekday.group(1).lower()] != date.weekday():
-        report.problem(number, f"the weekday does not match the date: {quote(text)}", text)
+        report.quoting(number, "the weekday does not match the date", text)
     return DateLine(number, text, date)
 
 

@@ -9,8 +9,11 @@ it is reported line by line.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from ._decode import IGNORED
 from ._lines import (
     _LONGEST_STRUCTURAL,
     _LONGEST_TICKER,
@@ -23,31 +26,72 @@ from ._lines import (
     glued_ticker,
     read_ticker,
 )
-from ._report import Report, quote
+from ._report import Report
 from ._tickers import Ticker, TickerRun, learn
+
+_GAPS = re.compile("\n+")
+# What the tokenizer remembers, bounded so that junk cannot grow it: ticker texts read cleanly (a
+# real dump has a few dozen), learned runs of them, and a run's length (a real ticker block is a
+# few dozen lines; a longer run is learned at this length, so its repeats become runs too).
+_KNOWN_TEXTS = 4096
+_KNOWN_RUNS = 256
+_LONGEST_RUN = 256
 
 
 @dataclass(slots=True)
 class Block:
-    """Consecutive non-blank text lines: a title, or a paragraph the scrape may have wrapped."""
+    """Consecutive non-blank text lines: a title, or a paragraph the scrape may have wrapped.
 
-    lines: list[tuple[int, str]] = field(default_factory=list)
+    Its lines are one string, ``body``, joined by newlines: a paragraph of a million short lines
+    costs its characters, not a million objects. A line of invisible characters only inside it
+    (which neither ends nor joins a block) is an empty line there, so that each line's number
+    follows from the first.
+    """
+
+    line: int  # its first line
+    body: str
+    last: int  # its last line
+    count: int = 1  # its lines, invisible ones aside
     joined: str | None = field(default=None, repr=False, compare=False)  # ``text``, once read
 
-    @property
-    def line(self) -> int:
-        return self.lines[0][0]
+    @classmethod
+    def of(cls, lines: Sequence[tuple[int, str]]) -> Block:
+        """The block of these numbered lines, in order (a number skipped is an invisible line)."""
+        parts: list[str] = []
+        for number, text in lines:
+            parts.extend([""] * (number - lines[0][0] - len(parts)))
+            parts.append(text)
+        return cls(lines[0][0], "\n".join(parts), lines[-1][0], len(lines))
 
     @property
     def text(self) -> str:
-        """The lines joined; read only once the block is complete (after tokenize), and kept.
-        (A slot, not ``functools.cached_property``, whose lock and dict lookups cost more than the
-        join of a one-line block.)"""
+        """The lines joined by spaces; read only once the block is complete, and kept. (A slot,
+        not ``functools.cached_property``, whose lock and dict lookups cost more than the join of
+        a one-line block.)"""
         text = self.joined
         if text is None:
-            lines = self.lines
-            text = self.joined = lines[0][1] if len(lines) == 1 else " ".join(text for _, text in lines)
+            if self.count == 1:
+                text = self.body
+            elif self.last - self.line + 1 == self.count:
+                text = self.body.replace("\n", " ")
+            else:
+                text = _GAPS.sub(" ", self.body)
+            self.joined = text
         return text
+
+    def numbered(self) -> Iterator[tuple[int, str]]:
+        """Its lines with their numbers, one at a time (never all split at once)."""
+        body, number, start = self.body, self.line, 0
+        while True:
+            end = body.find("\n", start)
+            if text := body[start:] if end == -1 else body[start:end]:
+                yield number, text
+            if end == -1:
+                return
+            number, start = number + 1, end + 1
+
+    def numbers(self) -> list[int]:
+        return [number for number, _ in self.numbered()]
 
 
 Token = Structural | TickerRun | Block
@@ -55,7 +99,11 @@ Token = Structural | TickerRun | Block
 
 @dataclass
 class Draft:
-    """A page as read, before dates are inherited and articles are paired with their paragraphs."""
+    """A page as read, before dates are inherited and articles are paired with their paragraphs.
+
+    Its header (tickers, date, counter) is complete when ``paginate`` hands it on; ``blocks`` then
+    reads its blocks from the dump as they come.
+    """
 
     line: int
     date: dt.date | None = None
@@ -63,8 +111,9 @@ class Draft:
     counted: bool = False
     counter: tuple[int, int, int] | None = None
     counter_line: int = 0
-    tickers: list[TickerLine | TickerRun] = field(default_factory=list)
-    blocks: list[Block] = field(default_factory=list)
+    ticked: bool = False  # whether it has ticker lines, read or not
+    tickers: list[TickerLine | TickerRun] = field(default_factory=list)  # those that read
+    blocks: Iterable[Block] = ()
 
     @property
     def dated(self) -> bool:
@@ -72,9 +121,20 @@ class Draft:
         return self.date_line > 0
 
 
-def tokenize(lines: list[str], report: Report) -> list[Token]:
-    """Structural lines as they are; runs of text lines as blocks; blank lines end a block."""
-    return _Tokenizer(report).read(lines)
+def tokenize(chunks: Iterable[list[str]], report: Report) -> Iterator[Token]:
+    """Structural lines as they are; runs of text lines as blocks; blank lines end a block. Lines
+    come a chunk at a time (``_decode.lines``); tokens go as soon as they are complete. Says in
+    ``report.last_line`` the last non-blank line read so far."""
+    return _Tokenizer(report).read(chunks)
+
+
+def last_nonblank(lines: list[str]) -> int:
+    """The number of the last line of ``lines`` (the first is 1) that is not blank, or 0."""
+    for number in range(len(lines), 0, -1):
+        line = lines[number - 1]
+        if line is not IGNORED and line.strip():
+            return number
+    return 0
 
 
 class _Tokenizer:
@@ -82,43 +142,65 @@ class _Tokenizer:
 
     A ticker line read without a problem is remembered by its text (a repeat costs a lookup), and
     a run of them as a ``Ticker`` (a repeat of the whole run costs one list comparison).
+
+    The block being read is its first and last line numbers, its lines of this chunk (``open``)
+    and those of earlier chunks joined (``pieces``), so a block never holds more line objects than
+    a chunk has. ``gap`` counts invisible lines since its last line, which become its lines if
+    another text line follows.
     """
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        self.tokens: list[Token] = []
-        self.block: Block | None = None
-        self.quotes: dict[str, Quote] = {}
+        self.tokens: list[Token] = []  # complete, not yet handed on
+        self.start = self.end = self.count = self.gap = 0
+        self.open: list[str] = []
+        self.pieces: list[str] = []
+        self.quotes: dict[str, tuple[str, Quote]] = {}  # a clean ticker line's text: it, and its Quote
         self.tickers: dict[str, Ticker] = {}  # by the run's first line as read
         self.longest = -1  # the longest such first line: longer lines are not looked up
         self.run: list[tuple[str, str, Quote]] = []
 
-    def read(self, lines: list[str]) -> list[Token]:
-        ignored = self.report.ignored
+    def read(self, chunks: Iterable[list[str]]) -> Iterator[Token]:
+        first = 1
+        for lines in chunks:
+            self._chunk(lines, first)
+            if last := last_nonblank(lines):
+                self.report.last_line = first - 1 + last
+            if self.open and self.start:
+                self.pieces.append("\n".join(self.open))  # a block across chunks: one string
+                self.open = []
+            yield from self.tokens
+            self.tokens = []
+            first += len(lines)
+        self._end_block()
+        self._end_run()
+        yield from self.tokens
+
+    def _chunk(self, lines: list[str], first: int) -> None:
         index = 0
         while index < len(lines):
             raw = lines[index]
             if not raw:  # an empty line, a third of a dump: what ``_line`` would do, without the calls
-                if ignored and index + 1 in ignored:  # invisible characters only: not even a blank
-                    index += 1
-                    continue
                 if self.run:
                     self._end_run()
-                self.block = None
+                if self.start:
+                    self._end_block()
                 index += 1
                 continue
             ticker = self.tickers.get(raw) if len(raw) <= self.longest else None
             if ticker is not None and lines[index : index + len(ticker.raws)] == ticker.raws:
                 self._end_run()
-                self.block = None
-                self.tokens.append(TickerRun(index + 1, ticker))
+                self._break()
+                self.tokens.append(TickerRun(first + index, ticker))
                 index += len(ticker.raws)
             else:
-                self._line(index + 1, raw)
+                self._line(first + index, raw)
                 index += 1
-        return self.tokens
 
     def _line(self, number: int, raw: str) -> None:
+        if raw is IGNORED:
+            self._ignored(number)
+            return
         text = raw.strip()
         if not text or len(text) > _LONGEST_STRUCTURAL:  # blank, or too long to be structural
             self._end_run()
@@ -128,44 +210,84 @@ class _Tokenizer:
         if known is None:
             self._read(number, raw, text)
             return
-        self.block = None
-        self.tokens.append(TickerLine(number, text, known))
-        self.run.append((raw, text, known))
+        self._break()
+        text, quote = known  # the text kept, not this line's copy of it
+        self.tokens.append(TickerLine(number, text, quote))
+        self._ran(raw, text, quote)
 
     def _read(self, number: int, raw: str, text: str) -> None:
         """A line not known yet: blank, text or structural (a clean ticker line is remembered)."""
-        problems = len(self.report.problems)
+        problems = self.report.total
         structural = classify(number, text, self.report) if text else None
         if structural is None:
             self._end_run()
             self._text(number, text)
             return
-        self.block = None
+        self._break()
         self.tokens.append(structural)
-        if isinstance(structural, TickerLine) and structural.quote and len(self.report.problems) == problems:
-            self.quotes[text] = structural.quote
-            self.run.append((raw, text, structural.quote))
+        if isinstance(structural, TickerLine) and structural.quote and self.report.total == problems:
+            if len(self.quotes) < _KNOWN_TEXTS:
+                self.quotes[text] = (text, structural.quote)
+            self._ran(raw, text, structural.quote)
         else:
+            self._end_run()
+
+    def _ran(self, raw: str, text: str, quote: Quote) -> None:
+        """A clean ticker line joins the run (learned at ``_LONGEST_RUN`` lines)."""
+        self.run.append((raw, text, quote))
+        if len(self.run) == _LONGEST_RUN:
             self._end_run()
 
     def _text(self, number: int, text: str) -> None:
         """A text line joins the current block (a blank line, ``text`` empty, ends it)."""
         if not text:
-            self.block = None
+            self._end_block()
             return
         glued = glued_ticker(text)
-        if self.block is None:
-            self.block = Block()
-            self.tokens.append(self.block)
-        self.block.lines.append((number, text[:glued].rstrip() if glued > 0 else text))
+        line = text[:glued].rstrip() if glued > 0 else text
+        if self.start:
+            if self.gap:
+                self.open.extend([""] * self.gap)
+                self.gap = 0
+            self.open.append(line)
+            self.end = number
+            self.count += 1
+        else:
+            self.start = self.end = number
+            self.count = 1
+            self.open = [line]
         if glued > 0:
-            self.block = None
+            self._break()
             self.tokens.append(_unglue(number, text[glued:], self.report))
+
+    def _ignored(self, number: int) -> None:
+        """A line of invisible characters only: inside a block, a gap it may close over."""
+        if self.start:
+            self.gap += 1
+
+    def _break(self) -> None:
+        """A structural line: the block ends."""
+        if self.start:
+            self._end_block()
+
+    def _end_block(self) -> None:
+        if not self.start:
+            return
+        if self.pieces:
+            if self.open:
+                self.pieces.append("\n".join(self.open))
+            body = "\n".join(self.pieces)
+            self.pieces = []
+        else:
+            body = self.open[0] if len(self.open) == 1 else "\n".join(self.open)
+        self.tokens.append(Block(self.start, body, self.end, self.count))
+        self.start = self.gap = 0
+        self.open = []
 
     def _end_run(self) -> None:
         if not self.run:
             return
-        if ticker := learn(self.run):
+        if len(self.tickers) < _KNOWN_RUNS and (ticker := learn(self.run)):
             self.tickers[ticker.raws[0]] = ticker
             self.longest = max(self.longest, len(ticker.raws[0]))
         self.run = []
@@ -173,38 +295,65 @@ class _Tokenizer:
 
 def _unglue(number: int, ticker: str, report: Report) -> Structural:
     """The ticker line that lost its line break, reported and read as a line of its own."""
-    report.problem(number, f"no line break before the ticker, split: {quote(ticker)}", ticker)
+    report.quoting(number, "no line break before the ticker, split", ticker)
     return TickerLine(number, ticker, read_ticker(number, ticker, report))
 
 
-def paginate(tokens: list[Token], report: Report) -> list[Draft]:
-    drafts: list[Draft] = []
-    for index, token in enumerate(tokens):
-        if not drafts or _starts_page(drafts[-1], token):
-            drafts.append(Draft(token.line))
-        page = drafts[-1]
-        if isinstance(token, Block):
-            previous = tokens[index - 1] if index else None
-            following = tokens[index + 1] if index + 1 < len(tokens) else None
-            _add_block(page, token, previous, following, report)
-        else:
+def paginate(tokens: Iterable[Token], report: Report) -> Iterator[Draft]:
+    """Pages as they come. A page is handed on once its header is read; its ``blocks`` then read
+    the dump on (``_blocks``), and the caller reads them before it asks for the next page: a
+    page of a million blocks never holds them all."""
+    stream = iter(tokens)
+    page: Draft | None = None
+    previous: Token | None = None
+    token = next(stream, None)
+    while token is not None:
+        following = next(stream, None)
+        if page is None or _starts_page(page, token):
+            if page is not None:
+                yield page
+            page = Draft(token.line)
+        if not isinstance(token, Block):
             _add_structural(page, token, report)
-    return drafts
+        elif why := _misplaced(page, previous, following):
+            report.lines(why, token.numbered(), token.count, token.last)
+        else:
+            ahead = [following]
+            page.blocks = blocks = _blocks(token, ahead, stream)
+            yield page
+            for _ in blocks:  # what the caller left unread
+                pass
+            page, following = None, ahead[0]  # a structural token, or None: it starts the next page
+        previous, token = token, following
+    if page is not None:
+        yield page
+
+
+def _blocks(first: Block, ahead: list[Token | None], stream: Iterator[Token]) -> Iterator[Block]:
+    """A page's blocks: ``first``, then each block that follows it in the stream (``ahead[0]`` is
+    the token after the last one read), up to the next structural token."""
+    yield first
+    while isinstance(following := ahead[0], Block):
+        ahead[0] = next(stream, None)
+        yield following
 
 
 def _starts_page(page: Draft, token: Token) -> bool:
+    """Whether ``token`` starts a page after a header (a page whose articles were read is over)."""
     if isinstance(token, TickerLine | TickerRun):
-        return page.dated or page.counted or bool(page.blocks)
+        return page.dated or page.counted
     if isinstance(token, DateLine):
-        return page.dated or bool(page.blocks)
+        return page.dated
     if isinstance(token, CounterLine):
-        return page.counted or bool(page.blocks)
+        return page.counted
     return False
 
 
 def _add_structural(page: Draft, token: Structural | TickerRun, report: Report) -> None:
     if isinstance(token, TickerLine | TickerRun):
-        page.tickers.append(token)
+        page.ticked = True
+        if not isinstance(token, TickerLine) or token.quote is not None:
+            page.tickers.append(token)
     elif isinstance(token, DateLine):
         page.date, page.date_line = token.date, token.line
         if token.date is not None:
@@ -215,21 +364,8 @@ def _add_structural(page: Draft, token: Structural | TickerRun, report: Report) 
             report.use(token.line)
 
 
-def _add_block(
-    page: Draft, block: Block, previous: Token | None, following: Token | None, report: Report
-) -> None:
-    why = _misplaced(page, previous, following)
-    if why is None:
-        page.blocks.append(block)
-        return
-    for number, text in block.lines:
-        report.problem(number, f"{why}: {quote(text)}", text)
-
-
 def _misplaced(page: Draft, previous: Token | None, following: Token | None) -> str | None:
     """Why a block in a page's header is no article, or None when it may be one."""
-    if page.blocks:
-        return None
     if isinstance(previous, TickerLine | TickerRun) and isinstance(following, TickerLine | TickerRun):
         return "unexpected line in the ticker"
     if isinstance(following, DateLine) and not page.dated:
