@@ -957,3 +957,19 @@ def test_a_dump_of_junk_is_refused_with_every_problem_counted() -> None:
     )
     with pytest.raises(DumpError, match="text without a title: 'ab'"):
         parse_dump(HEADER.format(count=1) + "Title\n\nText.\n\n" + "ab\n" * 100, strict=True)
+
+
+def test_bidi_controls_are_dropped_and_reported_so_none_is_left_open() -> None:
+    text = HEADER.format(count=1) + "Report \u202eABC\u202c\n\nText \u2067isolated\u2069 here.\n"
+    for data in (text, text.encode("utf-8")):
+        dump = parse_dump(data, source="x")
+        (article,) = dump.articles
+        assert (article.title, article.summary) == ("Report ABC", "Text isolated here.")
+        assert [str(problem) for problem in dump.problems] == [
+            "x:5: removed U+202E, a bidi control",
+            "x:5: removed U+202C, a bidi control",
+            "x:7: removed U+2067, a bidi control",
+            "x:7: removed U+2069, a bidi control",
+        ]
+    marks = parse_dump(HEADER.format(count=1) + "\u0627\u200f Title\n\nText.\n")  # a mark opens nothing
+    assert marks.articles[0].title == "\u0627\u200f Title" and marks.problems == ()

@@ -121,10 +121,12 @@ def reference_visible_lines(data: str | bytes, report: Report) -> list[str]:
     lines = text.split("\n")
     if _decode._FORBIDDEN.search(text):
         lines = [reference_remove_forbidden(number, line, report) for number, line in enumerate(lines, 1)]
+    lines = [reference_remove_bidi(number, line, report) for number, line in enumerate(lines, 1)]
     return _decode.visible("\n".join(lines), lines, report)
 
 
 _FORBIDDEN_KIND = "removed a character XML forbids"
+_BIDI_KIND = "removed a bidi control"
 
 
 def reference_remove_forbidden(number: int, line: str, report: Report) -> str:
@@ -136,6 +138,13 @@ def reference_remove_forbidden(number: int, line: str, report: Report) -> str:
         report.problem(
             number, f"removed U+{ord(char):04X}, a character XML forbids", clean, kind=_FORBIDDEN_KIND
         )
+    return clean
+
+
+def reference_remove_bidi(number: int, line: str, report: Report) -> str:
+    clean = _decode._BIDI.sub("", line)
+    for char in _decode._BIDI.findall(line):
+        report.problem(number, f"removed U+{ord(char):04X}, a bidi control", clean, kind=_BIDI_KIND)
     return clean
 
 

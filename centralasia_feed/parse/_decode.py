@@ -19,6 +19,10 @@ from ._report import Report
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")
+# Bidi embeddings, overrides and isolates (not the LRM/RLM marks, which open nothing): each opens a
+# run that a later control must close, and one left open (a line cut after it, an edge trimmed)
+# reverses what a reader shows after it. They are all dropped and reported, so none is left open.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # What most of a dump is made of: deleting these bytes leaves what needs a closer look.
 _PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
@@ -66,7 +70,7 @@ class NotUtf8(Exception):  # noqa: N818 (a signal to start again, not an error a
 
 def decode(data: str | bytes, report: Report, *, utf8: bool = True) -> tuple[Iterator[str], bool]:
     """The dump's text, a piece at a time (each piece ends at a line end, ``\\n`` left out), with
-    forbidden characters removed and reported and line ends made ``\\n``; and
+    forbidden characters and bidi controls removed and reported and line ends made ``\\n``; and
     whether every line is printable once its NBSPs are spaces (then no text made of the lines and
     spaces needs ``str.isprintable`` again). Read its lines with
     ``lines``. UTF-8 bytes are decoded as the pieces are read, and may raise ``NotUtf8`` then."""
@@ -140,12 +144,15 @@ def _cut(text: str) -> Iterator[str]:
 
 
 def _normal(text: str, first: int, report: Report, *, clean: bool, printable: bool) -> str:
-    """``text`` (its first line numbered ``first``) without forbidden characters, each reported;
-    what is known of it spares the search."""
+    """``text`` (its first line numbered ``first``) without forbidden characters and bidi
+    controls, each reported; what is known of it spares the searches."""
     if not clean and _FORBIDDEN.search(text):
         text = _remove(
             text, first, _FORBIDDEN, "removed a character XML forbids", "a character XML forbids", report
         )
+        printable = False
+    if not printable and _BIDI.search(text):
+        text = _remove(text, first, _BIDI, "removed a bidi control", "a bidi control", report)
     return text
 
 
