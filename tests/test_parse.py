@@ -6,6 +6,7 @@ import codecs
 import datetime as dt
 import hashlib
 import json
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump, Figure, Problem
-from centralasia_feed.parse import _parse, dump_to_dict, parse_dump, slugify
+from centralasia_feed.parse import _decode, _parse, dump_to_dict, parse_dump, slugify
 from centralasia_feed.parse._report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -957,6 +958,29 @@ def test_a_dump_of_junk_is_refused_with_every_problem_counted() -> None:
     )
     with pytest.raises(DumpError, match="text without a title: 'ab'"):
         parse_dump(HEADER.format(count=1) + "Title\n\nText.\n\n" + "ab\n" * 100, strict=True)
+
+
+def test_the_composing_characters_are_those_of_unicodedata() -> None:
+    """What ``_decode._inert`` relies on to know a dump is NFC without reading it whole: every
+    character of combining class 0 that NFC joins to the one before it."""
+    second = set()
+    for code in range(0x110000):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            second.add(chr(int(parts[1], 16)))
+    hangul = {chr(code) for code in [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]}
+    assert _decode._COMPOSING == {char for char in second if not unicodedata.combining(char)} | hangul
+
+
+def test_text_is_read_in_nfc_so_slugs_and_ids_are_nfc() -> None:
+    """``’`` then U+0303: the slug drops the ``’``, and the tilde must then join the ``a``."""
+    text = HEADER.format(count=2) + "Ma\u2019\u0303nana Title\n\nText.\n\nCafe\u0301 Society\n\nMore.\n"
+    dump = parse_dump(text)
+    assert [article.slug for article in dump.articles] == ["m\u00e3nana-title", "cafe-society"]
+    assert dump.articles[1].title == "Caf\u00e9 Society"  # composed where it is read
+    assert all(unicodedata.is_normalized("NFC", a.slug + a.title) for a in dump.articles)
+    assert dump.problems == ()
+    assert parse_dump(text.encode("utf-8")).articles == dump.articles
 
 
 def test_bidi_controls_are_dropped_and_reported_so_none_is_left_open() -> None:

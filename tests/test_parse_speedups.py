@@ -61,7 +61,8 @@ TITLES = (
 def reference_slugify(title: str) -> str:
     text = _slug._HTML_TAG.sub("", unicodedata.normalize("NFC", title))
     text = reference_cut(_slug._ENTITY.sub("", text))
-    slug = _slug._DASHES.sub("-", "".join(reference_slug_char(char) for char in text)).strip("-")
+    slug = "".join(reference_slug_char(char) for char in text)
+    slug = _slug._DASHES.sub("-", unicodedata.normalize("NFC", slug)).strip("-")
     if slug:
         return slug
     return "article-" + hashlib.sha1(title.encode("utf-8", "surrogatepass")).hexdigest()[:12]
@@ -122,6 +123,7 @@ def reference_visible_lines(data: str | bytes, report: Report) -> list[str]:
     if _decode._FORBIDDEN.search(text):
         lines = [reference_remove_forbidden(number, line, report) for number, line in enumerate(lines, 1)]
     lines = [reference_remove_bidi(number, line, report) for number, line in enumerate(lines, 1)]
+    lines = [unicodedata.normalize("NFC", line) for line in lines]
     return _decode.visible("\n".join(lines), lines, report)
 
 

@@ -1,4 +1,5 @@
-"""Bytes or text in, numbered lines out: encodings, line ends, and the characters XML forbids.
+"""Bytes or text in, numbered lines out: encodings, line ends, Unicode normal form, and the
+characters XML forbids.
 
 Everything here runs in time linear in the input: whole-text ``str`` methods and character-class
 regexes, never a per-character Python loop over the whole dump. A UTF-8 dump (the usual one) is
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 from ..errors import DumpError
@@ -49,6 +51,15 @@ _INVISIBLE = "".join(
 _ANY_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
 _EDGES = "".join(chr(code) for code in range(0x3001) if chr(code).isspace()) + _INVISIBLE
 IGNORED = "\x00"  # a line of invisible characters only, as ``visible`` leaves it (no line has a NUL)
+# Characters of combining class 0 that NFC composes with the character before them (the second
+# half of a canonical composition; tests/test_parse.py checks the list against unicodedata), and
+# the Hangul vowel and final jamo, which compose algorithmically.
+_COMPOSING = frozenset(
+    "\u09be\u09d7\u0b3e\u0b56\u0b57\u0bbe\u0bd7\u0cc2\u0cd5\u0cd6\u0d3e\u0d57\u0dcf\u0ddf\u0fb5\u0fb7"
+    "\u102e\u1b35\U00011127\U0001133e\U00011357\U000114b0\U000114ba\U000114bd\U000115af\U00011930"
+) | frozenset(map(chr, [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]))
+_INERT: dict[str, bool] = {}  # whether a character can never change a text's NFC form (see ``_inert``)
+_INERT_SIZE = 1 << 16
 # A byte that is not UTF-8, as ``surrogateescape`` leaves it (U+DC80-U+DCFF), read as Windows-1252;
 # the five bytes Windows-1252 leaves undefined keep their Latin-1 code points.
 _STRAY_AS_CP1252 = {
@@ -70,16 +81,16 @@ class NotUtf8(Exception):  # noqa: N818 (a signal to start again, not an error a
 
 def decode(data: str | bytes, report: Report, *, utf8: bool = True) -> tuple[Iterator[str], bool]:
     """The dump's text, a piece at a time (each piece ends at a line end, ``\\n`` left out), with
-    forbidden characters and bidi controls removed and reported and line ends made ``\\n``; and
-    whether every line is printable once its NBSPs are spaces (then no text made of the lines and
-    spaces needs ``str.isprintable`` again). Read its lines with
+    forbidden characters and bidi controls removed and reported, line ends made ``\\n`` and the
+    text in Unicode's NFC form; and whether every line is printable once its NBSPs are spaces (then
+    no text made of the lines and spaces needs ``str.isprintable`` again). Read its lines with
     ``lines``. UTF-8 bytes are decoded as the pieces are read, and may raise ``NotUtf8`` then."""
     if isinstance(data, bytes | bytearray):
         raw = bytes(data)
         body = raw.removeprefix(codecs.BOM_UTF8)
         scan = _scan_utf8(body) if utf8 and not raw.startswith(_WIDE_BOMS) else None
         if scan is not None:
-            clean, printable = scan
+            clean, printable, composed = scan
             if not clean:
                 _refuse_binary(*_controls(body), report.source)
             return _utf8_pieces(body, scan, report), printable
@@ -101,10 +112,10 @@ def lines(pieces: Iterable[str], report: Report, printable: bool) -> Iterator[li
         number += len(chunk)
 
 
-def _utf8_pieces(body: bytes, scan: tuple[bool, bool], report: Report) -> Iterator[str]:
+def _utf8_pieces(body: bytes, scan: tuple[bool, bool, bool], report: Report) -> Iterator[str]:
     """UTF-8 ``body`` decoded about ``LINES_CHUNK`` bytes at a time, each piece cut at a line
     end (a CR before it goes with it); ``scan`` is what ``_scan_utf8`` said of it."""
-    clean, printable = scan
+    clean, printable, composed = scan
     start, number = 0, 1
     while True:
         end = body.find(b"\n", start + LINES_CHUNK) if start + LINES_CHUNK < len(body) else -1
@@ -115,7 +126,7 @@ def _utf8_pieces(body: bytes, scan: tuple[bool, bool], report: Report) -> Iterat
             raise NotUtf8 from exc
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        text = _normal(text, number, report, clean=clean, printable=printable)
+        text = _normal(text, number, report, clean=clean, printable=printable, composed=composed)
         yield text
         if end == -1:
             return
@@ -129,7 +140,7 @@ def _text_pieces(text: str, report: Report) -> Iterator[str]:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _FORBIDDEN.search(text):
         _refuse_binary("\x00\x00\x00\x00" in text, _CONTROL.subn("", text)[1], len(text), report.source)
-    text = _normal(text, 1, report, clean=False, printable=False)
+    text = _normal(text, 1, report, clean=False, printable=False, composed=False)
     return _cut(text)
 
 
@@ -143,9 +154,9 @@ def _cut(text: str) -> Iterator[str]:
         start = end + 1
 
 
-def _normal(text: str, first: int, report: Report, *, clean: bool, printable: bool) -> str:
+def _normal(text: str, first: int, report: Report, *, clean: bool, printable: bool, composed: bool) -> str:
     """``text`` (its first line numbered ``first``) without forbidden characters and bidi
-    controls, each reported; what is known of it spares the searches."""
+    controls, each reported, and in NFC form; what is known of it spares the searches."""
     if not clean and _FORBIDDEN.search(text):
         text = _remove(
             text, first, _FORBIDDEN, "removed a character XML forbids", "a character XML forbids", report
@@ -153,6 +164,8 @@ def _normal(text: str, first: int, report: Report, *, clean: bool, printable: bo
         printable = False
     if not printable and _BIDI.search(text):
         text = _remove(text, first, _BIDI, "removed a bidi control", "a bidi control", report)
+    if not composed and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)  # after the removals, which can bring a mark to a letter
     return text
 
 
@@ -195,15 +208,15 @@ def _line_around(text: str, position: int, found: re.Pattern[str]) -> str:
     return found.sub("", text[text.rfind("\n", 0, position) + 1 : end if end != -1 else len(text)])
 
 
-def _scan_utf8(data: bytes) -> tuple[bool, bool] | None:
-    """Whether ``data`` holds no character XML forbids and whether its lines are printable (NBSPs
-    aside); None if it is not UTF-8. Checked a chunk at a
+def _scan_utf8(data: bytes) -> tuple[bool, bool, bool] | None:
+    """Whether ``data`` holds no character XML forbids, whether its lines are printable (NBSPs
+    aside), and whether it is in NFC form for sure; None if it is not UTF-8. Checked a chunk at a
     time on what is left once ``bytes.translate`` deletes printable ASCII and newlines: a control
     character is one byte, UTF-8 cannot hold a lone surrogate, and the rest of a mostly-ASCII dump
     is a few percent of it. Chunks end between characters, so what is left of each decodes, if
     ``data`` is UTF-8. (What is left can decode where ``data`` does not, an ASCII byte cutting a
     character in two: ``decode`` finds that out as it reads.)"""
-    printable = True
+    printable, distinct = True, set[str]()
     start = 0
     while start < len(data):
         end = start + _CHUNK
@@ -215,10 +228,28 @@ def _scan_utf8(data: bytes) -> tuple[bool, bool] | None:
         except UnicodeDecodeError:
             return None
         if len(rest) != len(rest.translate(None, _CONTROL_BYTES)) or "\ufffe" in chars or "\uffff" in chars:
-            return (False, False) if _utf8(data) else None
+            return (False, False, False) if _utf8(data) else None
         printable = printable and chars.replace("\xa0", "").isprintable()
+        distinct.update(chars)
         start = end
-    return True, printable
+    return True, printable, all(map(_inert, distinct))
+
+
+def _inert(char: str) -> bool:
+    """Whether ``char`` leaves the NFC form of any text it is in unchanged: it is its own NFC form,
+    is not reordered (combining class 0) and composes with nothing before it. A text of such
+    characters (and ASCII) is in NFC form, known from the few distinct characters a dump has
+    beyond ASCII, where checking the whole text would cost a fifth of a parse."""
+    inert = _INERT.get(char)
+    if inert is None:
+        inert = (
+            not unicodedata.combining(char)
+            and char not in _COMPOSING
+            and unicodedata.is_normalized("NFC", char)
+        )
+        if len(_INERT) < _INERT_SIZE:
+            _INERT[char] = inert
+    return inert
 
 
 def _utf8(data: bytes) -> bool:

@@ -46,7 +46,7 @@ _TABLE_SIZE = 1 << 16
 
 
 def slugify(title: str) -> str:
-    """``Kazakhstan’s Future: Reforms`` -> ``kazakhstans-future-reforms``; never empty.
+    """``Kazakhstan’s Future: Reforms`` -> ``kazakhstans-future-reforms``; never empty, and in NFC.
 
     Each character's slug piece and URL length are computed once and kept in tables that
     ``str.translate`` reads in C: a title costs two translations, not a Python call per character.
@@ -59,6 +59,8 @@ def slugify(title: str) -> str:
     if len(text) > _URL_LENGTH if text.isascii() else len(text.translate(_WIDTHS)) > _URL_LENGTH:
         text = _cut(text)
     slug = text.translate(_PIECES)
+    if not slug.isascii():  # a mark left beside a letter once what stood between them is dropped
+        slug = unicodedata.normalize("NFC", slug)
     if "--" in slug:
         slug = _DASHES.sub("-", slug)
     slug = slug.strip("-")
