@@ -997,3 +997,12 @@ def test_bidi_controls_are_dropped_and_reported_so_none_is_left_open() -> None:
         ]
     marks = parse_dump(HEADER.format(count=1) + "\u0627\u200f Title\n\nText.\n")  # a mark opens nothing
     assert marks.articles[0].title == "\u0627\u200f Title" and marks.problems == ()
+
+
+def test_caption_markup_is_caption_text() -> None:
+    paragraph = '[caption id="attachment_5" width="9"]<script>alert(5)</script> Image: X[/caption] Text.'
+    dump = parse_dump(HEADER.format(count=1) + f"Title\n\n{paragraph}\n")
+    assert dump.articles[0].figures == (Figure("<script>alert(5)</script> Image: X", 5, 9),)
+    linked = '[caption id="attachment_5"]<a href="p.jpg"><img src="p.jpg" /></a> Photo: <b>Y</b>[/caption] T.'
+    (article,) = parse_dump(HEADER.format(count=1) + f"Title\n\n{linked}\n").articles
+    assert article.figures == (Figure("Photo: <b>Y</b>", 5),)  # WordPress's image first: not text

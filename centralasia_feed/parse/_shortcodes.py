@@ -17,7 +17,9 @@ _TAG = re.compile(r"\[(/?)([A-Za-z][\w-]{0,39})(?=[\s\]/])")
 _ATTRIBUTE = re.compile(r"""([\w-]{1,40})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'\]]+))""")
 _ATTACHMENT = re.compile(r"attachment_([0-9]{1,18})")
 _NUMBER = re.compile(r"[0-9]{1,9}")
-_HTML_TAG = re.compile(r"<[^<>]*>")
+# The image a caption opens with, linked or not, as WordPress writes it (and takes it apart:
+# ``img_caption_shortcode``): the figure's image, not its text.
+_IMAGE = re.compile(r"\s*(?:<a\s[^<>]*>\s*)?<img\s[^<>]*>(?:\s*</a>)?", re.I)
 # Cut in the name (``[/capt...``), or after it among attributes (``[caption i...``, ``[caption
 # id="1" al...``); not an editorial bracket such as ``[video footage of the clash...``.
 _CUT_TAG = re.compile(r"\[/?([a-z_]{2,40})(?:(\.\.\.|…)|\s([^\]]*?)(?:\.\.\.|…))$")
@@ -197,12 +199,17 @@ def _caption_end(text: str, name: str, after: int, cache: dict[str, int]) -> int
 
 
 def _figure(attributes: str, inner: str) -> Figure:
-    """``[caption id="attachment_27253" align="aligncenter" width="750"]Image: Akorda[/caption]``."""
+    """``[caption id="attachment_27253" align="aligncenter" width="750"]Image: Akorda[/caption]``:
+    its text, after the image WordPress puts first (``<img ...>``), is text, markup and all (the
+    renderer escapes it)."""
     values = {
         match.group(1).lower(): next(g for g in match.groups()[1:] if g is not None)
         for match in _ATTRIBUTE.finditer(attributes)
     }
-    caption = normalize(_HTML_TAG.sub(" ", _strip(inner, None))) or normalize(values.get("caption", ""))
+    image = _IMAGE.match(inner)
+    caption = normalize(_strip(inner[image.end() :] if image else inner, None)) or normalize(
+        values.get("caption", "")
+    )
     attachment = _ATTACHMENT.fullmatch(values.get("id", "").strip())
     width = _NUMBER.fullmatch(values.get("width", "").strip())
     return Figure(
