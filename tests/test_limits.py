@@ -1,11 +1,14 @@
 """Big inputs, at sizes the suite can afford: each goes through and gives the right result (the
 full sizes, a 50 MB line and a million shortcode openings or ticker lines, are timed by hand and
-reported in the issue; no test here asserts on time). Over-limit files are refused unread."""
+reported in the issue; no test here asserts on time). Over-limit files are refused unread. A
+paragraph longer than a feed can carry is cut (``LONGEST_SUMMARY``), and repeated problems come
+grouped."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import tracemalloc
 from pathlib import Path
@@ -14,10 +17,12 @@ from unittest import mock
 import pytest
 from dumpgen import generate_dump
 from hostile import assert_output_valid
+from lxml import etree
 
 from centralasia_feed import build, pipeline
 from centralasia_feed.errors import DumpError
 from centralasia_feed.parse import _decode, parse_dump
+from centralasia_feed.parse._assemble import LONGEST_SUMMARY
 
 HEADER = "• KZT/USD = 0.00191 0%\n05 January 2025\n\nA Title\n\n"
 
@@ -26,19 +31,21 @@ def test_a_long_single_line_paragraph() -> None:
     words = "word\u00a0 \t" * 400_000
     dump = parse_dump(HEADER + words + "end.")
     (article,) = dump.articles
-    assert article.summary == "word " * 400_000 + "end."
-    assert dump.problems == ()
+    assert article.summary == "word " * (LONGEST_SUMMARY // 5) + "…" and article.truncated
+    assert [str(problem) for problem in dump.problems] == [
+        "<dump>:6: paragraph of 2,000,004 characters cut to 50,000, as an excerpt"
+    ]
 
 
 def test_a_long_line_without_spaces() -> None:
     dump = parse_dump(HEADER + "x" * 3_000_000 + ".")
-    assert len(dump.articles[0].summary) == 3_000_001
+    assert dump.articles[0].summary == "x" * LONGEST_SUMMARY + " …"
 
 
 def test_many_unclosed_caption_openings_stay_text() -> None:
     dump = parse_dump(HEADER + "[caption " * 100_000 + "end.")
     (article,) = dump.articles
-    assert article.summary == "[caption " * 100_000 + "end."
+    assert article.summary == "[caption " * 5_555 + "…"
     assert article.figures == ()
 
 
@@ -51,7 +58,11 @@ def test_many_caption_openings_then_many_closings() -> None:
 
 def test_many_closings_then_many_openings() -> None:
     dump = parse_dump(HEADER + "Text [/caption]" * 50_000 + ' [caption id="1"]' * 50_000 + " end.")
-    assert dump.articles[0].summary == "Text " * 50_000 + "end."
+    assert dump.articles[0].summary == "Text " * (LONGEST_SUMMARY // 5) + "…"
+    assert [(problem.kind, problem.count) for problem in dump.problems if problem.count > 1] == [
+        ("closing shortcode tag with no opening tag, removed", 49_990),
+        ("caption with no closing tag, its tag removed", 49_990),
+    ]
 
 
 def test_many_ticker_lines_collapse_to_one_rate_and_report_the_rest() -> None:
@@ -159,3 +170,23 @@ def test_memory_follows_the_size_of_junk_not_its_lines(unit: bytes) -> None:
 def test_memory_follows_the_size_of_a_real_dump() -> None:
     small, large = (generate_dump(dt.date(2025, 1, 5), n, seed=1).encode() for n in (15, 45))
     assert _growth(small, large) < 3
+
+
+def test_every_feed_of_a_ten_megabyte_excerpt_reads_with_the_default_xml_parser(tmp_path: Path) -> None:
+    """libxml2 refuses a text node over 10 MB unless told to read huge documents: a 10 MB excerpt
+    gave an rss.xml that lxml, newsboat and most readers could not read."""
+    dump = tmp_path / "long.txt"
+    dump.write_text(HEADER + "Long, " * 2_000_000 + "then the end.\n", encoding="utf-8")
+    report = build([dump], tmp_path / "out")
+    assert [problem.message for problem in report.problems] == [
+        "paragraph of 12,000,013 characters cut to 50,000, as an excerpt"
+    ]
+    out = tmp_path / "out"
+    for path in sorted(out.rglob("*.xml")):
+        etree.fromstring(path.read_bytes())  # no huge_tree: raises "Text node too long" if one is
+    etree.fromstring((out / "index.html").read_bytes(), etree.HTMLParser(recover=False))
+    for name in ("feed.json", "rates.json"):
+        json.loads((out / name).read_bytes())
+    (item,) = json.loads((out / "feed.json").read_bytes())["items"]
+    assert item["summary"].endswith("Long, …") and "Read more" in item["content_html"]
+    assert_output_valid(out, entries=1)

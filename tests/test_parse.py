@@ -455,8 +455,12 @@ def test_many_caption_openings_and_a_long_line_parse() -> None:
     paragraph = "[caption " * 100_000 + "x]" + "[caption]a" * 50_000 + "[/caption]"
     (article,) = parse_dump(f"05 January 2025\n\nTitle\n\n{paragraph}\n").articles
     assert article.summary.startswith("[caption [caption") and len(article.figures) == 1
-    long = parse_dump("05 January 2025\n\nTitle\n\n" + "word " * 200_000 + "...\n").articles[0]
-    assert long.truncated and len(long.summary) == 5 * 200_000 + 3
+    long = parse_dump("05 January 2025\n\nTitle\n\n" + "word " * 200_000 + "...\n")
+    (article,) = long.articles
+    assert article.truncated and article.summary == "word " * 9_999 + "word …"
+    assert [str(problem) for problem in long.problems] == [
+        "<dump>:5: paragraph of 1,000,003 characters cut to 50,000, as an excerpt"
+    ]
 
 
 def test_other_bullets_need_a_currency_pair_to_be_a_ticker() -> None:
@@ -1006,3 +1010,48 @@ def test_caption_markup_is_caption_text() -> None:
     linked = '[caption id="attachment_5"]<a href="p.jpg"><img src="p.jpg" /></a> Photo: <b>Y</b>[/caption] T.'
     (article,) = parse_dump(HEADER.format(count=1) + f"Title\n\n{linked}\n").articles
     assert article.figures == (Figure("Photo: <b>Y</b>", 5),)  # WordPress's image first: not text
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "problems"),
+    [
+        ("A [caption]never closed.", ["caption with no closing tag, its tag removed: '[caption]'"]),
+        ("A stray [/caption] closer.", ["closing shortcode tag with no opening tag, removed: '[/caption]'"]),
+        ('A [gallery ids="1,2"] gallery.', ["shortcode removed: '[gallery ids=\"1,2\"]'"]),
+        (
+            'A [video src="javascript:alert(1)"] video.',
+            ["shortcode removed: '[video src=\"javascript:alert(1)\"]'"],
+        ),
+        ("A [embed]https://x.example/v[/embed] embed.", ["shortcode removed: '[embed]'"]),
+        (
+            'Cut in a tag [caption id="1" al...',
+            ["shortcode tag cut short by the excerpt, removed: '[caption id=\"1\" al...'"],
+        ),
+        ("An editorial [sic] bracket.", []),
+    ],
+)
+def test_every_shortcode_dropped_is_reported(paragraph: str, problems: list[str]) -> None:
+    dump = parse_dump(HEADER.format(count=1) + f"Title\n\n{paragraph}\n", source="x")
+    assert [str(problem) for problem in dump.problems] == [f"x:7: {problem}" for problem in problems]
+
+
+def test_a_shortcode_is_reported_on_its_own_line_of_a_wrapped_paragraph() -> None:
+    text = HEADER.format(count=1) + "Title\n\nFirst line\nsecond [gallery] line\nthird [/embed] line.\n"
+    dump = parse_dump(text, source="x")
+    assert [problem.line for problem in dump.problems] == [8, 9]
+
+
+def test_past_fifty_captions_a_paragraph_drops_the_rest_and_says_so() -> None:
+    paragraph = "".join(f"[caption]Image {n}[/caption]" for n in range(53)) + " Text."
+    dump = parse_dump(HEADER.format(count=1) + f"Title\n\n{paragraph}\n", source="x")
+    assert [figure.caption for figure in dump.articles[0].figures] == [f"Image {n}" for n in range(50)]
+    assert [problem.message for problem in dump.problems] == [
+        f"caption past the 50th of a paragraph, dropped: '[caption]Image {n}'" for n in (50, 51, 52)
+    ]
+
+
+def test_a_long_caption_is_cut_and_said_so() -> None:
+    dump = parse_dump(HEADER.format(count=1) + "Title\n\n[caption]" + "word " * 300 + "[/caption]Text.\n")
+    (figure,) = dump.articles[0].figures
+    assert len(figure.caption) <= 1_000 and figure.caption.endswith(" …")
+    assert [problem.kind for problem in dump.problems] == ["caption longer than 1,000 characters, cut"]

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from ..models import Article, Page, Rate
+from ..models import Article, Figure, Page, Rate
 from ._lines import LIST_BULLETS, Quote, TickerLine, opens_with_codes
 from ._pages import Block, Draft
 from ._report import Report, quote
@@ -24,6 +24,11 @@ from ._slug import slugify
 from ._tickers import TickerRun, each_line
 
 _LONGEST_TITLE = 300
+# The longest excerpt an article keeps (a longer paragraph is cut at a space before it, and said
+# so): far more than a listing's excerpt (a few hundred characters) or a long article (a few
+# thousand words), and far less than libxml2's default parser reads in a feed (it refuses a text
+# node over 10,000,000 bytes, "Text node too long", however much of the text escaping multiplies).
+LONGEST_SUMMARY = 50_000
 _BULLETS = tuple(LIST_BULLETS)  # not ``*``, ``-`` or ``–``, which may open a title
 _NOT_TITLE_OPENERS = ("[", *_BULLETS)  # what may open a block that is no title (``title_like``)
 _SENTENCE_ENDS = (".", "…")
@@ -147,9 +152,7 @@ class Assembler:
             )
 
     def _article(self, title: Block, paragraph: Block | None, date: dt.date, position: int) -> Article:
-        summary, figures = clean(paragraph.text, printable=self.printable) if paragraph else ("", ())
-        if paragraph and not figures and not any(char.isalnum() for char in summary):
-            self._wordless(paragraph)  # a gallery or an embed the scrape kept nothing of
+        summary, figures = self._clean(paragraph) if paragraph else ("", ())
         heading = normalize(title.text, printable=self.printable)
         return Article(
             heading,
@@ -162,6 +165,30 @@ class Assembler:
             self.report.source,
             title.line,
         )
+
+    def _clean(self, paragraph: Block) -> tuple[str, tuple[Figure, ...]]:
+        """The paragraph's text and figures, each shortcode it drops reported on its line, and cut
+        to ``LONGEST_SUMMARY`` (said so)."""
+        text = paragraph.text
+        dropped = self._dropped(paragraph) if "[" in text else None
+        summary, figures = clean(text, printable=self.printable, dropped=dropped)
+        if not figures and not any(char.isalnum() for char in summary):
+            self._wordless(paragraph)  # a gallery or an embed the scrape kept nothing of
+        if len(summary) > LONGEST_SUMMARY:
+            message = f"paragraph of {len(summary):,} characters cut to {LONGEST_SUMMARY:,}, as an excerpt"
+            self.report.problem(paragraph.line, message, kind="paragraph too long for a feed, cut")
+            cut = summary.rfind(" ", LONGEST_SUMMARY // 2, LONGEST_SUMMARY)
+            summary = summary[: cut if cut != -1 else LONGEST_SUMMARY].rstrip() + " …"
+        return summary, figures
+
+    def _dropped(self, paragraph: Block) -> Callable[[int, str, str], None]:
+        """What reports a shortcode ``clean`` drops from ``paragraph``, on its line."""
+        line_at = paragraph.lines_at()
+
+        def dropped(offset: int, kind: str, tag: str) -> None:
+            self.report.quoting(paragraph.last if offset < 0 else line_at(offset), kind, tag)
+
+        return dropped
 
     def _wordless(self, paragraph: Block) -> None:
         """A paragraph that says nothing once its shortcodes are gone: its article is kept (as a

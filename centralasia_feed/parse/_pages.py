@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ._decode import IGNORED
@@ -92,6 +92,27 @@ class Block:
 
     def numbers(self) -> list[int]:
         return [number for number, _ in self.numbered()]
+
+    def lines_at(self) -> Callable[[int], int]:
+        """A function from an offset in ``text`` to the number of its line, for offsets met in
+        increasing order (as a scan finds them): each call walks on from the last one's line."""
+        if self.count == 1:
+            return lambda offset: self.line
+        lines = self.numbered()
+        number, text = next(lines)
+        start = 0
+
+        def line_at(offset: int) -> int:
+            nonlocal lines, number, text, start
+            if offset < start:
+                lines, start = self.numbered(), 0
+                number, text = next(lines)
+            while offset > start + len(text) and (following := next(lines, None)) is not None:
+                start += len(text) + 1
+                number, text = following
+            return number
+
+        return line_at
 
 
 Token = Structural | TickerRun | Block

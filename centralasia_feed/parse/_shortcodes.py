@@ -5,13 +5,24 @@ the next ``]``, the next ``[/caption]`` are each cached until passed), so a mill
 ``[caption`` openings or a 50 MB line cost linear time. A bracketed word is a shortcode only when
 WordPress would treat it as one here: a known name, ``key=value`` attributes, a self-closing ``/]``,
 or a matching ``[/name]`` later on; editorial brackets such as ``[which]`` or ``[sic]`` stay.
+
+Every shortcode dropped is said (``Dropped``): a tag of one that opens, a closing tag that closes
+nothing before it, a caption past the ``MOST_FIGURES``th, a tag the site's excerpt cut in two.
+Caption text is text: markup in it stays, for the renderer to escape as it escapes all text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..models import Figure
+
+# Called with where a dropped shortcode stood in the text (-1: at its end), what was dropped (a
+# fixed text), and the tag.
+Dropped = Callable[[int, str, str], None]
+MOST_FIGURES = 50  # captions a paragraph turns into figures; a gallery of more is no excerpt
+LONGEST_CAPTION = 1_000  # characters of a caption; "Image: Akorda" is the usual one
 
 _TAG = re.compile(r"\[(/?)([A-Za-z][\w-]{0,39})(?=[\s\]/])")
 _ATTRIBUTE = re.compile(r"""([\w-]{1,40})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'\]]+))""")
@@ -79,10 +90,18 @@ def _spaces(text: str) -> str:
     return " ".join(text.split())
 
 
-def clean(paragraph: str, *, printable: bool = False) -> tuple[str, tuple[Figure, ...]]:
-    """The paragraph as plain text, and the figures its captions described, in order."""
+def clean(
+    paragraph: str, *, printable: bool = False, dropped: Dropped | None = None
+) -> tuple[str, tuple[Figure, ...]]:
+    """The paragraph as plain text, and the figures its captions described, in order; each
+    shortcode dropped is said to ``dropped``."""
     figures: list[Figure] = []
-    return normalize(_cut_tag(_strip(paragraph, figures)), printable=printable), tuple(figures)
+    say = dropped or _ignore
+    return normalize(_cut_tag(_strip(paragraph, figures, say), say), printable=printable), tuple(figures)
+
+
+def _ignore(offset: int, kind: str, tag: str) -> None:
+    """Where nobody asks what was dropped."""
 
 
 def starts_with_shortcode(text: str) -> bool:
@@ -97,7 +116,7 @@ def starts_with_shortcode(text: str) -> bool:
     return bool(closing) or text[tag.end() : tag.end() + 1] != "]" or f"[/{name}]" in text
 
 
-def _cut_tag(text: str) -> str:
+def _cut_tag(text: str, dropped: Dropped) -> str:
     """An excerpt the site cut inside a shortcode tag (``So it was. [caption id="1" al...``,
     ``Image: Akorda[/capt...``) without the piece of the tag: it ends at the text before it, still
     marked as cut."""
@@ -114,7 +133,10 @@ def _cut_tag(text: str) -> str:
         tag = any(known.startswith(name) for known in _KNOWN)
     else:
         tag = name in _KNOWN and ("=" in attributes or _cut_in_attribute(name, attributes.split()))
-    return text[:start].rstrip() + (" ..." if text.endswith("...") else " …") if tag else text
+    if not tag:
+        return text
+    dropped(-1, "shortcode tag cut short by the excerpt, removed", text[start:])
+    return text[:start].rstrip() + (" ..." if text.endswith("...") else " …")
 
 
 def _cut_in_attribute(name: str, words: list[str]) -> bool:
@@ -127,8 +149,9 @@ def _cut_in_attribute(name: str, words: list[str]) -> bool:
     return words[0] in _MEDIA_ATTRIBUTES
 
 
-def _strip(text: str, figures: list[Figure] | None) -> str:
-    """Text without its shortcode tags; captions become figures when ``figures`` is given."""
+def _strip(text: str, figures: list[Figure] | None, dropped: Dropped, base: int = 0) -> str:
+    """Text without its shortcode tags, each said to ``dropped`` (at its offset plus ``base``);
+    captions become figures when ``figures`` is given (up to ``MOST_FIGURES``)."""
     start = text.find("[")
     if start == -1:
         return text
@@ -149,12 +172,14 @@ def _strip(text: str, figures: list[Figure] | None) -> str:
         if figures is not None and not closing and name in _CAPTIONS:
             end = _caption_end(text, name, bracket, caption_ends)
             if end != -1:
-                figures.append(_figure(attributes, text[bracket + 1 : end]))
+                _caption(text, (start, bracket, end), attributes, figures, dropped, base)
                 out.append(text[done:start])
                 done = end + len(name) + 3
                 start = text.find("[", done)
                 continue
-        if _is_shortcode(name, closing, attributes, start, closers, opened):
+        if (kind := _dropped(name, closing, attributes, start, closers, opened)) is not None:
+            if kind:
+                dropped(base + start, kind, text[start : bracket + 1])
             out.append(text[done:start])
             done = bracket + 1
         start = following
@@ -162,11 +187,33 @@ def _strip(text: str, figures: list[Figure] | None) -> str:
     return "".join(out)
 
 
-def _is_shortcode(
+def _caption(
+    text: str,
+    where: tuple[int, int, int],
+    attributes: str,
+    figures: list[Figure],
+    dropped: Dropped,
+    base: int,
+) -> None:
+    """The figure of a ``[caption ...]`` (``where`` its tag starts, where the tag ends, where its
+    text ends), or, past ``MOST_FIGURES``, a caption dropped."""
+    start, bracket, end = where
+    if len(figures) < MOST_FIGURES:
+        figures.append(_figure(attributes, text[bracket + 1 : end], dropped, base + bracket + 1))
+    else:
+        dropped(base + start, f"caption past the {MOST_FIGURES}th of a paragraph, dropped", text[start:end])
+
+
+def _dropped(
     name: str, closing: str, attributes: str, start: int, closers: dict[str, int], opened: set[str]
-) -> bool:
+) -> str | None:
+    """If a bracket is a shortcode tag, what dropping it says: one that opens a shortcode, or a
+    closing one with nothing before it to close; "" for the closing tag of a shortcode already
+    said; None for no shortcode tag (an editorial bracket)."""
     if closing:
-        return name in _KNOWN or name in opened
+        if name in opened:
+            return ""
+        return "closing shortcode tag with no opening tag, removed" if name in _KNOWN else None
     if (
         name in _KNOWN
         or "=" in attributes
@@ -174,8 +221,10 @@ def _is_shortcode(
         or closers.get(name, -1) > start
     ):
         opened.add(name)
-        return True
-    return False
+        if name in _CAPTIONS:
+            return "caption with no closing tag, its tag removed"
+        return "shortcode removed"
+    return None
 
 
 def _last_closers(text: str, after: int) -> dict[str, int]:
@@ -198,18 +247,21 @@ def _caption_end(text: str, name: str, after: int, cache: dict[str, int]) -> int
     return end
 
 
-def _figure(attributes: str, inner: str) -> Figure:
+def _figure(attributes: str, inner: str, dropped: Dropped, base: int) -> Figure:
     """``[caption id="attachment_27253" align="aligncenter" width="750"]Image: Akorda[/caption]``:
     its text, after the image WordPress puts first (``<img ...>``), is text, markup and all (the
-    renderer escapes it)."""
+    renderer escapes it); cut to ``LONGEST_CAPTION`` (said so)."""
     values = {
         match.group(1).lower(): next(g for g in match.groups()[1:] if g is not None)
         for match in _ATTRIBUTE.finditer(attributes)
     }
     image = _IMAGE.match(inner)
-    caption = normalize(_strip(inner[image.end() :] if image else inner, None)) or normalize(
-        values.get("caption", "")
-    )
+    if image:
+        inner, base = inner[image.end() :], base + image.end()
+    caption = normalize(_strip(inner, None, dropped, base)) or normalize(values.get("caption", ""))
+    if len(caption) > LONGEST_CAPTION:
+        dropped(base, f"caption longer than {LONGEST_CAPTION:,} characters, cut", caption[:80])
+        caption = caption[: LONGEST_CAPTION - 2].rstrip() + " …"
     attachment = _ATTACHMENT.fullmatch(values.get("id", "").strip())
     width = _NUMBER.fullmatch(values.get("width", "").strip())
     return Figure(
