@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hostile import assert_nothing_lost
 
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump, Figure, Problem
@@ -1055,3 +1056,22 @@ def test_a_long_caption_is_cut_and_said_so() -> None:
     (figure,) = dump.articles[0].figures
     assert len(figure.caption) <= 1_000 and figure.caption.endswith(" …")
     assert [problem.kind for problem in dump.problems] == ["caption longer than 1,000 characters, cut"]
+
+
+def test_a_title_of_invisible_characters_takes_its_paragraph_with_it() -> None:
+    """Reported and ignored, it used to let its paragraph become the next title, which then took the
+    next article's paragraph: every article after it paired wrong."""
+    text = HEADER.format(count=3) + "First Title\n\nFirst paragraph.\n\n\u200b\u200b\n\n"
+    text += "Paragraph of the invisible title\n\nThird Title\n\nThird paragraph.\n\nFourth Title\n\nFourth.\n"
+    dump = parse_dump(text, source="x")
+    assert [(article.title, article.summary) for article in dump.articles] == [
+        ("First Title", "First paragraph."),
+        ("Third Title", "Third paragraph."),
+        ("Fourth Title", "Fourth."),
+    ]
+    assert [str(problem) for problem in dump.problems] == [
+        "x:9: a line of invisible characters only, ignored: '\\u200b\\u200b'",
+        "x:11: paragraph of a title of invisible characters only, left out: "
+        "'Paragraph of the invisible title'",
+    ]
+    assert_nothing_lost(text.encode("utf-8"))

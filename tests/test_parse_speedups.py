@@ -352,8 +352,10 @@ def test_classify_is_the_reference(text: str) -> None:
 def reference_tokenize(lines: list[str], ignored: set[int], report: Report) -> list[Token]:
     tokens: list[Token | list[tuple[int, str]]] = []
     block: list[tuple[int, str]] | None = None
+    alone: list[int] = []  # lines of invisible characters only, since the last block
     for number, raw in enumerate(lines, 1):
         if number in ignored:
+            alone += [] if block else [number]
             continue
         text = raw.strip()
         structural = reference_classify(number, text, report) if text else None
@@ -361,9 +363,13 @@ def reference_tokenize(lines: list[str], ignored: set[int], report: Report) -> l
             block = None
             if structural is not None:
                 tokens.append(structural)
+                alone = []
             continue
         glued = _lines.glued_ticker(text)
         if block is None:
+            if alone and number > alone[-1] + 1:
+                tokens.append(Block(alone[0], "", alone[0], 0, True))
+            alone = []
             block = []
             tokens.append(block)
         block.append((number, text[:glued].rstrip() if glued > 0 else text))
@@ -379,6 +385,20 @@ def reference_pair_blocks(blocks: Iterable[Block], report: Report) -> list[_asse
     index = 0
     while index < len(blocks):
         block, following = blocks[index], reference_at(blocks, index + 1)
+        if block.rejected:
+            if following and not reference_title_without_paragraph(blocks, index):
+                report.lines(
+                    "paragraph of a title of invisible characters only, left out",
+                    following.numbered(),
+                    following.count,
+                    following.last,
+                )
+                index += 1
+            index += 1
+            continue
+        if following and following.rejected:
+            blocks.pop(index + 1)
+            continue
         if (
             not reference_title_like(block)
             or reference_sentence(block)
@@ -408,7 +428,7 @@ def reference_at(blocks: list[Block], index: int) -> Block | None:
 
 
 def reference_title_like(block: Block) -> bool:
-    return _assemble.title_like(block)
+    return block.rejected or _assemble.title_like(block)
 
 
 def reference_sentence(block: Block) -> bool:
@@ -416,7 +436,9 @@ def reference_sentence(block: Block) -> bool:
 
 
 def reference_paragraph_like(block: Block | None) -> bool:
-    return block is not None and (not reference_title_like(block) or reference_sentence(block))
+    if block is None or block.rejected:
+        return False
+    return not reference_title_like(block) or reference_sentence(block)
 
 
 BLOCK_TEXTS = st.sampled_from(["A Title", "Ends.", "Ends…”", 'Quoted.)"', "Asks?", "", "x" * 300, "x" * 301])

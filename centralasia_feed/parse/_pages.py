@@ -45,13 +45,15 @@ class Block:
     Its lines are one string, ``body``, joined by newlines: a paragraph of a million short lines
     costs its characters, not a million objects. A line of invisible characters only inside it
     (which neither ends nor joins a block) is an empty line there, so that each line's number
-    follows from the first.
+    follows from the first. A ``rejected`` block is such a line standing alone where a title
+    would be: it has no lines, but the paragraph after it is its own (``_assemble.pair_blocks``).
     """
 
     line: int  # its first line
     body: str
     last: int  # its last line
     count: int = 1  # its lines, invisible ones aside
+    rejected: bool = False
     joined: str | None = field(default=None, repr=False, compare=False)  # ``text``, once read
 
     @classmethod
@@ -167,7 +169,8 @@ class _Tokenizer:
     The block being read is its first and last line numbers, its lines of this chunk (``open``)
     and those of earlier chunks joined (``pieces``), so a block never holds more line objects than
     a chunk has. ``gap`` counts invisible lines since its last line, which become its lines if
-    another text line follows.
+    another text line follows; ``rejected`` is an invisible line met outside any block, a title
+    slot if a blank line and then text follow it.
     """
 
     def __init__(self, report: Report) -> None:
@@ -176,6 +179,7 @@ class _Tokenizer:
         self.start = self.end = self.count = self.gap = 0
         self.open: list[str] = []
         self.pieces: list[str] = []
+        self.rejected = self.rejected_last = 0
         self.quotes: dict[str, tuple[str, Quote]] = {}  # a clean ticker line's text: it, and its Quote
         self.tickers: dict[str, Ticker] = {}  # by the run's first line as read
         self.longest = -1  # the longest such first line: longer lines are not looked up
@@ -274,6 +278,8 @@ class _Tokenizer:
             self.end = number
             self.count += 1
         else:
+            if self.rejected:
+                self._reject(number)
             self.start = self.end = number
             self.count = 1
             self.open = [line]
@@ -282,14 +288,26 @@ class _Tokenizer:
             self.tokens.append(_unglue(number, text[glued:], self.report))
 
     def _ignored(self, number: int) -> None:
-        """A line of invisible characters only: inside a block, a gap it may close over."""
+        """A line of invisible characters only: inside a block, a gap it may close over; outside
+        one, perhaps a title that shows nothing."""
         if self.start:
             self.gap += 1
+        else:
+            self.rejected = self.rejected or number
+            self.rejected_last = number
+
+    def _reject(self, number: int) -> None:
+        """Text after invisible lines outside a block: with a blank line between them, they stood
+        where a title would (a rejected block); without, they only preceded its first line."""
+        if number > self.rejected_last + 1:
+            self.tokens.append(Block(self.rejected, "", self.rejected, 0, True))
+        self.rejected = 0
 
     def _break(self) -> None:
-        """A structural line: the block ends."""
+        """A structural line: the block ends, and invisible lines before it stood for no title."""
         if self.start:
             self._end_block()
+        self.rejected = 0
 
     def _end_block(self) -> None:
         if not self.start:
