@@ -13,7 +13,15 @@ from paths import ROOT
 
 from centralasia_feed.parse import parse_dump
 
-SECTIONS = ("Machine:", "1. Parse", "2. Render", "3. Daily build", "4. Backfill", "5. Peak memory")
+SECTIONS = (
+    "Machine:",
+    "1. Parse",
+    "2. Render",
+    "3. Daily build",
+    "4. Backfill",
+    "5. Peak memory",
+    "6. Peak memory",
+)
 BENCH = ROOT / "tests" / "benchmarks" / "bench.py"
 
 
@@ -27,6 +35,7 @@ def test_quick_benchmark_prints_every_section_with_no_failed_measurement() -> No
     assert "render rates 30" in done.stdout and "daily build, archive 30" in done.stdout
     assert "render atom 30, plain feedgen" in done.stdout and "ours/feedgen" in done.stdout
     assert "parse 30, floor + values" in done.stdout and "values/floor" in done.stdout
+    assert "ab lines" in done.stdout and "tiny articles" in done.stdout and "less startup" in done.stdout
 
 
 def test_the_history_ends_before_the_new_day_and_starts_no_earlier_than_the_parser_reads() -> None:

@@ -3,12 +3,16 @@
     python tests/benchmarks/bench.py              # 1k, 10k, 100k articles: a few minutes on 2 cores
     python tests/benchmarks/bench.py --quick      # small sizes, a smoke run
     python tests/benchmarks/bench.py --sizes 1000 10000 200000
+    python tests/benchmarks/bench.py --only memory --junk-mb 100
 
 ``--sizes A B C`` parses dumps of A, B and C articles, renders 50, A, B and C items, backfills B and
 C articles as daily dumps of twenty, and builds one new day into archives of 0, B and C articles
 and of 1,800 (the smallest whose every output is full: the ratio that shows what history costs).
-Every measurement runs in a child process of its own (see tasks.py); ratios compare two figures of
-this run, so they hold when the machine's speed drifts. No test asserts any of these times.
+The memory section parses and builds the parse sizes' dumps and junk of ``--junk-mb`` MB (each kind
+after a real dump's two articles, so that a build goes through) and divides each peak RSS by the
+input's size. Every measurement runs in a child process of its own (see tasks.py); ratios compare
+two figures of this run, so they hold when the machine's speed drifts. No test asserts any of these
+times.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import json
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +49,25 @@ LAST_DAY = dt.date(2025, 12, 31)  # the new day of the daily build: a fixed date
 FULL_FEEDS = max(FeedConfig().limit, HISTORY_DAYS) * PER_DAY
 
 
-SECTIONS = ("parse", "render", "build")
+SECTIONS = ("parse", "render", "build", "memory")
+# Junk for the memory section: what one unit of each kind is, repeated to the size asked after two
+# real articles (and a title, for the long paragraph). The tiny articles are values, not junk: the
+# most objects a dump's bytes can give; they are only parsed (a build of them takes minutes).
+JUNK: dict[str, tuple[str, str]] = {
+    "ab lines": ("", "ab\n"),
+    "ab blocks": ("", "ab\n\n"),
+    "invisible lines": ("", "\u200b\n"),
+    "unreadable tickers": ("", "\u2022 KGS/USD = x 0%\n"),
+    "one long paragraph": ("A Long Title\n\n", "word "),
+    "tiny articles": ("", "T{n}\n\nx.\n\n"),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
     sizes = sorted(args.sizes or (QUICK if args.quick else FULL))
     budget = 0.5 if args.quick else 3.0
+    junk_mb = args.junk_mb or (0.2 if args.quick else 20.0)
     with tempfile.TemporaryDirectory(prefix="cafeed-bench-") as folder:
         bench = Bench(Path(folder), args.seed, args.repeats, budget)
         print(report.machine(), flush=True)
@@ -63,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "build" in only:
             bench.backfill_and_daily(sizes[1:] or sizes)
         print(report.memory(bench.results), flush=True)
+        if "memory" in only:
+            bench.multiples(sizes, junk_mb)
     return 0
 
 
@@ -73,6 +91,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=5, help="best of at most this many runs (default 5)")
     parser.add_argument("--seed", type=int, default=7, help="dumpgen's seed (default 7)")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
+    parser.add_argument("--junk-mb", type=float, metavar="MB", help="junk size for memory (default 20)")
     return parser.parse_args(argv)
 
 
@@ -110,6 +129,32 @@ class Bench:
             rows.append((count, megabytes, ours, floor, values))
             path.unlink()
         print(report.parse(rows), flush=True)
+
+    def multiples(self, sizes: Sequence[int], junk_mb: float) -> None:
+        """Peak RSS over input size, for parse and build, of real dumps and of each kind of junk."""
+        rows = []
+        startup = self.run({"task": "peak", "side": "startup"}, once=True)
+        path = self.folder / "memory.txt"
+        for name, text in self._memory_inputs(sizes, junk_mb):
+            path.write_text(text, encoding="utf-8")
+            del text
+            task = {"task": "peak", "path": str(path), "out": str(self.folder / "memory-out")}
+            parsed = self.run({**task, "side": "parse"}, once=True)
+            built = self.run({**task, "side": "build"}, once=True) if name != "tiny articles" else None
+            rows.append((name, path.stat().st_size, parsed, built))
+            path.unlink()
+        print(report.multiples(rows, startup), flush=True)
+
+    def _memory_inputs(self, sizes: Sequence[int], junk_mb: float) -> Iterator[tuple[str, str]]:
+        """Each input of the memory section, made when its turn comes (the largest are hundreds of MB)."""
+        for count in sizes:
+            yield (
+                f"real, {count:,} articles",
+                dumpgen.generate_dump(dt.date(2025, 1, 5), count, seed=self.seed),
+            )
+        head = dumpgen.generate_dump(dt.date(2025, 1, 5), 2, seed=self.seed) + "\n\n"
+        for kind, (first, unit) in JUNK.items():
+            yield kind, head + first + _junk(unit, int(junk_mb * 1e6))
 
     def render(self, sizes: Sequence[int]) -> None:
         rows = []
@@ -171,6 +216,18 @@ class Bench:
             dumpgen.generate_dump(day, [i for i in ids if i >= 0], seed=self.seed), encoding="utf-8"
         )
         return path
+
+
+def _junk(unit: str, size: int) -> str:
+    """``unit`` repeated to about ``size`` bytes (``{n}`` in it counts up)."""
+    if "{n}" not in unit:
+        return unit * max(1, size // len(unit.encode("utf-8")))
+    pieces, total, n = [], 0, 0
+    while total < size:
+        piece = unit.format(n=n)
+        pieces.append(piece)
+        total, n = total + len(piece), n + 1
+    return "".join(pieces)
 
 
 def _first_day(days: int) -> dt.date:

@@ -178,6 +178,45 @@ def backfill(rows: Sequence[tuple[int, int, Result]]) -> str:
     return table("4. Backfill: every daily dump in one build, into a new archive", header, body)
 
 
+def multiples(rows: Sequence[tuple[str, int, Result, Result | None]], startup: Result) -> str:
+    """Peak RSS over the input's size, for parse and for build, and the same with what a child
+    holds before it reads anything taken off (the interpreter and the package: what a small input's
+    figure is mostly made of)."""
+    base = startup.get("rss_mb", 0.0) if "error" not in startup else 0.0
+    body = []
+    for name, size, parsed, built in rows:
+        megabytes = size / 1e6
+        cells: list[str] = [name, f"{megabytes:.1f}"]
+        for result in (parsed, built):
+            if result is None or "error" in result:
+                cells += ["-" if result is None else "n/a"] * 4
+                continue
+            rss = result["rss_mb"]
+            cells += [
+                f"{result['seconds']:.1f}",
+                f"{rss:.0f}",
+                f"{rss / megabytes:.1f}",
+                f"{(rss - base) / megabytes:.1f}",
+            ]
+        cells.append(note(parsed))
+        body.append(cells)
+    header = (
+        "input",
+        "MB",
+        "parse s",
+        "peak MB",
+        "peak/input",
+        "less startup",
+        "build s",
+        "peak MB",
+        "peak/input",
+        "less startup",
+        "parse note",
+    )
+    title = f"6. Peak memory over the input's size (a child that only imports holds {base:.0f} MB)"
+    return table(title, header, body)
+
+
 def memory(results: Sequence[tuple[str, Result, Result | None]]) -> str:
     body = [(name, _rss(ours), _rss(base)) for name, ours, base in results]
     header = ("measurement", "peak RSS MB", "its baseline's peak RSS MB")

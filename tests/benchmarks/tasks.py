@@ -209,6 +209,29 @@ def daily(task: Task) -> Result:
     }
 
 
+def peak(task: Task) -> Result:
+    """One parse or one build of a file (``side``), run once, for its peak RSS; or nothing but the
+    imports (``startup``), what every child holds before it reads anything. Junk that holds no
+    article is refused, as it should be: that is measured too."""
+    from centralasia_feed.errors import DumpError
+    from centralasia_feed.parse import parse_dump
+    from centralasia_feed.pipeline import build
+
+    start = time.perf_counter()
+    note = ""
+    try:
+        if task["side"] == "parse":
+            dump = parse_dump(Path(task["path"]).read_bytes(), source="memory.txt")
+            note = f"{len(dump.articles)} articles, {sum(p.count for p in dump.problems):,} problems"
+        elif task["side"] == "build":
+            shutil.rmtree(task["out"], ignore_errors=True)
+            report = build([task["path"]], task["out"])
+            note = f"{report.archived} articles, {sum(p.count for p in report.problems):,} problems"
+    except DumpError as error:
+        note = f"refused: {error.message[:40]}"
+    return {"seconds": time.perf_counter() - start, "runs": 1, "note": note}
+
+
 TASKS: dict[str, Callable[[Task], Result]] = {
     "floor": floor,
     "values": values,
@@ -216,6 +239,7 @@ TASKS: dict[str, Callable[[Task], Result]] = {
     "render": render,
     "backfill": backfill,
     "daily": daily,
+    "peak": peak,
 }
 
 
