@@ -74,7 +74,9 @@ def _read_pages(data: str | bytes, report: Report, *, utf8: bool) -> tuple[Page,
     pieces, printable = decode(data, report, utf8=utf8)
     assembler = Assembler(report, printable)
     drafts = paginate(tokenize(lines(pieces, report, printable), report), report)
-    return tuple(assembler.page(draft) for draft in drafts)
+    pages = [assembler.page(draft) for draft in drafts]
+    assembler.finish(pages)
+    return tuple(pages)
 
 
 def _nothing(dump: Dump, total: int) -> str:

@@ -11,6 +11,7 @@ U.S.``) does.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -58,6 +59,7 @@ class Assembler:
         self.next_position: dict[dt.date, int] = {}
         self.rates_seen: dict[tuple[str, dt.date], Rate] = {}
         self.articles_seen: dict[dt.date, dict[str, Article]] = {}  # by date, then slug
+        self.last: tuple[Article, Block] | None = None  # the kept article whose paragraph may end the dump
 
     def page(self, draft: Draft) -> Page:
         """The page of a draft, its blocks read (and paired) one at a time as they come."""
@@ -159,7 +161,7 @@ class Assembler:
             summary,
             date,
             slugify(heading),
-            summary.endswith(("...", "…")) or self._cut_short(paragraph, summary),
+            summary.endswith(("...", "…")),
             figures,
             position,
             self.report.source,
@@ -206,7 +208,8 @@ class Assembler:
         if first is article:
             if self.report.track:
                 self.report.use(article.line, *(paragraph.numbers() if paragraph else ()))
-            self._report_cut(article, paragraph)
+            ends = paragraph is not None and paragraph.last == self.report.last_line
+            self.last = (article, paragraph) if ends and paragraph else None
             return True
         if first.title != article.title:
             message = f"same slug as the article at line {first.line} ({quote(first.title)}), left out"
@@ -231,19 +234,24 @@ class Assembler:
             )
         return False
 
-    def _cut_short(self, paragraph: Block | None, summary: str) -> bool:
-        """The dump's last paragraph stopping mid-sentence: the scrape was cut off there, so the
-        text is an excerpt (reported by ``_report_cut`` once the article is kept), never presented
-        as the whole paragraph."""
-        if paragraph is None or paragraph.last != self.report.last_line or not summary:
-            return False
-        return not summary.rstrip(_CLOSERS).endswith(_FULL_STOPS)
-
-    def _report_cut(self, article: Article, paragraph: Block | None) -> None:
-        if article.truncated and self._cut_short(paragraph, article.summary):
-            summary = article.summary
-            end = summary if len(summary) <= 40 else "…" + summary[-39:]
-            self.report.quoting(self.report.last_line, "the dump ends mid-paragraph, kept as an excerpt", end)
+    def finish(self, pages: list[Page]) -> None:
+        """Once the dump is read to its end: its last paragraph, stopping mid-sentence, says the
+        scrape was cut off there, so the text is an excerpt (and said so), never presented as the
+        whole paragraph. Only then is it known which paragraph is the last: a page's articles are
+        read before the rest of the dump (it may be blank lines, or more text)."""
+        if self.last is None:
+            return
+        article, paragraph = self.last
+        summary = article.summary
+        if paragraph.last != self.report.last_line or article.truncated or not summary:
+            return
+        if summary.rstrip(_CLOSERS).endswith(_FULL_STOPS):
+            return
+        page = pages[-1]  # it holds the dump's last line, and the article is its last
+        cut = dataclasses.replace(article, truncated=True)
+        pages[-1] = dataclasses.replace(page, articles=(*page.articles[:-1], cut))
+        end = summary if len(summary) <= 40 else "…" + summary[-39:]
+        self.report.quoting(self.report.last_line, "the dump ends mid-paragraph, kept as an excerpt", end)
 
     def _rates(self, draft: Draft, date: dt.date) -> tuple[Rate, ...]:
         """One rate per pair: identical repeats collapse, a different repeat is reported, the first kept.
