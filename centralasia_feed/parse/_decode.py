@@ -13,6 +13,7 @@ import codecs
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from typing import AnyStr
 
 from ..errors import DumpError
 from ._report import Report
@@ -116,12 +117,12 @@ def _utf8_pieces(body: bytes, scan: tuple[bool, bool, bool], report: Report) -> 
     """UTF-8 ``body`` decoded about ``LINES_CHUNK`` bytes at a time, each piece cut at a line
     end (a CR before it goes with it); ``scan`` is what ``_scan_utf8`` said of it."""
     clean, printable, composed = scan
+    view = memoryview(body)  # a slice of it copies nothing: a piece of one long line is all of it
     start, number = 0, 1
     while True:
-        end = body.find(b"\n", start + LINES_CHUNK) if start + LINES_CHUNK < len(body) else -1
-        chunk = body[start:] if end == -1 else body[start : end - (body[end - 1] == 0x0D)]
+        end = _piece_end(body, b"\n", start)
         try:
-            text = chunk.decode("utf-8")
+            text = str(view[start:] if end == -1 else view[start : end - (body[end - 1] == 0x0D)], "utf-8")
         except UnicodeDecodeError as exc:
             raise NotUtf8 from exc
         if "\r" in text:
@@ -147,11 +148,22 @@ def _text_pieces(text: str, report: Report) -> Iterator[str]:
 def _cut(text: str) -> Iterator[str]:
     start = 0
     while True:
-        end = text.find("\n", start + LINES_CHUNK) if start + LINES_CHUNK < len(text) else -1
+        end = _piece_end(text, "\n", start)
         yield text[start:] if end == -1 else text[start:end]
         if end == -1:
             return
         start = end + 1
+
+
+def _piece_end(text: AnyStr, newline: AnyStr, start: int) -> int:
+    """Where the piece from ``start`` ends (-1: at the end): the last line end within
+    ``LINES_CHUNK``, or, for a longer line, its own end. A long line is a piece of its own, so it
+    is one string, not a slice of a larger one (nor, once decoded, as wide as its widest
+    neighbour's characters)."""
+    if start + LINES_CHUNK >= len(text):
+        return -1
+    end = text.rfind(newline, start, start + LINES_CHUNK)
+    return end if end != -1 else text.find(newline, start + LINES_CHUNK)
 
 
 def _normal(text: str, first: int, report: Report, *, clean: bool, printable: bool, composed: bool) -> str:

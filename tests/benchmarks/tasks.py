@@ -225,7 +225,7 @@ def peak(task: Task) -> Result:
             note = f"{len(dump.articles)} articles, {sum(p.count for p in dump.problems):,} problems"
         elif task["side"] == "build":
             shutil.rmtree(task["out"], ignore_errors=True)
-            report = build([task["path"]], task["out"])
+            report = build([task["path"]], task["out"], max_bytes=1 << 40)  # 100,000 articles: 329 MB
             note = f"{report.archived} articles, {sum(p.count for p in report.problems):,} problems"
     except DumpError as error:
         note = f"refused: {error.message[:40]}"
