@@ -107,7 +107,7 @@ def state(archive: Archive) -> tuple[object, ...]:
         archive.rates(),
         streamed,
         archive.rate_history(),
-        archive.latest_rates(10),
+        archive.rates_on(archive.rate_dates(10)),
         archive.count(),
     )
 
@@ -228,7 +228,7 @@ def test_rate_queries_for_the_rates_feed_and_charts() -> None:
     archive = built(day1(), day2(), day3())
     assert archive.rate_dates() == (D3, D2, D1)
     assert archive.rate_dates(2) == (D3, D2)
-    latest = archive.latest_rates(2)
+    latest = archive.rates_on(archive.rate_dates(2))
     assert [(r.date, r.pair) for r in latest][:2] == [(D3, "KGS/USD"), (D2, "KGS/USD")]
     assert len(latest) == 1 + 5
     history = archive.rate_history(2)

@@ -255,10 +255,6 @@ class Archive:
         with self._errors():
             return _rates.rates_on(self._conn, dates)
 
-    def latest_rates(self, limit: int) -> tuple[Rate, ...]:
-        """The rates of the newest ``limit`` dates: one rates-feed item per date."""
-        return self.rates_on(self.rate_dates(limit))
-
     def rate_history(self, last: int | None = None) -> dict[str, tuple[Rate, ...]]:
         """Per pair (sorted), its rates oldest first, cut to its ``last`` dates when given."""
         with self._errors():

@@ -16,8 +16,6 @@ from typing import Any
 
 from ..models import Article, Direction, Figure, Stamp
 
-DIRECTIONS: tuple[Direction, ...] = ("up", "down", "flat")
-
 
 @dataclass(frozen=True)
 class Sighting:
