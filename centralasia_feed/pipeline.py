@@ -18,10 +18,10 @@ from typing import BinaryIO
 
 from ._files import open_regular
 from .archive import DEFAULT_PATH, MEMORY, Archive, newest_page
+from .archive_pages import articles_shown, main_links, render_salt, write_archive_pages
 from .config import FeedConfig
 from .errors import ArchiveError, DumpError, FewerArticlesError, PublishError
 from .models import KEPT_PER_KIND, Dump, Entry, Problem
-from .pages import articles_shown, main_links, render_salt, write_archive_pages
 from .parse import parse_dump
 from .publish import BuildState, Publication, media_type
 from .render import (
