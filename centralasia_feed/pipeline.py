@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ._files import open_regular
-from .archive import DEFAULT_PATH, MEMORY, Archive, newest_page
-from .archive_pages import articles_shown, main_links, render_salt, write_archive_pages
+from .archive import DEFAULT_PATH, MEMORY, Archive
+from .archive_pages import articles_shown, main_links, newest_page, render_salt, write_archive_pages
 from .config import FeedConfig
 from .errors import ArchiveError, DumpError, FewerArticlesError, PublishError
 from .models import KEPT_PER_KIND, Dump, Entry, Problem

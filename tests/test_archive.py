@@ -24,19 +24,15 @@ from centralasia_feed.archive import (
     APPLICATION_ID,
     SCHEMA_VERSION,
     Archive,
-    ArchivePage,
     Changes,
     _articles,
     _rates,
     _revisions,
     _schema,
-    archive_page,
-    newest_page,
-    page_count,
-    page_of,
 )
 from centralasia_feed.archive._derive import older
 from centralasia_feed.archive._schema import V1_SCHEMA
+from centralasia_feed.archive_pages import archive_page, page_count
 from centralasia_feed.errors import ArchiveError, ConfigError
 from centralasia_feed.models import Article, Direction, Dump, Entry, Figure, Page, Rate, Stamp
 
@@ -553,23 +549,6 @@ def test_changed_entries_are_found_through_their_own_index() -> None:
     assert plan == ["SEARCH articles USING COVERING INDEX articles_by_revision (revision>?)"]
     assert _revisions.changed_since(archive._conn, 0, 64) == ((D1, 2, slugify(ENERGY)), ())
     assert _revisions.changed_since(archive._conn, 1, 64) == (None, ())
-
-
-def test_archive_pages_are_cut_oldest_first_from_counts() -> None:
-    assert [page_count(total, 2) for total in (0, 2, 3, 4, 5, 6)] == [0, 0, 2, 2, 2, 3]
-    assert archive_page(1, 3, 2) == ArchivePage(1, 2, 1, False, False)  # page 1 not full yet...
-    assert archive_page(2, 3, 2) == ArchivePage(2, 2, 0, False, True)  # ...and page 2 there, empty
-    assert (archive_page(1, 3, 2).next, archive_page(2, 3, 2).previous) == (2, 1)  # never alone
-    assert archive_page(1, 6, 2) == ArchivePage(1, 4, 2, True, False)  # the two oldest of six
-    assert archive_page(3, 6, 2) == ArchivePage(3, 2, 0, False, True)  # open and empty, just past the feed
-    assert archive_page(2, 5, 2) == ArchivePage(2, 2, 1, False, True)
-    assert [newest_page(total, 2) for total in (2, 3, 4, 5, 6)] == [None, 1, 1, 2, 2]
-    assert [page_of(rank, 2) for rank in (0, 1, 2, 5)] == [1, 1, 2, 3]
-    assert (archive_page(2, 6, 2).previous, archive_page(2, 6, 2).next) == (1, 3)
-    assert (archive_page(3, 6, 2).previous, archive_page(3, 6, 2).next) == (2, None)
-    for index, size in ((0, 2), (4, 2), (1, 0)):
-        with pytest.raises(ValueError):
-            archive_page(index, 6, size)
 
 
 def test_pages_of_the_archive_hold_every_archived_entry_once() -> None:

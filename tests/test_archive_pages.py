@@ -1,4 +1,5 @@
-"""Which archive pages a build renders again: those that changed since the folder was built, no more.
+"""RFC 5005 archive pages: how they are cut from counts alone, and which ones a build renders again
+(those that changed since the folder was built, no more).
 
 A build's report lists the files it rendered, so the archive pages in it are the ones it read and
 rendered; every folder is also compared with a fresh build of the same archive, which renders all.
@@ -16,6 +17,7 @@ from paths import DATA, SEED, folder_files, published_files
 
 from centralasia_feed import FeedConfig, PublishError, build
 from centralasia_feed.archive import Archive
+from centralasia_feed.archive_pages import ArchivePage, archive_page, newest_page, page_count, page_of
 from centralasia_feed.models import Article, Dump, Page
 from centralasia_feed.pipeline import BuildReport
 from centralasia_feed.publish import STATE_NAME, _folder
@@ -23,6 +25,23 @@ from centralasia_feed.publish import STATE_NAME, _folder
 DAYS = tuple(sorted((DATA / "days").glob("*.txt")))
 ALL = (SEED, *DAYS)
 SMALL = FeedConfig(limit=2)  # 14 articles: 2 in the feed, 6 full pages and the open one
+
+
+def test_archive_pages_are_cut_oldest_first_from_counts() -> None:
+    assert [page_count(total, 2) for total in (0, 2, 3, 4, 5, 6)] == [0, 0, 2, 2, 2, 3]
+    assert archive_page(1, 3, 2) == ArchivePage(1, 2, 1, False, False)  # page 1 not full yet...
+    assert archive_page(2, 3, 2) == ArchivePage(2, 2, 0, False, True)  # ...and page 2 there, empty
+    assert (archive_page(1, 3, 2).next, archive_page(2, 3, 2).previous) == (2, 1)  # never alone
+    assert archive_page(1, 6, 2) == ArchivePage(1, 4, 2, True, False)  # the two oldest of six
+    assert archive_page(3, 6, 2) == ArchivePage(3, 2, 0, False, True)  # open and empty, just past the feed
+    assert archive_page(2, 5, 2) == ArchivePage(2, 2, 1, False, True)
+    assert [newest_page(total, 2) for total in (2, 3, 4, 5, 6)] == [None, 1, 1, 2, 2]
+    assert [page_of(rank, 2) for rank in (0, 1, 2, 5)] == [1, 1, 2, 3]
+    assert (archive_page(2, 6, 2).previous, archive_page(2, 6, 2).next) == (1, 3)
+    assert (archive_page(3, 6, 2).previous, archive_page(3, 6, 2).next) == (2, None)
+    for index, size in ((0, 2), (4, 2), (1, 0)):
+        with pytest.raises(ValueError):
+            archive_page(index, 6, size)
 
 
 def rendered(report: BuildReport) -> set[str]:

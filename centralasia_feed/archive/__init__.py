@@ -14,8 +14,7 @@ sqlite3 is used; the file is checked before SQLite may touch it (see ``_schema``
 Every transaction that changes the archive is a revision, with an id that hashes the revision
 before's and the rows it wrote (see ``_revisions``). Each entry remembers the revision that last
 changed it, so a reader such as a published folder records the id it saw (``revision_id``) and
-asks later what changed since (``revision_of``, ``changes_since``) without reading the history;
-``_pages`` says where each RFC 5005 archive page sits from counts alone.
+asks later what changed since (``revision_of``, ``changes_since``) without reading the history.
 
 The file keeps SQLite's default rollback journal (DELETE), not WAL: a build writes once a day,
 so WAL's concurrent readers buy nothing, while the archive stays one self-contained file to copy
@@ -24,7 +23,6 @@ file systems. A killed build leaves a ``-journal`` that the next open rolls back
 """
 
 from ._archive import DEFAULT_PATH, MEMORY, Archive
-from ._pages import ArchivePage, archive_page, archived, newest_page, page_count, page_of
 from ._revisions import Changes
 from ._schema import APPLICATION_ID, SCHEMA_VERSION
 
@@ -34,11 +32,5 @@ __all__ = [
     "MEMORY",
     "SCHEMA_VERSION",
     "Archive",
-    "ArchivePage",
     "Changes",
-    "archive_page",
-    "archived",
-    "newest_page",
-    "page_count",
-    "page_of",
 ]
