@@ -9,7 +9,7 @@ Parse a dump into typed values, with every line it could not use named as a prob
     >>> [str(rate.value) for rate in dump.rates][:2]
     ['0.01149', '0.00191']
 
-Publish RSS 2.0, Atom 1.0, a JSON Feed of the articles, a JSON Feed of the rates and an index page,
+Publish RSS 2.0, Atom 1.0, a JSON Feed of the articles, a JSON Feed of the rates and a landing page,
 remembering across runs what was published (so readers never see an item twice)::
 
     >>> from centralasia_feed import FeedConfig, build
@@ -55,8 +55,8 @@ from .pipeline import BuildReport, OutputFile, build, bundled_seeds, read_dump
 from .render import (
     ArchiveLinks,
     render_atom,
-    render_index,
     render_json_feed,
+    render_landing,
     render_rates_feed,
     render_rss,
 )
@@ -99,8 +99,8 @@ __all__ = [
     "ping",
     "read_dump",
     "render_atom",
-    "render_index",
     "render_json_feed",
+    "render_landing",
     "render_rates_feed",
     "render_rss",
     "serve",

@@ -26,8 +26,8 @@ from .parse import parse_dump
 from .publish import BuildState, Publication, media_type
 from .render import (
     render_atom,
-    render_index,
     render_json_feed,
+    render_landing,
     render_rates_feed,
     render_rss,
 )
@@ -333,7 +333,7 @@ def _write(store: Archive, config: FeedConfig, folder: Publication) -> dict[str,
         ("atom.xml", render_atom(entries, config, links=main_links("atom", newest)), len(entries)),
         ("feed.json", render_json_feed(entries, config), len(entries)),
         ("rates.json", render_rates_feed(rates, config), len(dates)),
-        ("index.html", render_index(entries, latest, config, history=history), len(entries)),
+        ("index.html", render_landing(entries, latest, config, history=history), len(entries)),
     )
     for name, data, count in feeds:
         folder.write(name, data)

@@ -16,7 +16,13 @@ from render_fixtures import AKORDA, CONFIG, make_article, rate, seed_articles
 
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.models import Article
-from centralasia_feed.render import render_atom, render_index, render_json_feed, render_rates_feed, render_rss
+from centralasia_feed.render import (
+    render_atom,
+    render_json_feed,
+    render_landing,
+    render_rates_feed,
+    render_rss,
+)
 from centralasia_feed.render.text import line
 
 HOSTILE = {
@@ -57,7 +63,7 @@ def _assert_all_valid(items: list[Article], config: FeedConfig = CONFIG) -> None
     assert_atom_valid(render_atom(items, config))
     feed = assert_json_feed_valid(render_json_feed(items, config))
     assert [item["title"] for item in feed["items"]] == [line(a.title) for a in items]
-    parse_html(render_index(items, [], config))
+    parse_html(render_landing(items, [], config))
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
@@ -151,7 +157,7 @@ def test_hostile_rate_codes_are_escaped_in_the_rates_feed_and_page():
     feed = assert_json_feed_valid(render_rates_feed([odd], CONFIG))
     assert "&lt;b&gt;&amp;" in feed["items"][0]["content_html"]
     doc = parse_html(
-        render_index([], [odd], CONFIG, history={odd.pair: [odd, rate("<b>&/USD", "2", "0", None)]})
+        render_landing([], [odd], CONFIG, history={odd.pair: [odd, rate("<b>&/USD", "2", "0", None)]})
     )
     assert not list(doc.iter("b"))
 
@@ -178,4 +184,4 @@ def test_any_text_renders_to_feeds_that_read_back(title, summary, caption, trunc
         assert _titles(data) == [line(title) or "(untitled)"]
     assert_atom_valid(render_atom([item], CONFIG))
     assert_json_feed_valid(render_json_feed([item], CONFIG))
-    parse_html(render_index([item], [], CONFIG))
+    parse_html(render_landing([item], [], CONFIG))

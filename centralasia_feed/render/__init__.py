@@ -1,4 +1,4 @@
-"""Feeds and pages from models: RSS 2.0 and Atom 1.0 (through feedgen), JSON Feed 1.1, index.html.
+"""Feeds and pages from models: RSS 2.0 and Atom 1.0 (through feedgen), JSON Feed 1.1, the landing page.
 
 Every function takes values and a FeedConfig and returns the document's bytes, deterministic
 (never the clock) and valid whatever the text holds. Items come in the order to publish, newest
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from .history import ArchiveLinks
 from .jsonfeed import render_json_feed
-from .page import render_index
+from .landing import render_landing
 from .rates import render_rates_feed
 from .xml import render_atom, render_rss
 
 __all__ = [
     "ArchiveLinks",
     "render_atom",
-    "render_index",
     "render_json_feed",
+    "render_landing",
     "render_rates_feed",
     "render_rss",
 ]

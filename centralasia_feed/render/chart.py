@@ -1,4 +1,4 @@
-"""A small inline SVG line chart of one pair's rate history, for index.html.
+"""A small inline SVG line chart of one pair's rate history, for the landing page.
 
 No script and no external resource: a polyline in a fixed viewBox, the lowest and highest value
 and the first and last date as labels, and a ``<title>`` that says the same for screen readers.

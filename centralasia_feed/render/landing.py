@@ -1,4 +1,4 @@
-"""index.html: the page a person opens first, and the page a feed reader discovers the feeds from.
+"""The landing page, index.html: what a person opens first, and where a feed reader finds the feeds.
 
 Valid HTML5 with no script and no external resource: autodiscovery links and subscribe links for
 all four feeds, the latest rates and, where the archive has history, one inline SVG chart per pair,
@@ -55,7 +55,7 @@ def feeds(config: FeedConfig) -> tuple[tuple[str, str, str], ...]:
     )
 
 
-def render_index(
+def render_landing(
     items: Sequence[Entry | Article],
     rates: Sequence[Rate],
     config: FeedConfig,
