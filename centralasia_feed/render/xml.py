@@ -23,7 +23,7 @@ from ..models import Article, Entry
 from . import text
 from .history import ArchiveLinks, HistoryExtension
 from .items import Item, prepare
-from .rss_item import RssItemExtension, TitleExtension
+from .extensions import RssItemExtension, TitleExtension
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"

@@ -13,7 +13,7 @@ from lxml import etree
 from render_fixtures import CONFIG, seed_articles
 
 from centralasia_feed.render import render_rss
-from centralasia_feed.render.rss_item import RssItemExtension, rfc822
+from centralasia_feed.render.extensions import RssItemExtension, rfc822
 
 ZONES = [dt.UTC, *(zoneinfo.ZoneInfo(name) for name in ("Asia/Tashkent", "America/St_Johns", "Asia/Kolkata"))]
 TIMES = [
