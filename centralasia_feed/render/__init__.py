@@ -8,7 +8,7 @@ This is the only package that imports feedgen.
 
 from __future__ import annotations
 
-from .history import ArchiveLinks
+from .archive_links import ArchiveLinks
 from .jsonfeed import render_json_feed
 from .landing import render_landing
 from .rates import render_rates_feed

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 
 from lxml import etree
 
-from .history import ATOM_NS
+from .archive_links import ATOM_NS
 
 
 def self_link(path: str | os.PathLike[str]) -> str | None:

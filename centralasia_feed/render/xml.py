@@ -21,9 +21,9 @@ from ..config import FeedConfig
 from ..errors import RenderError
 from ..models import Article, Entry
 from . import text
-from .history import ArchiveLinks, HistoryExtension
+from .archive_links import ArchiveLinks
+from .extensions import FeedExtension, RssItemExtension, TitleExtension
 from .items import Item, prepare
-from .extensions import RssItemExtension, TitleExtension
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
@@ -61,7 +61,7 @@ def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_
     """The feed with its items; RSS items get their link and pubDate from ``RssItemExtension``.
 
     feedgen offers every registered extension to every entry (an ImportError per entry when it
-    has no entry class), so an Atom feed with no history or title references to write registers
+    has no entry class), so an Atom feed with no archive links or title references to write registers
     none, and an Atom entry whose title needs references gets ``TitleExtension`` for itself.
     """
     feed = FeedGenerator()
@@ -69,7 +69,7 @@ def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_
     title = text.line(config.title)
     marked = text.has_markup(title)
     if rss or marked or (config.hubs and not links.is_archive) or not links.says_nothing:
-        feed.register_extension("extras", HistoryExtension, RssItemExtension if rss else None)
+        feed.register_extension("extras", FeedExtension, RssItemExtension if rss else None)
         generator = f"{text.GENERATOR} {text.generator_version()}"
         feed.extras.setup(links, config, media_type, generator, title if marked else None)
     _describe(feed, config, links, media_type)
