@@ -175,7 +175,7 @@ def _build(
             if alone is not None:
                 _keep_sample_apart(store, alone, path)
             if not allow_fewer:
-                _keep_history(store.count(), folder, path, new)
+                _never_fewer(store.count(), folder, path, new)
             if store.count() == 0 and not store.rate_dates(1):
                 raise DumpError("nothing to publish: no articles or rates in the dumps or the archive")
             added, updated = store.tally()
@@ -207,7 +207,7 @@ def _archive_path(archive: str | os.PathLike[str] | None) -> str:
     return os.fspath(archive) if archive is not None else MEMORY
 
 
-def _keep_history(total: int, folder: Publication, path: str, new: bool) -> None:
+def _never_fewer(total: int, folder: Publication, path: str, new: bool) -> None:
     """Never publish fewer articles than the folder shows (a mistyped archive path, a cron job run
     from another directory, a file emptied by accident, no archive at all): the build would cut
     the feeds down and delete archive pages readers have. Any archive given all of them is fine."""
