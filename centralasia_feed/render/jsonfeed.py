@@ -2,7 +2,7 @@
 
 Keys come in a fixed order (the spec's order, not sorted), text is UTF-8 rather than ``\\u``
 escapes, and the file ends with a newline, so the same items always give the same bytes. The
-feed's members stand one per line and each item on one line of its own (see ``dump``).
+feed's members stand one per line and each item on one line of its own (see ``feed_bytes``).
 Machine-readable extras live in one ``_centralasia_feed`` object per item, which readers ignore.
 """
 
@@ -25,7 +25,7 @@ EXTENSION = "_centralasia_feed"
 def render_json_feed(items: Sequence[Entry | Article], config: FeedConfig) -> bytes:
     """A JSON Feed 1.1 of ``items`` in the order given (newest first)."""
     with gc_paused():
-        return dump(_document(items, config))  # the document is freed before collection resumes
+        return feed_bytes(_document(items, config))  # the document is freed before collection resumes
 
 
 def _document(items: Sequence[Entry | Article], config: FeedConfig) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def _extension(entry: Entry) -> dict[str, Any]:
     return {"truncated": article.truncated, "first_edition": first, "figures": figures}
 
 
-def dump(document: dict[str, Any]) -> bytes:
+def feed_bytes(document: dict[str, Any]) -> bytes:
     """Deterministic JSON bytes: a member per line, each item compact on a line of its own.
 
     A readable layout that stdlib json's C encoder can write: with ``indent`` it falls back to

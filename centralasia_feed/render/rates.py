@@ -17,7 +17,7 @@ from .._gc import paused as gc_paused
 from ..config import FeedConfig
 from ..models import Rate, Stamp, currency_name
 from . import text
-from .jsonfeed import EXTENSION, dump, header
+from .jsonfeed import EXTENSION, feed_bytes, header
 
 ARROWS = {"up": "▲", "down": "▼", "flat": "▬"}
 UNKNOWN_ARROW = "?"
@@ -30,7 +30,7 @@ EXPLANATION = (
 def render_rates_feed(rates: Sequence[Rate], config: FeedConfig) -> bytes:
     """One item per edition date, newest first, at most ``config.limit`` dates."""
     with gc_paused():
-        return dump(_document(rates, config))  # the document is freed before collection resumes
+        return feed_bytes(_document(rates, config))  # the document is freed before collection resumes
 
 
 def _document(rates: Sequence[Rate], config: FeedConfig) -> dict[str, Any]:
