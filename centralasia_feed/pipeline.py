@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ._files import open_regular
+from ._media import media_type
 from .archive import DEFAULT_PATH, MEMORY, Archive
 from .archive_pages import articles_shown, main_links, newest_page, render_salt, write_archive_pages
 from .config import FeedConfig
 from .errors import ArchiveError, DumpError, FewerArticlesError, PublishError
 from .models import KEPT_PER_KIND, Dump, Entry, Problem
 from .parse import parse_dump
-from .publish import BuildState, Publication, media_type
+from .publish import BuildState, Publication
 from .render import (
     render_atom,
     render_json_feed,

@@ -36,8 +36,9 @@ from typing import Any
 
 from ._connections import Connections, Dropped
 from ._files import open_regular
+from ._media import PLAIN_TEXT, TEXT_TYPES, media_type
 from .errors import ConfigError
-from .publish import is_hidden, media_type
+from .publish import is_hidden
 from .render.peek import self_link
 from .websub import advertised
 
@@ -58,8 +59,6 @@ SECURITY_HEADERS = {
 page runs no script, loads nothing but its inline style and ``data:`` icon, and is never framed, so
 this policy costs it nothing and leaves injected markup nothing to run."""
 KNOWN_METHODS = {"POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}  # 405; others 501
-_TEXT_TYPES = {"application/rss+xml", "application/atom+xml", "application/feed+json", "text/html",
-               "text/csv", "image/svg+xml", "text/plain"}  # fmt: skip
 _ENTITY_TAG = re.compile(r'\s*(?:(\*|(?:W/)?"[^"]*")\s*)?(?:,|$)')  # list elements may be empty
 _CODING = re.compile(r"[^\s;,]+")
 _WEIGHT = re.compile(r"[qQ]\s*=\s*(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)")  # RFC 9110 12.4.2's qvalue
@@ -103,7 +102,7 @@ def _size(resource: Resource) -> int:
 
 def _resource(data: bytes, name: str, mtime: int) -> Resource:
     kind = media_type(name)
-    text = kind in _TEXT_TYPES
+    text = kind in TEXT_TYPES
     digest = hashlib.sha256(data).hexdigest()[:32]
     identity = Variant(data, f'"{digest}"', None)
     gzipped = Variant(gzip.compress(data, 9, mtime=0), f'"{digest}-gzip"', "gzip") if text else None
@@ -321,7 +320,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _reply_plain(self, status: HTTPStatus, headers: dict[str, str] | None = None) -> None:
         body = f"{status.value} {status.phrase}\n".encode()
-        self._reply(status, {"Content-Type": "text/plain; charset=utf-8", **(headers or {})}, body)
+        self._reply(status, {"Content-Type": f"{PLAIN_TEXT}; charset=utf-8", **(headers or {})}, body)
 
     def _reply(self, status: HTTPStatus, headers: dict[str, str], body: bytes) -> None:
         self.send_response(status)

@@ -25,13 +25,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from ._media import FEED_TYPES, JSON_FEED, media_type
 from ._version import __version__
 from .config import absolute_url
 from .errors import ConfigError
-from .publish import ATOM, JSON_FEED, RSS, is_hidden, media_type
+from .publish import is_hidden
 
 TIMEOUT = 10.0  # seconds for each exchange with a hub: connecting, sending, each read
-FEED_TYPES = frozenset({RSS, ATOM, JSON_FEED})
 _ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
 _ITEMS = frozenset({"item", "{http://www.w3.org/2005/Atom}entry"})  # links after these are items'
 _USER_AGENT = f"centralasia-feed/{__version__}"

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from centralasia_feed._media import media_type
 from centralasia_feed.errors import PublishError
-from centralasia_feed.publish import LOCK_NAME, STATE_FOLDER, STATE_NAME, BuildState, Publication, media_type
+from centralasia_feed.publish import LOCK_NAME, STATE_FOLDER, STATE_NAME, BuildState, Publication
 
 STATE = BuildState("a-revision", "a-salt", 50, 6)
 

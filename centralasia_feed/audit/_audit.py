@@ -12,19 +12,15 @@ from itertools import product
 import lxml.html
 from lxml import etree
 
+from .._media import ATOM, HTML, JSON_FEED, RSS
 from ..errors import ConfigError
 from ..publish import LOCK_NAME as HIDDEN  # a hidden file every build leaves: never to be served
 from . import _feeds
 from ._client import ORIGIN, Client, Response
 
 TIMEOUT = 10.0
-JSON_FEED = "application/feed+json"
-FEED_TYPES = {  # autodiscovery link types, and the format each names
-    "application/rss+xml": "rss",
-    "application/atom+xml": "atom",
-    JSON_FEED: "json",
-    "application/json": "json",
-}
+JSON = "application/json"  # no type of ours, but one a site may link its JSON Feed as
+FEED_TYPES = {RSS: "rss", ATOM: "atom", JSON_FEED: "json", JSON: "json"}  # link types, and the formats
 CHECKS = (
     "fetched",
     "media type",
@@ -104,14 +100,14 @@ def audit(url: str, *, timeout: float = TIMEOUT, now: dt.datetime | None = None)
     landing = client.get(url)
     add = _recorder(found, landing.url)
     feeds: dict[str, str] = {}
-    if _served(client, landing, {"text/html"}, add):
+    if _served(client, landing, {HTML}, add):
         feeds = _discover(landing)
         add("feeds linked", bool(feeds), "no autodiscovery link to a feed")
         hidden = client.get(urllib.parse.urljoin(landing.url, HIDDEN))
         add("hidden files", hidden.status != 200, f"{HIDDEN} is served: copy the folder without hidden files")
     for feed, linked in feeds.items():
         add = _recorder(found, feed)
-        types = {linked, JSON_FEED} if linked == "application/json" else {linked}
+        types = {linked, JSON_FEED} if linked == JSON else {linked}
         response = client.get(feed)
         if _served(client, response, types, add):
             _check_feed(response, FEED_TYPES[linked], clock, add)

@@ -1,4 +1,4 @@
-"""Publish: write an output folder so that no reader ever sees half a file, and say what each file is.
+"""Publish: write an output folder so that no reader ever sees half a file.
 
 A build pushes its files into a ``Publication`` and commits them together::
 
@@ -28,19 +28,13 @@ of a killed build) is read as it is, tidied when locked, and its old files go wi
 """
 
 from ._folder import Publication
-from ._media import ATOM, HTML, JSON_FEED, RSS, is_hidden, media_type
-from ._state import LOCK_NAME, STATE_FOLDER, STATE_NAME, BuildState
+from ._state import LOCK_NAME, STATE_FOLDER, STATE_NAME, BuildState, is_hidden
 
 __all__ = [
-    "ATOM",
-    "HTML",
-    "JSON_FEED",
     "LOCK_NAME",
-    "RSS",
     "STATE_FOLDER",
     "STATE_NAME",
     "BuildState",
     "Publication",
     "is_hidden",
-    "media_type",
 ]

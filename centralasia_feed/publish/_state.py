@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import _legacy
 
@@ -16,6 +16,11 @@ STATE_FOLDER = ".centralasia-feed"  # the build's own state: the one hidden name
 LOCK_NAME = f"{STATE_FOLDER}/lock"  # a hidden file every build leaves: never to be served
 STATE_NAME = f"{STATE_FOLDER}/state"
 STAGING_NAME = f"{STATE_FOLDER}/staging"
+
+
+def is_hidden(name: str) -> bool:
+    """Whether a name is hidden (the build's state, any dot file): never served."""
+    return any(part.startswith(".") for part in PurePosixPath(name).parts)
 
 
 @dataclass(frozen=True)

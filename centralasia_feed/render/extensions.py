@@ -21,6 +21,7 @@ from typing import Any
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree
 
+from .._media import RSS
 from ..config import FeedConfig
 from . import text
 from .archive_links import ATOM_NS, FH_NS, ArchiveLinks
@@ -57,7 +58,7 @@ class FeedExtension(BaseExtension):  # type: ignore[misc]
         self.complete = links.complete
         if not links.is_archive:
             self.hubs = config.hubs
-        if not links.is_archive and media_type == "application/rss+xml":
+        if not links.is_archive and media_type == RSS:
             self.polling = (
                 ("updatePeriod", config.update_period),
                 ("updateFrequency", str(config.update_frequency)),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from .._media import ATOM, JSON_FEED, RSS
 from ..config import FeedConfig
 from ..models import Article, Entry, Rate
 from . import text
@@ -48,10 +49,10 @@ def feeds(config: FeedConfig) -> tuple[tuple[str, str, str], ...]:
     """(file, media type, title) of every feed, in the order they are offered."""
     title = text.line(config.title)
     return (
-        ("rss.xml", "application/rss+xml", f"{title} (RSS)"),
-        ("atom.xml", "application/atom+xml", f"{title} (Atom)"),
-        ("feed.json", "application/feed+json", f"{title} (JSON Feed)"),
-        ("rates.json", "application/feed+json", f"{title}: exchange rates (JSON Feed)"),
+        ("rss.xml", RSS, f"{title} (RSS)"),
+        ("atom.xml", ATOM, f"{title} (Atom)"),
+        ("feed.json", JSON_FEED, f"{title} (JSON Feed)"),
+        ("rates.json", JSON_FEED, f"{title}: exchange rates (JSON Feed)"),
     )
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from feedgen.feed import FeedGenerator
 
 from .._gc import paused as gc_paused
+from .._media import ATOM, HTML, RSS
 from ..config import FeedConfig
 from ..errors import RenderError
 from ..models import Article, Entry
@@ -25,16 +26,13 @@ from .archive_links import ArchiveLinks
 from .extensions import FeedExtension, RssItemExtension, TitleExtension
 from .items import Item, prepare
 
-RSS_TYPE = "application/rss+xml"
-ATOM_TYPE = "application/atom+xml"
-
 
 def render_rss(
     items: Sequence[Entry | Article], config: FeedConfig, *, links: ArchiveLinks | None = None
 ) -> bytes:
     """An RSS 2.0 document of ``items`` in the order given (newest first), UTF-8 and pretty-printed."""
     with gc_paused():
-        return _render(prepare(items, config), config, links or ArchiveLinks("rss.xml"), RSS_TYPE)
+        return _render(prepare(items, config), config, links or ArchiveLinks("rss.xml"), RSS)
 
 
 def render_atom(
@@ -42,13 +40,13 @@ def render_atom(
 ) -> bytes:
     """An Atom 1.0 document of ``items`` in the order given (newest first), UTF-8 and pretty-printed."""
     with gc_paused():
-        return _render(prepare(items, config), config, links or ArchiveLinks("atom.xml"), ATOM_TYPE)
+        return _render(prepare(items, config), config, links or ArchiveLinks("atom.xml"), ATOM)
 
 
 def _render(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_type: str) -> bytes:
     """The document's bytes; its feedgen objects are freed on return, before collection resumes."""
     feed = _feed(items, config, links, media_type)
-    if media_type == RSS_TYPE:
+    if media_type == RSS:
         with text.field("the RSS feed"):
             data: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     else:
@@ -65,7 +63,7 @@ def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_
     none, and an Atom entry whose title needs references gets ``TitleExtension`` for itself.
     """
     feed = FeedGenerator()
-    rss = media_type == RSS_TYPE
+    rss = media_type == RSS
     title = text.line(config.title)
     marked = text.has_markup(title)
     if rss or marked or (config.hubs and not links.is_archive) or not links.says_nothing:
@@ -91,8 +89,8 @@ def _describe(feed: FeedGenerator, config: FeedConfig, links: ArchiveLinks, medi
         feed.id(links.feed_id(config))
         own = config.url(text.clean(links.self_path))
     ordered = [("feed_url", own, "self", media_type)]
-    ordered.append(("source_url", config.source_url, "alternate", "text/html"))
-    for name, href, rel, kind in ordered if media_type == RSS_TYPE else reversed(ordered):
+    ordered.append(("source_url", config.source_url, "alternate", HTML))
+    for name, href, rel, kind in ordered if media_type == RSS else reversed(ordered):
         with text.field(f"FeedConfig.{name}"):
             feed.link(href=href, rel=rel, type=kind)
     with text.field("FeedConfig.language"):
@@ -100,8 +98,8 @@ def _describe(feed: FeedGenerator, config: FeedConfig, links: ArchiveLinks, medi
     with text.field("FeedConfig.author"):
         feed.author(name=text.line(config.author), uri=config.source_url)
     feed.generator(text.GENERATOR, version=text.generator_version())
-    _identify(feed, config, media_type == RSS_TYPE)
-    if media_type == RSS_TYPE and not links.is_archive:
+    _identify(feed, config, media_type == RSS)
+    if media_type == RSS and not links.is_archive:
         feed.ttl(config.ttl)  # a hint for pollers of the feed; an archive page is read once
 
 
@@ -141,7 +139,7 @@ def _add(feed: FeedGenerator, item: Item, rss: bool) -> None:
             step = "dates"
             entry.extras.set(item.link, item.published)
         else:
-            entry.link(href=item.link, rel="alternate", type="text/html")
+            entry.link(href=item.link, rel="alternate", type=HTML)
             step = "dates"
             entry.published(item.published)
             entry.updated(item.updated)

@@ -1,4 +1,7 @@
-"""What each published file is, by its name: its media type, and whether it is hidden (never served)."""
+"""Media types, spelled once: what the renderer names in its links, what the output folder's files
+are by their names, what serve sends, websub pings and audit expects (``examples/nginx.conf``
+types files by the same rule; tests/test_nginx.py holds it to this one).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,12 @@ RSS = "application/rss+xml"
 ATOM = "application/atom+xml"
 JSON_FEED = "application/feed+json"
 HTML = "text/html"
-_OTHER_TYPES = {".csv": "text/csv", ".svg": "image/svg+xml", ".txt": "text/plain"}
+PLAIN_TEXT = "text/plain"
+OCTET_STREAM = "application/octet-stream"
+_OTHER_TYPES = {".csv": "text/csv", ".svg": "image/svg+xml", ".txt": PLAIN_TEXT}
+FEED_TYPES = frozenset({RSS, ATOM, JSON_FEED})
+TEXT_TYPES = frozenset({*FEED_TYPES, HTML, *_OTHER_TYPES.values()})
+"""Every type ``media_type`` gives but the unknown: text in UTF-8, which gzip shrinks."""
 
 
 def media_type(name: str) -> str:
@@ -24,9 +32,4 @@ def media_type(name: str) -> str:
         return HTML
     if path.suffix == ".xml":
         return RSS if path.name.startswith("rss") else ATOM
-    return _OTHER_TYPES.get(path.suffix, "application/octet-stream")
-
-
-def is_hidden(name: str) -> bool:
-    """Whether a name is hidden (the build's state, any dot file): never served."""
-    return any(part.startswith(".") for part in PurePosixPath(name).parts)
+    return _OTHER_TYPES.get(path.suffix, OCTET_STREAM)
