@@ -17,6 +17,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ._chars import one_line
+
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
@@ -125,7 +127,7 @@ def client_of(client_address: object) -> str:
     try:
         address = ipaddress.ip_address(host.partition("%")[0])
     except ValueError:
-        return "".join(char if char.isprintable() else "?" for char in host[:200])
+        return one_line(host, 200)
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped:
             return str(address.ipv4_mapped)

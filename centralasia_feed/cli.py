@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from . import pipeline, websub
+from ._chars import one_line
 from ._version import __version__
 from .archive import Archive
 from .audit import TIMEOUT as AUDIT_TIMEOUT
@@ -58,14 +59,6 @@ def _fail(args: argparse.Namespace, message: str) -> int:
         traceback.print_exc()
     print(f"{PROG}: error: {one_line(message)}", file=sys.stderr)
     return 1
-
-
-def one_line(text: str) -> str:
-    """``text`` as one printable line: a file name holding a newline or an escape cannot split a
-    message in two or drive the terminal."""
-    if text.isprintable():
-        return text
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def _quiet_stdout() -> None:

@@ -34,6 +34,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from ._chars import one_line
 from ._connections import Connections, Dropped
 from ._files import open_regular
 from ._media import PLAIN_TEXT, TEXT_TYPES, media_type
@@ -69,6 +70,7 @@ _HTTP_DATE = re.compile(
     r"|[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}"
 )
 
+_LOGGED = 200  # characters of a request target or a client's note a log line shows
 _QUERY_SAFE = "/?:@!$&'()*+,;=%"  # RFC 3986's query characters, kept; anything else is escaped
 
 Log = Callable[[str], None]
@@ -219,7 +221,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _log_line(self, status: int, size: int | str) -> None:
         """Logged before the response goes out, so a client that has its answer finds the line written."""
-        target = _printable(getattr(self, "path", "") or "-")
+        target = one_line(getattr(self, "path", "") or "-", _LOGGED)
         self.server.log(f"{self.client_address[0]} {self.command or '-'} {target} {status} {size}")
         self._logged = True
 
@@ -227,7 +229,7 @@ class Handler(BaseHTTPRequestHandler):
         self._status = int(code)
 
     def log_error(self, format: str, *args: object) -> None:  # noqa: A002 (the stdlib's name)
-        self._note = _printable(format % args)
+        self._note = one_line(format % args, _LOGGED)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         """Silenced: every line goes through the server's ``log``."""
@@ -336,16 +338,10 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(sent)
 
 
-def _printable(text: str, limit: int = 200) -> str:
-    """A request target fit for one log line: control characters escaped, long ones cut."""
-    shown = "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text[:limit])
-    return shown + "..." if len(text) > limit else shown
-
-
 def _host(client_address: object) -> str:
     """The client's host as a log line shows it."""
     host = client_address[0] if isinstance(client_address, tuple) else client_address
-    return _printable(str(host))
+    return one_line(str(host), _LOGGED)
 
 
 class FeedServer(ThreadingHTTPServer):

@@ -15,11 +15,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import AnyStr
 
+from .._chars import FORBIDDEN as _FORBIDDEN
 from ..errors import DumpError
 from ._report import Report
 
-# XML 1.0 forbids these; lone surrogates only reach us in str input.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")
 # Bidi embeddings, overrides and isolates (not the LRM/RLM marks, which open nothing): each opens a

@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from .._chars import clean
 from .._gc import paused as gc_paused
 from ..config import FeedConfig
 from ..models import Article, Entry
@@ -49,7 +50,7 @@ def header(config: FeedConfig, path: str, title: str, description: str) -> dict[
     }
     if config.icon:
         feed["icon"] = feed["favicon"] = config.icon
-    feed["language"] = text.clean(config.language)
+    feed["language"] = clean(config.language)
     feed["authors"] = [{"name": text.line(config.author), "url": config.source_url}]
     if config.hubs:
         feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in config.hubs]
@@ -73,7 +74,7 @@ def _extension(entry: Entry) -> dict[str, Any]:
     """What a program may want that JSON Feed has no member for."""
     article = entry.article
     figures = [
-        {"caption": text.clean(f.caption), "attachment_id": f.attachment_id, "width": f.width}
+        {"caption": clean(f.caption), "attachment_id": f.attachment_id, "width": f.width}
         for f in article.figures
     ]
     first = entry.published.date.isoformat()

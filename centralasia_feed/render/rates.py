@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from .._chars import clean
 from .._gc import paused as gc_paused
 from ..config import FeedConfig
 from ..models import Rate, Stamp, currency_name
@@ -78,7 +79,7 @@ def _exact(rate: Rate, inverted: Decimal | None) -> dict[str, Any]:
 @functools.lru_cache(maxsize=256)
 def _code(code: str) -> str:
     """Cached: a few currency codes recur on every date of the feed."""
-    return text.clean(code)
+    return clean(code)
 
 
 def inverse(rate: Rate) -> Decimal | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from lxml import etree
 
+from .._chars import clean
 from .._version import __version__
 from ..config import FeedConfig
 from ..errors import RenderError
@@ -26,49 +27,6 @@ from ..models import Article, Entry
 GENERATOR = "centralasia_feed"
 ELLIPSIS = "…"
 UNTITLED = "(untitled)"
-
-_NONCHARACTERS = "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17))
-_C0 = "\x00-\x08\x0b\x0c\x0e-\x1f"  # all C0 controls but tab, newline and carriage return
-_OTHERS = "\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"  # DEL, C1, noncharacters, surrogates
-_FORBIDDEN = re.compile(f"[{_C0}{_OTHERS}{_NONCHARACTERS}]")
-# Everything but what _FORBIDDEN drops, or an astral character: one class of ranges, which the
-# regex engine scans ten times faster than _FORBIDDEN's thirty-two single astral characters.
-_SUSPECT = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd]")
-# The UTF-8 bytes no dropped character's encoding needs: all but C0 (less tab and newlines), DEL,
-# and the lead bytes of U+0080-00BF (C1 controls), U+F000-FFFF (noncharacters) and astral planes.
-_PLAIN_BYTES = bytes(
-    sorted({9, 10, 13, *range(0x20, 0x7F), *range(0x80, 0x100)} - {0xC2, 0xEF, *range(0xF0, 0xF5)})
-)
-
-
-def clean(text: str) -> str:
-    """``text`` without the characters XML 1.0 forbids or discourages, which HTML5 also rejects.
-
-    That is C0 controls but tab and newlines, DEL and C1 controls, noncharacters, and lone
-    surrogates (which UTF-8 cannot carry). Ordinary text comes back as it is, unscanned by the
-    slow precise pattern (see ``_surely_clean``).
-    """
-    if _surely_clean(text):
-        return text
-    return _FORBIDDEN.sub("", text)
-
-
-def _surely_clean(text: str) -> bool:
-    """Whether ``text`` has nothing to drop, by the fastest scans CPython has for it.
-
-    ASCII is known without a scan, and every ASCII character to drop is unprintable. Other text
-    is encoded, a C loop three times faster than ``isprintable`` on an article's paragraph; a
-    byte of _PLAIN_BYTES' complement (or a lone surrogate) sends it to the one-class pattern.
-    """
-    if text.isascii() and text.isprintable():
-        return True
-    try:
-        if not text.encode().translate(None, _PLAIN_BYTES):
-            return True
-    except UnicodeEncodeError:
-        return False
-    return not _SUSPECT.search(text)
-
 
 def line(text: str) -> str:
     """Clean text on one line, its runs of white space (newlines, U+2028) made single spaces.

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from feedgen.feed import FeedGenerator
 
+from .._chars import clean
 from .._gc import paused as gc_paused
 from .._media import ATOM, HTML, RSS
 from ..config import FeedConfig
@@ -87,14 +88,14 @@ def _describe(feed: FeedGenerator, config: FeedConfig, links: ArchiveLinks, medi
         feed.subtitle(text.line(config.description))
     with text.field("FeedConfig.feed_url"):
         feed.id(links.feed_id(config))
-        own = config.url(text.clean(links.self_path))
+        own = config.url(clean(links.self_path))
     ordered = [("feed_url", own, "self", media_type)]
     ordered.append(("source_url", config.source_url, "alternate", HTML))
     for name, href, rel, kind in ordered if media_type == RSS else reversed(ordered):
         with text.field(f"FeedConfig.{name}"):
             feed.link(href=href, rel=rel, type=kind)
     with text.field("FeedConfig.language"):
-        feed.language(text.clean(config.language))
+        feed.language(clean(config.language))
     with text.field("FeedConfig.author"):
         feed.author(name=text.line(config.author), uri=config.source_url)
     feed.generator(text.GENERATOR, version=text.generator_version())
