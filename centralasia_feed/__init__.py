@@ -49,7 +49,7 @@ from .errors import (
     PublishError,
     RenderError,
 )
-from .models import Article, Dump, Entry, Figure, Page, Problem, Rate, Stamp, currency_name
+from .models import Article, Dump, Entry, Figure, Page, Problem, Rate, Stamp, currency_name, entries_of
 from .parse import dump_to_dict, parse_dump, slugify
 from .pipeline import BuildReport, OutputFile, build, bundled_seeds, read_dump
 from .render import (
@@ -94,6 +94,7 @@ __all__ = [
     "bundled_seeds",
     "currency_name",
     "dump_to_dict",
+    "entries_of",
     "make_server",
     "parse_dump",
     "ping",

@@ -69,6 +69,11 @@ def _whole(name: str, value: object, least: int) -> None:
         raise ConfigError(f"must be a whole number of at least {least}, not {value!r}", field=name)
 
 
+def _first_day(id_date: str) -> dt.date:
+    """The first day of a tag date (``2025`` is 1 January 2025); ValueError if there is none."""
+    return dt.date.fromisoformat(id_date + "-01-01"[len(id_date) - 4 :])
+
+
 def _zone(name: str) -> dt.tzinfo:
     """The IANA zone ``name``; UTC even where no zone database is installed (the default must work
     everywhere; the ``tzdata`` dependency brings the others to systems without one)."""
@@ -144,13 +149,18 @@ class FeedConfig:
         if not _TAG_DATE.fullmatch(self.id_date):
             raise ConfigError(f"must be YYYY, YYYY-MM or YYYY-MM-DD: {self.id_date!r}", field="id_date")
         try:
-            dt.date.fromisoformat(self.id_date + "-01-01"[len(self.id_date) - 4 :])
+            _first_day(self.id_date)
         except ValueError as exc:
             raise ConfigError(f"is not a real date: {self.id_date!r}", field="id_date") from exc
 
     @property
     def tz(self) -> dt.tzinfo:
         return _zone(self.timezone)
+
+    @property
+    def id_day(self) -> dt.date:
+        """The first day of ``id_date``, a day the id authority already owned."""
+        return _first_day(self.id_date)
 
     def url(self, path: str = "") -> str:
         """The absolute URL of a published file, such as ``rss.xml``."""

@@ -8,6 +8,7 @@ appeared in and the edition its current text first appeared in.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Context, Decimal
 from typing import Literal
@@ -245,3 +246,9 @@ class Entry:
     @property
     def slug(self) -> str:
         return self.article.slug
+
+
+def entries_of(articles: Iterable[Article]) -> tuple[Entry, ...]:
+    """Entries for articles with no history of their own, each published and updated where it
+    stands: what the renderers take, for a caller who has parsed articles and no archive."""
+    return tuple(Entry.first_seen(article) for article in articles)

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from centralasia_feed.config import FeedConfig
-from centralasia_feed.models import Article, Direction, Entry, Figure, Rate, Stamp
+from centralasia_feed.models import Article, Direction, Entry, Figure, Rate, Stamp, entries_of
 
 DAY = dt.date(2025, 1, 5)
 SOURCE = "seeds/000_caa332ea3062df9c.txt"
@@ -90,6 +90,11 @@ def seed_articles(day: dt.date = DAY) -> tuple[Article, ...]:
     )
 
 
+def seed_entries(day: dt.date = DAY) -> tuple[Entry, ...]:
+    """The seed's six articles as entries first seen where they stand: what the renderers take."""
+    return entries_of(seed_articles(day))
+
+
 def rate(pair: str, value: str, change: str, direction: Direction | None, day: dt.date = DAY) -> Rate:
     base, quote = pair.split("/")
     return Rate(base, quote, Decimal(value), Decimal(change), direction, day, source=SOURCE)
@@ -109,6 +114,11 @@ def seed_rates(day: dt.date = DAY) -> tuple[Rate, ...]:
 def make_article(title: str, slug: str = "hostile", *, truncated: bool = True, position: int = 0) -> Article:
     """An article with a given title (and the title again as its text), for hostile-input tests."""
     return Article(title, f"{title} text...", DAY, slug, truncated=truncated, position=position)
+
+
+def make_entry(title: str, slug: str = "hostile", *, truncated: bool = True, position: int = 0) -> Entry:
+    """``make_article``'s article as an entry first seen where it stands."""
+    return Entry.first_seen(make_article(title, slug, truncated=truncated, position=position))
 
 
 def updated_entry(article: Article, first: dt.date) -> Entry:

@@ -23,7 +23,7 @@ import lxml.html
 import pytest
 from serving import Served
 
-from centralasia_feed import Article, FeedConfig
+from centralasia_feed import Article, Entry, FeedConfig
 from centralasia_feed.render import render_landing
 
 serve_module = importlib.import_module("centralasia_feed.serve")  # the package's serve is the function
@@ -198,7 +198,7 @@ document.getElementById("page").addEventListener("load", function () {
 def test_a_long_unbroken_title_does_not_widen_the_page(served: Served, tmp_path: Path) -> None:
     """A title with a 200-letter word (nowhere to break) wraps anywhere instead of scrolling the page."""
     article = Article("Word: " + "x" * 200, "Text ...", dt.date(2025, 1, 5), "long", True)
-    (served.root / "long.html").write_bytes(render_landing([article], [], FeedConfig()))
+    (served.root / "long.html").write_bytes(render_landing([Entry.first_seen(article)], [], FeedConfig()))
     (served.root / "probe.html").write_text(WIDTH_PROBE, encoding="utf-8")
     page = run_browser(tmp_path, "--hide-scrollbars", "--dump-dom", served.url + "probe.html")
     viewport, width = json.loads(str(lxml.html.fromstring(page).xpath("string(//pre[@id='probe'])")))

@@ -10,10 +10,11 @@ from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import formatRFC2822
 from lxml import etree
-from render_fixtures import CONFIG, seed_articles
+from render_fixtures import CONFIG, seed_entries
 
 from centralasia_feed.render import render_rss
-from centralasia_feed.render.extensions import RssItemExtension, rfc822
+from centralasia_feed.render.dates import rfc822
+from centralasia_feed.render.extensions import RssItemExtension
 
 ZONES = [dt.UTC, *(zoneinfo.ZoneInfo(name) for name in ("Asia/Tashkent", "America/St_Johns", "Asia/Kolkata"))]
 TIMES = [
@@ -59,7 +60,7 @@ def test_an_item_is_byte_for_byte_what_feedgens_setters_write():
 
 
 def test_every_rss_item_has_its_link_second_and_its_pubdate_last():
-    for item in etree.fromstring(render_rss(seed_articles(), CONFIG)).iter("item"):
+    for item in etree.fromstring(render_rss(seed_entries(), CONFIG)).iter("item"):
         tags = [child.tag for child in item]
         assert tags[:2] == ["title", "link"] and tags[-2:] == ["guid", "pubDate"]
 

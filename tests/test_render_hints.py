@@ -8,7 +8,7 @@ import json
 import pytest
 from lxml import etree
 from render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed
-from render_fixtures import seed_articles, seed_rates
+from render_fixtures import seed_entries, seed_rates
 
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.errors import ConfigError
@@ -28,14 +28,14 @@ def _hub_links(parent: etree._Element, tag: str = f"{ATOM}link") -> list[str]:
 
 
 def _channel(config: FeedConfig, links: ArchiveLinks | None = None) -> etree._Element:
-    return etree.fromstring(render_rss(seed_articles(), config, links=links)).find("channel")
+    return etree.fromstring(render_rss(seed_entries(), config, links=links)).find("channel")
 
 
 def test_rss_names_its_hubs_as_atom_links_and_its_one_plain_link_is_the_site() -> None:
     channel = _channel(FULL)
     assert [link.text for link in channel.findall("link")] == ["https://timesca.com/"]
     assert _hub_links(channel) == list(HUBS)
-    parsed = parse_feed(render_rss(seed_articles(), FULL)).feed
+    parsed = parse_feed(render_rss(seed_entries(), FULL)).feed
     assert [link.href for link in parsed.links if link.rel == "hub"] == list(HUBS)
 
 
@@ -44,7 +44,7 @@ def test_rss_tells_pollers_how_often_to_come_back() -> None:
     assert channel.findtext("ttl") == "90"
     hints = (channel.findtext(f"{SY}updatePeriod"), channel.findtext(f"{SY}updateFrequency"))
     assert hints == ("hourly", "2")
-    parsed = parse_feed(render_rss(seed_articles(), FULL)).feed
+    parsed = parse_feed(render_rss(seed_entries(), FULL)).feed
     assert (parsed.ttl, parsed.sy_updateperiod, parsed.sy_updatefrequency) == ("90", "hourly", "2")
     default = _channel(FeedConfig())
     assert (default.findtext("ttl"), default.findtext(f"{SY}updatePeriod")) == ("180", "daily")
@@ -57,20 +57,20 @@ def test_rss_image_is_the_logo_with_the_channels_title_and_link() -> None:
     assert image.findtext("url") == LOGO
     assert image.findtext("title") == channel.findtext("title")
     assert image.findtext("link") == channel.findtext("link")
-    assert parse_feed(render_rss(seed_articles(), FULL)).feed.image.href == LOGO
+    assert parse_feed(render_rss(seed_entries(), FULL)).feed.image.href == LOGO
     assert _channel(FeedConfig(icon=ICON)).findtext("image/url") == ICON  # the only image there is
     assert _channel(FeedConfig()).find("image") is None
 
 
 def test_an_image_title_with_markup_is_written_as_the_channel_title_is() -> None:
-    data = render_rss(seed_articles(), FeedConfig(title="Central Asia & <Co>", logo=LOGO))
+    data = render_rss(seed_entries(), FeedConfig(title="Central Asia & <Co>", logo=LOGO))
     assert data.count(b"<title>Central Asia &#x26; &#x3C;Co&gt;</title>") == 2  # the channel's, the image's
     channel = etree.fromstring(data).find("channel")
     assert channel.findtext("image/title") == channel.findtext("title") == "Central Asia & <Co>"
 
 
 def test_atom_has_hub_links_icon_and_logo_and_stays_valid() -> None:
-    data = render_atom(seed_articles(), FULL)
+    data = render_atom(seed_entries(), FULL)
     assert_atom_valid(data)
     root = etree.fromstring(data)
     assert _hub_links(root) == list(HUBS)
@@ -82,7 +82,7 @@ def test_atom_has_hub_links_icon_and_logo_and_stays_valid() -> None:
 
 @pytest.mark.parametrize("render", [render_json_feed, render_rates_feed])
 def test_json_feeds_name_their_hubs_and_square_icon(render) -> None:
-    items = seed_rates() if render is render_rates_feed else seed_articles()
+    items = seed_rates() if render is render_rates_feed else seed_entries()
     document = assert_json_feed_valid(render(items, FULL))
     assert document["hubs"] == [{"type": "WebSub", "url": hub} for hub in HUBS]
     assert (document["icon"], document["favicon"]) == (ICON, ICON)
@@ -97,14 +97,14 @@ def test_an_archive_page_is_neither_pushed_nor_polled_but_keeps_its_images(rende
     """Subscribers follow the main feed; a page is read once, so no hub is named (none would be
     pinged for it) and no polling hint is given."""
     links = ArchiveLinks(f"archive/{kind}-1.xml", current=f"{kind}.xml", next_archive=f"archive/{kind}-2.xml")
-    data = render(seed_articles(), FULL, links=links)
+    data = render(seed_entries(), FULL, links=links)
     assert b'rel="hub"' not in data and b"<ttl>" not in data and b"modules/syndication" not in data
     assert LOGO.encode() in data
     assert (ICON.encode() in data) == (kind == "atom")  # RSS's one image is the logo
 
 
 def test_an_atom_feed_with_hubs_alone_still_names_them() -> None:
-    data = render_atom(seed_articles(), FeedConfig(hubs=HUBS[:1]))
+    data = render_atom(seed_entries(), FeedConfig(hubs=HUBS[:1]))
     assert _hub_links(etree.fromstring(data)) == [HUBS[0]]
 
 

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
 from render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed, parse_html
-from render_fixtures import AKORDA, CONFIG, make_article, rate, seed_articles
+from render_fixtures import AKORDA, CONFIG, make_entry, rate, seed_articles, seed_entries
 
 from centralasia_feed.config import FeedConfig
-from centralasia_feed.models import Article
+from centralasia_feed.models import Article, Entry, entries_of
 from centralasia_feed.render import (
     render_atom,
     render_json_feed,
@@ -23,7 +23,7 @@ from centralasia_feed.render import (
     render_rates_feed,
     render_rss,
 )
-from centralasia_feed.render.text import line
+from centralasia_feed.render.safe import line
 
 HOSTILE = {
     "script": "<script>alert('x')</script> Budget",
@@ -55,14 +55,15 @@ def _titles(data: bytes) -> list[str]:
     return [html.unescape(t.text) if t.get("type") == "html" else t.text for t in titles][1:]
 
 
-def _assert_all_valid(items: list[Article], config: FeedConfig = CONFIG) -> None:
+def _assert_all_valid(articles: list[Article], config: FeedConfig = CONFIG) -> None:
+    items = entries_of(articles)
     for render in (render_rss, render_atom):
         data = render(items, config)
         assert len(parse_feed(data).entries) == len(items)
-        assert _titles(data) == [line(a.title) for a in items]
+        assert _titles(data) == [line(a.title) for a in articles]
     assert_atom_valid(render_atom(items, config))
     feed = assert_json_feed_valid(render_json_feed(items, config))
-    assert [item["title"] for item in feed["items"]] == [line(a.title) for a in items]
+    assert [item["title"] for item in feed["items"]] == [line(a.title) for a in articles]
     parse_html(render_landing(items, [], config))
 
 
@@ -76,12 +77,12 @@ def test_all_hostile_texts_together_keep_every_output_valid():
 
 
 def test_markup_in_text_arrives_escaped_once_in_html_content():
-    entry = parse_feed(render_atom([_hostile_article(HOSTILE["script"])], CONFIG)).entries[0]
+    entry = parse_feed(render_atom(entries_of([_hostile_article(HOSTILE["script"])]), CONFIG)).entries[0]
     assert "&lt;script&gt;" in entry.summary
     assert "<script>" not in entry.summary
 
 
-TITLED = [make_article("Say &amp; done"), make_article("Use <br> tags in Q&A", "q-and-a", position=1)]
+TITLED = [make_entry("Say &amp; done"), make_entry("Use <br> tags in Q&A", "q-and-a", position=1)]
 
 
 def _title_lines(data: bytes) -> list[str]:
@@ -98,7 +99,7 @@ def test_ampersands_and_angle_brackets_in_rss_titles_are_hex_references():
         "<title>Use &#x3C;br&gt; tags in Q&#x26;A</title>",
     ]
     assert _titles(data) == ["Say &amp; done", "Use <br> tags in Q&A"]
-    assert b"&#x" not in render_rss(seed_articles(), CONFIG)  # plain titles are left as they were
+    assert b"&#x" not in render_rss(seed_entries(), CONFIG)  # plain titles are left as they were
 
 
 def test_atom_titles_with_angle_brackets_say_they_are_escaped_html():
@@ -114,11 +115,11 @@ def test_atom_titles_with_angle_brackets_say_they_are_escaped_html():
     entry = parse_feed(data).entries[1]  # feedparser hands readers the HTML, which shows the text
     assert (entry.title_detail.type, entry.title) == ("text/html", "Use &lt;br&gt; tags in Q&amp;A")
     assert_atom_valid(data)
-    assert b'type="html">' not in render_atom(seed_articles(), CONFIG).split(b"<entry>")[0]
+    assert b'type="html">' not in render_atom(seed_entries(), CONFIG).split(b"<entry>")[0]
 
 
 def test_forbidden_characters_are_removed_everywhere():
-    item = _hostile_article(HOSTILE["control"])
+    item = Entry.first_seen(_hostile_article(HOSTILE["control"]))
     for data in (render_rss([item], CONFIG), render_atom([item], CONFIG), render_json_feed([item], CONFIG)):
         text = data.decode("utf-8")
         assert not any(ch in text for ch in "\x00\x07\x0b\x0c\x1b\ufffe\uffff")
@@ -131,14 +132,14 @@ def test_hostile_config_values_are_escaped_too():
         description="About <script>1</script>\u2028more",
         author="A & B <ab@example.org>",
     )
-    _assert_all_valid(seed_articles()[:2], config)
+    _assert_all_valid(list(seed_articles()[:2]), config)
     assert parse_feed(render_rss([], config)).feed.title == "Feed <i>x</i> & ]]>"
 
 
 def test_odd_slugs_still_give_absolute_links_and_valid_ids():
     items = [
-        make_article("Odd", "slug with spaces/and?query#frag"),
-        make_article("Empty slug", "", position=1),
+        make_entry("Odd", "slug with spaces/and?query#frag"),
+        make_entry("Empty slug", "", position=1),
     ]
     entries = parse_feed(render_atom(items, CONFIG)).entries
     assert entries[0].link == "https://timesca.com/slug%20with%20spaces%2Fand%3Fquery%23frag/"
@@ -147,7 +148,7 @@ def test_odd_slugs_still_give_absolute_links_and_valid_ids():
 
 
 def test_an_empty_title_gets_a_placeholder_rather_than_an_error():
-    items = [make_article("   \x00 ", "blank")]
+    items = [make_entry("   \x00 ", "blank")]
     assert parse_feed(render_rss(items, CONFIG)).entries[0].title == "(untitled)"
     assert_atom_valid(render_atom(items, CONFIG))
 
@@ -177,7 +178,7 @@ _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sa
 @given(title=_TEXT, summary=_TEXT, caption=_TEXT, truncated=st.booleans())
 def test_any_text_renders_to_feeds_that_read_back(title, summary, caption, truncated):
     figure = dataclasses.replace(AKORDA, caption=caption)
-    item = Article(title, summary, dt.date(2025, 1, 5), "any", truncated, (figure,))
+    item = Entry.first_seen(Article(title, summary, dt.date(2025, 1, 5), "any", truncated, (figure,)))
     for render in (render_rss, render_atom):
         data = render([item], CONFIG)
         assert parse_feed(data).entries[0].id == "tag:timesca.com,2025:article/any"

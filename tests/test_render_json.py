@@ -7,14 +7,15 @@ import datetime as dt
 import json
 
 from render_checks import assert_json_feed_valid
-from render_fixtures import CONFIG, rate, seed_articles, seed_rates, updated_entry
+from render_fixtures import CONFIG, rate, seed_articles, seed_entries, seed_rates, updated_entry
 
 from centralasia_feed.config import FeedConfig
+from centralasia_feed.models import entries_of
 from centralasia_feed.render import render_json_feed, render_rates_feed
 
 
 def test_article_feed_is_valid_and_names_itself():
-    feed = assert_json_feed_valid(render_json_feed(seed_articles(), CONFIG))
+    feed = assert_json_feed_valid(render_json_feed(seed_entries(), CONFIG))
     assert feed["feed_url"] == "http://127.0.0.1:8000/feed.json"
     assert feed["home_page_url"] == "https://timesca.com/"
     assert feed["language"] == "en"
@@ -24,7 +25,7 @@ def test_article_feed_is_valid_and_names_itself():
 
 def test_items_carry_id_url_title_dates_and_html_in_the_given_order():
     articles = seed_articles()
-    items = assert_json_feed_valid(render_json_feed(articles, CONFIG))["items"]
+    items = assert_json_feed_valid(render_json_feed(entries_of(articles), CONFIG))["items"]
     assert [item["id"] for item in items] == [f"tag:timesca.com,2025:article/{a.slug}" for a in articles]
     assert [item["url"] for item in items] == [f"https://timesca.com/{a.slug}/" for a in articles]
     assert [item["title"] for item in items] == [a.title for a in articles]
@@ -34,7 +35,7 @@ def test_items_carry_id_url_title_dates_and_html_in_the_given_order():
 
 
 def test_truncated_items_have_a_plain_summary_and_a_read_more_link():
-    items = assert_json_feed_valid(render_json_feed(seed_articles(), CONFIG))["items"]
+    items = assert_json_feed_valid(render_json_feed(seed_entries(), CONFIG))["items"]
     for item, article in zip(items, seed_articles(), strict=True):
         assert item["_centralasia_feed"]["truncated"] == article.truncated
         if article.truncated:
@@ -47,7 +48,7 @@ def test_truncated_items_have_a_plain_summary_and_a_read_more_link():
 
 
 def test_figures_become_figure_elements_and_extension_data():
-    item = assert_json_feed_valid(render_json_feed(seed_articles(), CONFIG))["items"][0]
+    item = assert_json_feed_valid(render_json_feed(seed_entries(), CONFIG))["items"][0]
     assert "<figure><figcaption>Image: Akorda</figcaption></figure>" in item["content_html"]
     assert "[caption" not in item["content_html"]
     figure = item["_centralasia_feed"]["figures"][0]
@@ -63,8 +64,8 @@ def test_date_modified_appears_only_when_the_text_changed():
 
 
 def test_output_is_utf8_a_line_per_member_and_item_with_a_final_newline_and_deterministic():
-    data = render_json_feed(seed_articles(), CONFIG)
-    assert data == render_json_feed(seed_articles(), CONFIG)
+    data = render_json_feed(seed_entries(), CONFIG)
+    assert data == render_json_feed(seed_entries(), CONFIG)
     assert data.endswith(b"\n  ]\n}\n") and b'\n  "title": ' in data
     lines = data.decode().splitlines()
     items = lines[lines.index('  "items": [') + 1 : -2]

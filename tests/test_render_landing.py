@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from render_checks import parse_html
-from render_fixtures import CONFIG, make_article, rate, seed_articles, seed_rates
+from render_fixtures import CONFIG, make_entry, rate, seed_articles, seed_entries, seed_rates
 
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.render import render_landing
@@ -28,7 +28,7 @@ def _history(days: int = 4) -> dict[str, list]:
 
 
 def test_page_is_valid_html5_with_language_charset_and_viewport():
-    data = render_landing(seed_articles(), seed_rates(), CONFIG)
+    data = render_landing(seed_entries(), seed_rates(), CONFIG)
     assert data.startswith(b"<!DOCTYPE html>\n")
     doc = parse_html(data)
     assert doc.get("lang") == "en"
@@ -38,7 +38,7 @@ def test_page_is_valid_html5_with_language_charset_and_viewport():
 
 
 def test_page_names_all_four_feeds_for_autodiscovery_relative_to_itself():
-    doc = parse_html(render_landing(seed_articles(), seed_rates(), CONFIG))
+    doc = parse_html(render_landing(seed_entries(), seed_rates(), CONFIG))
     alternates = [link for link in doc.iter("link") if link.get("rel") == "alternate"]
     found = {link.get("href"): link.get("type") for link in alternates}
     assert found == {
@@ -53,7 +53,7 @@ def test_page_names_all_four_feeds_for_autodiscovery_relative_to_itself():
 
 
 def test_articles_are_listed_in_order_linked_to_the_source_with_excerpt_marks():
-    doc = parse_html(render_landing(seed_articles(), seed_rates(), CONFIG))
+    doc = parse_html(render_landing(seed_entries(), seed_rates(), CONFIG))
     headings = [h.find("a") for h in doc.iter("h3") if h.find("a") is not None]
     assert [a.text for a in headings] == [a.title for a in seed_articles()]
     assert headings[0].get("href") == f"https://timesca.com/{seed_articles()[0].slug}/"
@@ -65,7 +65,7 @@ def test_articles_are_listed_in_order_linked_to_the_source_with_excerpt_marks():
 
 def test_latest_rates_table_has_pairs_values_and_direction_arrows():
     older = [rate("KGS/USD", "0.5", "2", "down", dt.date(2025, 1, 1))]
-    doc = parse_html(render_landing(seed_articles(), [*older, *seed_rates()], CONFIG))
+    doc = parse_html(render_landing(seed_entries(), [*older, *seed_rates()], CONFIG))
     rows = doc.findall(".//table/tbody/tr")
     assert ["".join(row.find("th").itertext()) for row in rows] == [
         "KGS/USD",
@@ -81,11 +81,11 @@ def test_latest_rates_table_has_pairs_values_and_direction_arrows():
 
 
 def test_no_charts_without_history_and_one_per_pair_with_it():
-    plain = parse_html(render_landing(seed_articles(), seed_rates(), CONFIG))
+    plain = parse_html(render_landing(seed_entries(), seed_rates(), CONFIG))
     assert not list(plain.iter(f"{SVG}svg"))
-    single = parse_html(render_landing(seed_articles(), seed_rates(), CONFIG, history=_history(1)))
+    single = parse_html(render_landing(seed_entries(), seed_rates(), CONFIG, history=_history(1)))
     assert not list(single.iter(f"{SVG}svg"))
-    doc = parse_html(render_landing(seed_articles(), seed_rates(), CONFIG, history=_history(4)))
+    doc = parse_html(render_landing(seed_entries(), seed_rates(), CONFIG, history=_history(4)))
     charts = list(doc.iter(f"{SVG}svg"))
     assert len(charts) == 5
     first = charts[0]
@@ -114,7 +114,7 @@ def test_empty_page_is_still_valid():
 
 
 def test_every_text_is_escaped():
-    hostile = make_article('<script>alert("x")</script> & </h3>', "x")
+    hostile = make_entry('<script>alert("x")</script> & </h3>', "x")
     config = FeedConfig(title='Feeds <b>"bold"</b> & co')
     data = render_landing([hostile], seed_rates(), config)
     doc = parse_html(data)
@@ -125,8 +125,8 @@ def test_every_text_is_escaped():
 
 def test_rendering_twice_gives_identical_bytes():
     history = _history(5)
-    assert render_landing(seed_articles(), seed_rates(), CONFIG, history=history) == render_landing(
-        seed_articles(), seed_rates(), CONFIG, history=history
+    assert render_landing(seed_entries(), seed_rates(), CONFIG, history=history) == render_landing(
+        seed_entries(), seed_rates(), CONFIG, history=history
     )
 
 
@@ -138,6 +138,6 @@ def test_the_page_shows_the_opening_of_long_excerpts_cut_at_a_word():
     opening = teaser(long.strip())
     assert opening.endswith(" …") and len(opening) <= TEASER + 2
     assert opening[:-2].split(" ") == ["word"] * len(opening[:-2].split(" "))
-    page = parse_html(render_landing(seed_articles(), seed_rates(), CONFIG))
+    page = parse_html(render_landing(seed_entries(), seed_rates(), CONFIG))
     texts = [p.text for p in page.iter("p") if p.text and p.text.startswith("In an interview")]
     assert texts and all(len(text) <= TEASER + 2 for text in texts)

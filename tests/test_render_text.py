@@ -1,4 +1,5 @@
-"""The renderer's shared text rules: cleaning, excerpts, de-duplication, dates, error wrapping."""
+"""The renderer's text rules, wherever they live: cleaning (``_chars``), one-line text (``safe``),
+excerpts, slugs and de-duplication (``items``), dates (``dates``), error wrapping (``xml``)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,17 @@ import pytest
 from hypothesis import example, given
 from render_fixtures import CONFIG, make_article, seed_articles
 
+from centralasia_feed._chars import clean
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.errors import RenderError
-from centralasia_feed.models import Entry, Stamp
-from centralasia_feed.render import text
+from centralasia_feed.models import Entry, Stamp, entries_of
+from centralasia_feed.render import dates, items, safe, xml
 from centralasia_feed.render.items import prepare
 
 
 def test_clean_drops_what_xml_forbids_and_keeps_the_rest():
     kept = "tab\t nl\n cr\r é Қ 🐎 \u2028 \ue000"
-    assert text.clean("\x00a\x08\x0b\x0c\x1f\x7f\x85\ufdd0\ufffe\uffff\ud800\U0001fffe" + kept) == "a" + kept
+    assert clean("\x00a\x08\x0b\x0c\x1f\x7f\x85\ufdd0\ufffe\uffff\ud800\U0001fffe" + kept) == "a" + kept
 
 
 # The rule as first written: one class of every character to drop, astral noncharacters one by one.
@@ -57,54 +59,54 @@ _PLAIN = ["a", " ", "\u2019", "\u2026", "\u00e9", "\u049b", "\U0001f40e"]
 @example("a\U0001fffeb")
 @example("\u2028 \ufdd0")
 def test_clean_drops_exactly_what_the_reference_pattern_drops(text_):
-    assert text.clean(text_) == _REFERENCE.sub("", text_)
+    assert clean(text_) == _REFERENCE.sub("", text_)
 
 
 @pytest.mark.parametrize("edge", _EDGES, ids=[f"U+{c:04X}" for c in _EDGE_POINTS])
 @pytest.mark.parametrize("context", ["", "ascii text ", "curly \u2019 ", "long \u2026 " * 200])
 def test_clean_agrees_with_the_reference_on_each_edge_in_plain_text(edge, context):
     for text_ in (edge, context + edge, edge + context, context + edge + context):
-        assert text.clean(text_) == _REFERENCE.sub("", text_)
+        assert clean(text_) == _REFERENCE.sub("", text_)
 
 
 def test_line_joins_white_space_including_line_separators():
-    assert text.line(" a\u2028b\n\tc\u2029 ") == "a b c"
+    assert safe.line(" a\u2028b\n\tc\u2029 ") == "a b c"
 
 
 def test_a_truncated_excerpt_always_ends_in_an_ellipsis():
     cut = make_article("T", truncated=True)
-    assert text.excerpt(dataclasses.replace(cut, summary="Cut here...")) == "Cut here..."
-    assert text.excerpt(dataclasses.replace(cut, summary="Cut here")) == "Cut here …"
-    assert text.excerpt(dataclasses.replace(cut, summary="Cut here…")) == "Cut here…"
-    assert text.excerpt(dataclasses.replace(cut, summary="")) == "…"
+    assert items.excerpt(dataclasses.replace(cut, summary="Cut here...")) == "Cut here..."
+    assert items.excerpt(dataclasses.replace(cut, summary="Cut here")) == "Cut here …"
+    assert items.excerpt(dataclasses.replace(cut, summary="Cut here…")) == "Cut here…"
+    assert items.excerpt(dataclasses.replace(cut, summary="")) == "…"
     whole = dataclasses.replace(cut, summary="Whole.", truncated=False)
-    assert text.excerpt(whole) == "Whole."
+    assert items.excerpt(whole) == "Whole."
 
 
 def test_body_html_escapes_text_and_links_truncated_excerpts_to_the_source():
     article = dataclasses.replace(make_article("T", "a-b"), summary='<b>"x"</b> & y...')
-    html = prepare([article], CONFIG)[0].html
+    html = prepare(entries_of([article]), CONFIG)[0].html
     assert html.startswith("<p>&lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; y...</p>")
     assert html.endswith('<p><a href="https://timesca.com/a-b/">Read more at timesca.com</a></p>')
 
 
-def test_entries_wrap_articles_and_keep_the_first_of_each_slug_in_order():
+def test_entries_are_rendered_once_per_slug_the_first_in_order():
     a, b, c = seed_articles()[:3]
     repeated = dataclasses.replace(a, title="Retold")
-    result = text.entries([b, a, Entry.first_seen(repeated), c])
+    result = items.unique([*entries_of([b, a]), Entry.first_seen(repeated), *entries_of([c])])
     assert [e.slug for e in result] == [b.slug, a.slug, c.slug]
     assert result[1].article.title == a.title
 
 
 def test_slug_part_leaves_wordpress_slugs_alone_and_quotes_anything_else():
-    assert text.slug_part("us-ambassador-to-kazakhstan") == "us-ambassador-to-kazakhstan"
-    assert text.slug_part("a b/c?d") == "a%20b%2Fc%3Fd"
-    assert text.slug_part("қазақ") == "%D2%9B%D0%B0%D0%B7%D0%B0%D2%9B"
+    assert items.slug_part("us-ambassador-to-kazakhstan") == "us-ambassador-to-kazakhstan"
+    assert items.slug_part("a b/c?d") == "a%20b%2Fc%3Fd"
+    assert items.slug_part("қазақ") == "%D2%9B%D0%B0%D0%B7%D0%B0%D2%9B"
 
 
 def test_long_date_has_no_leading_zero_and_english_month():
-    assert text.long_date(dt.date(2025, 1, 5)) == "5 January 2025"
-    assert text.long_date(dt.date(2024, 12, 31)) == "31 December 2024"
+    assert dates.long_date(dt.date(2025, 1, 5)) == "5 January 2025"
+    assert dates.long_date(dt.date(2024, 12, 31)) == "31 December 2024"
 
 
 @pytest.mark.parametrize(
@@ -117,16 +119,16 @@ def test_long_date_has_no_leading_zero_and_english_month():
 )
 def test_an_empty_feed_is_dated_at_the_first_moment_of_id_date(id_date, zone, expected):
     config = FeedConfig(id_date=id_date, timezone=zone)
-    assert text.feed_updated((), config).isoformat() == expected
+    assert dates.feed_updated((), config).isoformat() == expected
 
 
 def test_field_turns_bare_value_errors_into_render_errors_and_chains_them():
     with pytest.raises(RenderError, match="cannot render the title: bad") as caught:
-        with text.field("the title"):
+        with xml._field("the title"):
             raise ValueError("bad")
     assert isinstance(caught.value.__cause__, ValueError)
     with pytest.raises(TypeError):
-        with text.field("the title"):
+        with xml._field("the title"):
             raise TypeError("not ours to wrap")
 
 
@@ -181,9 +183,9 @@ def test_an_edition_is_dated_in_its_first_hour_on_its_own_date_top_of_the_listin
     ["Plain title", "", " ", "  lead", "trail ", "two  spaces", "tab\there", "a\u2028b", "a\x85b", "a\xa0b"],
 )
 def test_line_takes_its_shortcut_only_where_split_and_join_change_nothing(line):
-    assert text.line(line) == " ".join(text.clean(line).split())
+    assert safe.line(line) == " ".join(clean(line).split())
 
 
 @given(st.text(alphabet=st.sampled_from(" \t\n\xa0\x85\u2028\u3000\x01ab\u2019"), max_size=12))
 def test_line_is_clean_split_and_joined(line):
-    assert text.line(line) == " ".join(text.clean(line).split())
+    assert safe.line(line) == " ".join(clean(line).split())

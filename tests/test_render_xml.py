@@ -11,12 +11,12 @@ import re
 import pytest
 from lxml import etree
 from render_checks import assert_atom_valid, parse_feed
-from render_fixtures import CONFIG, make_article, seed_articles, updated_entry
+from render_fixtures import CONFIG, make_entry, seed_articles, seed_entries, updated_entry
 
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.errors import RenderError
-from centralasia_feed.models import Entry
-from centralasia_feed.render import ArchiveLinks, render_atom, render_json_feed, render_rss, text
+from centralasia_feed.models import Entry, entries_of
+from centralasia_feed.render import ArchiveLinks, items, render_atom, render_json_feed, render_rss
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FH = "{http://purl.org/syndication/history/1.0}"
@@ -30,7 +30,7 @@ def _epoch(when: dt.datetime) -> int:
 @pytest.mark.parametrize("render", RENDERERS)
 def test_feedparser_reads_every_seed_entry_with_title_link_id_and_date(render):
     articles = seed_articles()
-    parsed = parse_feed(render(articles, CONFIG))
+    parsed = parse_feed(render(entries_of(articles), CONFIG))
     assert len(parsed.entries) == 6
     for position, (expected_article, entry) in enumerate(zip(articles, parsed.entries, strict=True)):
         assert entry.title == expected_article.title
@@ -41,7 +41,7 @@ def test_feedparser_reads_every_seed_entry_with_title_link_id_and_date(render):
 
 
 def test_rss_guid_is_not_a_permalink_and_channel_link_is_the_site():
-    root = etree.fromstring(render_rss(seed_articles(), CONFIG))
+    root = etree.fromstring(render_rss(seed_entries(), CONFIG))
     channel = root.find("channel")
     assert channel.findtext("link") == "https://timesca.com/"
     selves = [link for link in channel.findall(f"{ATOM}link") if link.get("rel") == "self"]
@@ -53,18 +53,18 @@ def test_rss_guid_is_not_a_permalink_and_channel_link_is_the_site():
 
 def test_atom_names_the_site_before_itself():
     """Clients that take Atom's first link for the site (feed-extractor) find the site, not atom.xml."""
-    root = etree.fromstring(render_atom(seed_articles(), CONFIG))
+    root = etree.fromstring(render_atom(seed_entries(), CONFIG))
     links = [(link.get("rel"), link.get("href")) for link in root.findall(f"{ATOM}link")]
     assert links == [("alternate", "https://timesca.com/"), ("self", "http://127.0.0.1:8000/atom.xml")]
-    assert parse_feed(render_atom(seed_articles(), CONFIG)).feed.link == "https://timesca.com/"
+    assert parse_feed(render_atom(seed_entries(), CONFIG)).feed.link == "https://timesca.com/"
 
 
 def test_last_build_date_and_updated_come_from_the_newest_item_not_the_clock():
-    items = list(seed_articles(dt.date(2024, 12, 30)))
-    items[3] = updated_entry(seed_articles(dt.date(2025, 1, 2))[3], dt.date(2024, 12, 30))
-    rss = etree.fromstring(render_rss(items, CONFIG))
+    entries = list(seed_entries(dt.date(2024, 12, 30)))
+    entries[3] = updated_entry(seed_articles(dt.date(2025, 1, 2))[3], dt.date(2024, 12, 30))
+    rss = etree.fromstring(render_rss(entries, CONFIG))
     assert rss.findtext("channel/lastBuildDate") == "Thu, 02 Jan 2025 00:59:56 +0000"
-    atom = etree.fromstring(render_atom(items, CONFIG))
+    atom = etree.fromstring(render_atom(entries, CONFIG))
     assert atom.findtext(f"{ATOM}updated") == "2025-01-02T00:59:56+00:00"
 
 
@@ -77,7 +77,7 @@ def test_empty_feed_is_dated_at_the_id_date_epoch(render):
 
 @pytest.mark.parametrize("render", RENDERERS)
 def test_items_keep_the_given_order_even_when_it_is_not_by_date(render):
-    articles = seed_articles()
+    articles = seed_entries()
     shuffled = [articles[3], articles[0], articles[5]]
     ids = [entry.id for entry in parse_feed(render(shuffled, CONFIG)).entries]
     assert ids == [f"tag:timesca.com,2025:article/{a.slug}" for a in shuffled]
@@ -85,14 +85,14 @@ def test_items_keep_the_given_order_even_when_it_is_not_by_date(render):
 
 @pytest.mark.parametrize("render", RENDERERS)
 def test_a_repeated_slug_appears_once_and_the_first_wins(render):
-    first = make_article("First title", "same-slug")
-    again = make_article("Second title", "same-slug", position=1)
+    first = make_entry("First title", "same-slug")
+    again = make_entry("Second title", "same-slug", position=1)
     entries = parse_feed(render([first, again], CONFIG)).entries
     assert [entry.title for entry in entries] == ["First title"]
 
 
 def test_atom_truncated_is_a_summary_and_whole_text_is_content():
-    root = etree.fromstring(render_atom(seed_articles(), CONFIG))
+    root = etree.fromstring(render_atom(seed_entries(), CONFIG))
     entries = root.findall(f"{ATOM}entry")
     for entry, seed in zip(entries, seed_articles(), strict=True):
         summary, content = entry.find(f"{ATOM}summary"), entry.find(f"{ATOM}content")
@@ -106,12 +106,12 @@ def test_atom_truncated_is_a_summary_and_whole_text_is_content():
 
 def test_rss_truncated_has_no_full_content_and_whole_text_has_content_encoded():
     encoded = "{http://purl.org/rss/1.0/modules/content/}encoded"
-    items = etree.fromstring(render_rss(seed_articles(), CONFIG)).iter("item")
+    items = etree.fromstring(render_rss(seed_entries(), CONFIG)).iter("item")
     for item, seed in zip(items, seed_articles(), strict=True):
         assert (item.find(encoded) is None) == seed.truncated
         description = item.findtext("description")
         assert ("Read more" in description) == seed.truncated
-    first = etree.fromstring(render_rss(seed_articles(), CONFIG)).find("channel/item/description")
+    first = etree.fromstring(render_rss(seed_entries(), CONFIG)).find("channel/item/description")
     assert "<figure><figcaption>Image: Akorda</figcaption></figure>" in first.text
 
 
@@ -125,7 +125,7 @@ def test_atom_dates_published_and_updated_differ_after_a_change():
 
 
 def test_atom_is_valid_by_rfc4287_grammar_and_has_feed_author_and_ids():
-    data = render_atom(seed_articles(), CONFIG)
+    data = render_atom(seed_entries(), CONFIG)
     assert_atom_valid(data)
     root = etree.fromstring(data)
     assert root.findtext(f"{ATOM}id") == "tag:timesca.com,2025:feed"
@@ -135,13 +135,13 @@ def test_atom_is_valid_by_rfc4287_grammar_and_has_feed_author_and_ids():
 
 def test_main_feeds_link_their_previous_archive():
     links = ArchiveLinks("rss.xml", prev_archive="archive/rss-2.xml")
-    channel = etree.fromstring(render_rss(seed_articles(), CONFIG, links=links)).find("channel")
+    channel = etree.fromstring(render_rss(seed_entries(), CONFIG, links=links)).find("channel")
     rels = {link.get("rel"): link.get("href") for link in channel.findall(f"{ATOM}link")}
     base = "http://127.0.0.1:8000/"
     assert rels == {"self": f"{base}rss.xml", "prev-archive": f"{base}archive/rss-2.xml"}
     assert channel.find(f"{FH}archive") is None
     links = ArchiveLinks("atom.xml", prev_archive="archive/atom-2.xml")
-    data = render_atom(seed_articles(), CONFIG, links=links)
+    data = render_atom(seed_entries(), CONFIG, links=links)
     assert_atom_valid(data)
     assert b'rel="prev-archive"' in data and b"fh:archive" not in data
 
@@ -154,7 +154,7 @@ def test_archive_pages_say_so_and_link_current_and_neighbours(render, kind):
         prev_archive=f"archive/{kind}-1.xml",
         next_archive=f"archive/{kind}-3.xml",
     )
-    data = render(seed_articles(), CONFIG, links=links)
+    data = render(seed_entries(), CONFIG, links=links)
     root = etree.fromstring(data)
     parent = root.find("channel") if kind == "rss" else root
     assert parent.find(f"{FH}archive") is not None
@@ -172,22 +172,22 @@ def test_archive_pages_say_so_and_link_current_and_neighbours(render, kind):
 
 @pytest.mark.parametrize("render", RENDERERS)
 def test_rendering_twice_gives_identical_bytes(render):
-    items = [*seed_articles(), updated_entry(seed_articles(dt.date(2025, 1, 4))[0], dt.date(2025, 1, 1))]
-    assert render(items, CONFIG) == render(items, CONFIG)
+    entries = [*seed_entries(), updated_entry(seed_articles(dt.date(2025, 1, 4))[0], dt.date(2025, 1, 1))]
+    assert render(entries, CONFIG) == render(entries, CONFIG)
 
 
 def test_times_are_in_the_configured_zone():
     config = FeedConfig(timezone="Asia/Almaty")
-    rss = parse_feed(render_rss(seed_articles()[:1], config)).entries[0]
+    rss = parse_feed(render_rss(seed_entries()[:1], config)).entries[0]
     assert rss.published == "Sun, 05 Jan 2025 00:59:59 +0500"
-    atom = parse_feed(render_atom(seed_articles()[:1], config)).entries[0]
+    atom = parse_feed(render_atom(seed_entries()[:1], config)).entries[0]
     assert atom.published == "2025-01-05T00:59:59+05:00"
 
 
-def test_entries_and_articles_may_be_mixed():
+def test_entries_of_articles_are_the_articles_first_seen_where_they_stand():
     articles = seed_articles()
-    mixed = [Entry.first_seen(articles[0]), articles[1]]
-    assert render_atom(mixed, CONFIG) == render_atom(articles[:2], CONFIG)
+    mixed = [Entry.first_seen(articles[0]), *entries_of(articles[1:2])]
+    assert render_atom(mixed, CONFIG) == render_atom(entries_of(articles[:2]), CONFIG)
 
 
 def test_feedgen_value_errors_become_render_errors_naming_our_field(monkeypatch):
@@ -198,7 +198,7 @@ def test_feedgen_value_errors_become_render_errors_naming_our_field(monkeypatch)
 
     monkeypatch.setattr(FeedGenerator, "rss_str", broken)
     with pytest.raises(RenderError, match="the RSS feed: Required fields not set"):
-        render_rss(seed_articles(), CONFIG)
+        render_rss(seed_entries(), CONFIG)
 
 
 @pytest.mark.parametrize(
@@ -217,26 +217,26 @@ def test_an_item_feedgen_refuses_is_named_with_the_field_and_its_article(monkeyp
     with pytest.raises(
         RenderError, match=re.escape(f"cannot render the {step} of article {article.slug!r}: refused")
     ) as caught:
-        render_atom([article], CONFIG)
+        render_atom(entries_of([article]), CONFIG)
     assert isinstance(caught.value.__cause__, ValueError)
 
 
 def test_a_complete_feed_says_so_and_an_ordinary_one_declares_no_history_namespace():
-    data = render_atom(seed_articles(), CONFIG, links=ArchiveLinks("atom.xml", complete=True))
+    data = render_atom(seed_entries(), CONFIG, links=ArchiveLinks("atom.xml", complete=True))
     assert_atom_valid(data)
     assert etree.fromstring(data).find(f"{FH}complete") is not None
-    assert b"purl.org/syndication/history" not in render_rss(seed_articles(), CONFIG)
+    assert b"purl.org/syndication/history" not in render_rss(seed_entries(), CONFIG)
 
 
 @pytest.mark.parametrize("render", [*RENDERERS, render_json_feed])
 @pytest.mark.parametrize("enabled", [True, False])
 def test_rendering_pauses_garbage_collection_and_leaves_it_as_it_found_it(monkeypatch, render, enabled):
     seen = []
-    excerpt = text.excerpt
-    monkeypatch.setattr(text, "excerpt", lambda article: seen.append(gc.isenabled()) or excerpt(article))
+    excerpt = items.excerpt
+    monkeypatch.setattr(items, "excerpt", lambda article: seen.append(gc.isenabled()) or excerpt(article))
     (gc.enable if enabled else gc.disable)()
     try:
-        render(seed_articles(), CONFIG)
+        render(seed_entries(), CONFIG)
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
@@ -251,7 +251,7 @@ def test_a_failed_render_resumes_garbage_collection(monkeypatch):
 
     monkeypatch.setattr(FeedGenerator, "rss_str", broken)
     with pytest.raises(RenderError):
-        render_rss(seed_articles(), CONFIG)
+        render_rss(seed_entries(), CONFIG)
     assert gc.isenabled()
 
 
@@ -267,5 +267,5 @@ def test_a_failed_render_resumes_garbage_collection(monkeypatch):
 )
 def test_only_a_feed_with_no_history_marker_or_link_says_nothing(links, silent):
     assert links.says_nothing is silent
-    data = render_atom(seed_articles(), CONFIG, links=links)
+    data = render_atom(seed_entries(), CONFIG, links=links)
     assert (b"purl.org/syndication/history" not in data and b'rel="prev-archive"' not in data) is silent

@@ -1,9 +1,10 @@
 """Feeds and pages from models: RSS 2.0 and Atom 1.0 (through feedgen), JSON Feed 1.1, the landing page.
 
 Every function takes values and a FeedConfig and returns the document's bytes, deterministic
-(never the clock) and valid whatever the text holds. Items come in the order to publish, newest
-first; the renderer neither sorts nor limits them, and drops a repeated slug (the first wins).
-This is the only package that imports feedgen.
+(never the clock) and valid whatever the text holds. Articles come as ``Entry`` values, dated
+where they first appeared (the archive gives them; ``entries_of`` makes them from parsed articles),
+in the order to publish, newest first; the renderer neither sorts nor limits them, and drops a
+repeated slug (the first wins). This is the only package that imports feedgen.
 """
 
 from __future__ import annotations

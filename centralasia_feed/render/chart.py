@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from ..models import Rate
-from . import text
+from . import safe
+from .dates import long_date
 from .rates import plain
 
 WIDTH, HEIGHT = 320, 110
@@ -37,7 +38,7 @@ def chart_svg(history: Sequence[Rate], chart_id: str) -> str:
     values = [rate.value for rate in rates]
     low, high = min(values), max(values)
     coords = " ".join(f"{_x(rate.date, rates):.1f},{_y(rate.value, low, high):.1f}" for rate in rates)
-    label = text.escape(_summary(rates, low, high))
+    label = safe.escape(_summary(rates, low, high))
     return "\n".join(
         [
             f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{chart_id}">',
@@ -46,8 +47,8 @@ def chart_svg(history: Sequence[Rate], chart_id: str) -> str:
             f'<polyline points="{coords}" fill="none" stroke="currentColor" stroke-width="2"/>',
             _label(LEFT - 6, TOP + 4, "end", plain(high)),
             _label(LEFT - 6, BOTTOM, "end", plain(low)),
-            _label(LEFT, HEIGHT - 4, "start", text.long_date(rates[0].date)),
-            _label(RIGHT, HEIGHT - 4, "end", text.long_date(rates[-1].date)),
+            _label(LEFT, HEIGHT - 4, "start", long_date(rates[0].date)),
+            _label(RIGHT, HEIGHT - 4, "end", long_date(rates[-1].date)),
             "</svg>",
         ]
     )
@@ -66,12 +67,12 @@ def _y(value: Decimal, low: Decimal, high: Decimal) -> float:
 
 
 def _label(x: float, y: float, anchor: str, content: str) -> str:
-    return f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="{anchor}">{text.escape(content)}</text>'
+    return f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="{anchor}">{safe.escape(content)}</text>'
 
 
 def _summary(rates: Sequence[Rate], low: Decimal, high: Decimal) -> str:
     first, last = rates[0], rates[-1]
     return (
-        f"{text.line(last.pair)} from {text.long_date(first.date)} to {text.long_date(last.date)}: "
+        f"{safe.line(last.pair)} from {long_date(first.date)} to {long_date(last.date)}: "
         f"lowest {plain(low)}, highest {plain(high)}, latest {plain(last.value)}"
     )

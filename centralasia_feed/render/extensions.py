@@ -23,14 +23,12 @@ from lxml import etree
 
 from .._media import RSS
 from ..config import FeedConfig
-from . import text
+from . import safe
 from .archive_links import ATOM_NS, FH_NS, ArchiveLinks
+from .dates import rfc822
 
 SYNDICATION_NS = "http://purl.org/rss/1.0/modules/syndication/"
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_ZONES: dict[dt.timedelta | None, str] = {}
 
 
 class FeedExtension(BaseExtension):  # type: ignore[misc]
@@ -73,7 +71,7 @@ class FeedExtension(BaseExtension):  # type: ignore[misc]
         if self.title is not None:  # the image's title is the channel's, as the RSS profile asks
             for title in (channel.find("title"), channel.find("image/title")):
                 if title is not None:
-                    text.write_references(title, self.title)
+                    safe.write_references(title, self.title)
         for generator in channel.iter("generator"):
             generator.text = self.generator  # feedgen's RSS generator has no version
         self._extend(channel, f"{{{ATOM_NS}}}link")
@@ -85,7 +83,7 @@ class FeedExtension(BaseExtension):  # type: ignore[misc]
         # feedgen builds Atom with unqualified names under a literal xmlns attribute; a qualified
         # {ATOM_NS}link here would come out with a stray ns0: prefix.
         if self.title is not None:
-            text.write_atom_text(feed.find("title"), self.title)
+            safe.write_atom_text(feed.find("title"), self.title)
         self._extend(feed, "link")
         return feed
 
@@ -105,7 +103,7 @@ class RssItemExtension(BaseEntryExtension):  # type: ignore[misc]
 
     link: str = ""
     published: dt.datetime | None = None
-    title: str | None = None  # set only for a title to write with references (text.write_references)
+    title: str | None = None  # set only for a title to write with references (safe.write_references)
 
     def set(self, link: str, published: dt.datetime) -> None:
         """Instead of ``entry.link()`` and ``entry.published()``, with feedgen's check of the time."""
@@ -116,7 +114,7 @@ class RssItemExtension(BaseEntryExtension):  # type: ignore[misc]
 
     def extend_rss(self, item: Any) -> Any:
         if self.title is not None:
-            text.write_references(item[0], self.title)  # the title, which every item has first
+            safe.write_references(item[0], self.title)  # the title, which every item has first
         link = etree.Element("link")
         link.text = self.link
         item.insert(1, link)  # feedgen's place: right after the title
@@ -126,28 +124,12 @@ class RssItemExtension(BaseEntryExtension):  # type: ignore[misc]
 
 
 class TitleExtension(BaseEntryExtension):  # type: ignore[misc]
-    """Writes an Atom entry's title that holds ``&`` or ``<`` (``text.write_atom_text``),
+    """Writes an Atom entry's title that holds ``&`` or ``<`` (``safe.write_atom_text``),
     registered on such an entry alone."""
 
     title: str | None = None
 
     def extend_atom(self, entry: Any) -> Any:
         if self.title is not None:
-            text.write_atom_text(entry.find("title"), self.title)
+            safe.write_atom_text(entry.find("title"), self.title)
         return entry
-
-
-def rfc822(when: dt.datetime) -> str:
-    """``Sun, 05 Jan 2025 00:00:00 +0500``: feedgen's ``%a, %d %b %Y %H:%M:%S %z`` in the C locale.
-
-    Names come from tables, not the locale; ``%z`` (which may carry seconds for a historical
-    zone) is formatted once per distinct offset.
-    """
-    offset = when.utcoffset()
-    zone = _ZONES.get(offset)
-    if zone is None:
-        zone = _ZONES[offset] = when.strftime("%z")
-    return (
-        f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year} "
-        f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} {zone}"
-    )

@@ -1,4 +1,5 @@
-"""Each item's strings and times, computed once per item and shared by RSS, Atom and JSON Feed.
+"""Each item's strings and times, computed once per item and shared by RSS, Atom and JSON Feed:
+its id and link from its slug, its one-line title, its excerpt, its HTML body, its times.
 
 A feed of 100,000 items does everything here 100,000 times, so what depends only on the config
 (the time zone, the id prefix, the "Read more" link's markup) is worked out once per feed, and
@@ -9,13 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from .._chars import clean
 from ..config import FeedConfig
 from ..models import Article, Entry, Stamp
-from . import text
+from . import safe
+
+ELLIPSIS = "…"
+UNTITLED = "(untitled)"
 
 
 class Item(NamedTuple):
@@ -31,10 +37,48 @@ class Item(NamedTuple):
     updated: dt.datetime
 
 
-def prepare(items: Sequence[Entry | Article], config: FeedConfig) -> list[Item]:
-    """The entries of ``items`` in the order given, each slug once (see ``text.entries``)."""
+def prepare(entries: Sequence[Entry], config: FeedConfig) -> list[Item]:
+    """The ``entries`` in the order given, each slug once (see ``unique``)."""
     feed = _Feed(config)
-    return [feed.item(entry) for entry in text.entries(items)]
+    return [feed.item(entry) for entry in unique(entries)]
+
+
+def unique(entries: Iterable[Entry]) -> tuple[Entry, ...]:
+    """The entries in the order given, each slug once (the first wins), so no id repeats."""
+    seen: set[str] = set()
+    out = []
+    for entry in entries:
+        if entry.slug not in seen:
+            seen.add(entry.slug)
+            out.append(entry)
+    return tuple(out)
+
+
+def slug_part(slug: str) -> str:
+    """The slug as it may stand in a URL or tag URI; an ordinary WordPress slug is unchanged."""
+    if _PLAIN_SLUG.fullmatch(slug):
+        return slug  # what quote() never changes: the fast path for every WordPress slug
+    return urllib.parse.quote(clean(slug), safe="-._~")
+
+
+_PLAIN_SLUG = re.compile("[A-Za-z0-9_.~-]*")
+
+
+def item_link(entry: Entry, config: FeedConfig) -> str:
+    return config.source_link(slug_part(entry.slug))
+
+
+def title(entry: Entry) -> str:
+    """The title as one clean line (feeds show titles on one line; an empty one gets a placeholder)."""
+    return safe.line(entry.article.title) or UNTITLED
+
+
+def excerpt(article: Article) -> str:
+    """The paragraph as plain text; a truncated one always ends in an ellipsis."""
+    text = clean(article.summary).strip()
+    if article.truncated and not text.endswith(("...", ELLIPSIS)):
+        text = f"{text} {ELLIPSIS}" if text else ELLIPSIS
+    return text
 
 
 class _Feed:
@@ -48,22 +92,22 @@ class _Feed:
         site = urllib.parse.urlsplit(config.source_url).hostname or config.source_url
         # The link's href is escape(source + slug part + "/"): clean and escape work character by
         # character, and a slug part is unreserved characters and %XX, which neither changes.
-        self.more = f'<p><a href="{text.escape(config.source_url)}'
-        self.more_end = f'/">Read more at {text.escape(site)}</a></p>'
+        self.more = f'<p><a href="{safe.escape(config.source_url)}'
+        self.more_end = f'/">Read more at {safe.escape(site)}</a></p>'
 
     def item(self, entry: Entry) -> Item:
         article = entry.article
-        part = text.slug_part(entry.slug)
-        excerpt = text.excerpt(article)
+        part = slug_part(entry.slug)
+        text = excerpt(article)
         published = self.time(entry.published)
         updated = published if entry.updated == entry.published else self.time(entry.updated)
-        body = self.body(article, excerpt, part)
+        body = self.body(article, text, part)
         return Item(
             entry,
             self.tag + part,
             f"{self.source}{part}/",
-            text.title(entry),
-            excerpt,
+            title(entry),
+            text,
             body,
             published,
             updated,
@@ -76,11 +120,11 @@ class _Feed:
             midnight = self.midnights[stamp.date] = stamp.midnight(self.tz)
         return stamp.time_from(midnight, self.tz)
 
-    def body(self, article: Article, excerpt: str, part: str) -> str:
+    def body(self, article: Article, text: str, part: str) -> str:
         """The paragraph and figures as HTML; a truncated excerpt ends with a Read more link."""
-        parts = [f"<p>{html.escape(excerpt)}</p>"]
+        parts = [f"<p>{html.escape(text)}</p>"]
         parts += [
-            f"<figure><figcaption>{text.escape(f.caption)}</figcaption></figure>" for f in article.figures
+            f"<figure><figcaption>{safe.escape(f.caption)}</figcaption></figure>" for f in article.figures
         ]
         if article.truncated:
             parts.append(self.more + part + self.more_end)

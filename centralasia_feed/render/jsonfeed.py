@@ -15,23 +15,23 @@ from typing import Any
 from .._chars import clean
 from .._gc import paused as gc_paused
 from ..config import FeedConfig
-from ..models import Article, Entry
-from . import text
+from ..models import Entry
+from . import safe
 from .items import Item, prepare
 
 VERSION = "https://jsonfeed.org/version/1.1"
 EXTENSION = "_centralasia_feed"
 
 
-def render_json_feed(items: Sequence[Entry | Article], config: FeedConfig) -> bytes:
-    """A JSON Feed 1.1 of ``items`` in the order given (newest first)."""
+def render_json_feed(entries: Sequence[Entry], config: FeedConfig) -> bytes:
+    """A JSON Feed 1.1 of ``entries`` in the order given (newest first)."""
     with gc_paused():
-        return feed_bytes(_document(items, config))  # the document is freed before collection resumes
+        return feed_bytes(_document(entries, config))  # the document is freed before collection resumes
 
 
-def _document(items: Sequence[Entry | Article], config: FeedConfig) -> dict[str, Any]:
+def _document(entries: Sequence[Entry], config: FeedConfig) -> dict[str, Any]:
     feed = header(config, "feed.json", config.title, config.description)
-    feed["items"] = [_item(item) for item in prepare(items, config)]
+    feed["items"] = [_item(item) for item in prepare(entries, config)]
     return feed
 
 
@@ -43,15 +43,15 @@ def header(config: FeedConfig, path: str, title: str, description: str) -> dict[
     """
     feed: dict[str, Any] = {
         "version": VERSION,
-        "title": text.line(title),
+        "title": safe.line(title),
         "home_page_url": config.source_url,
         "feed_url": config.url(path),
-        "description": text.line(description),
+        "description": safe.line(description),
     }
     if config.icon:
         feed["icon"] = feed["favicon"] = config.icon
     feed["language"] = clean(config.language)
-    feed["authors"] = [{"name": text.line(config.author), "url": config.source_url}]
+    feed["authors"] = [{"name": safe.line(config.author), "url": config.source_url}]
     if config.hubs:
         feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in config.hubs]
     return feed

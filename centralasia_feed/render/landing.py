@@ -18,10 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .._media import ATOM, JSON_FEED, RSS
+from .._version import GENERATOR, __version__
 from ..config import FeedConfig
-from ..models import Article, Entry, Rate
-from . import text
+from ..models import Entry, Rate
+from . import items, safe
 from .chart import chart_svg
+from .dates import long_date
 from .rates import by_date, table_html
 
 TEASER = 320  # characters of an excerpt shown on the page; the title links to the whole text
@@ -47,7 +49,7 @@ th:nth-child(3),td:nth-child(3){display:none}}
 
 def feeds(config: FeedConfig) -> tuple[tuple[str, str, str], ...]:
     """(file, media type, title) of every feed, in the order they are offered."""
-    title = text.line(config.title)
+    title = safe.line(config.title)
     return (
         ("rss.xml", RSS, f"{title} (RSS)"),
         ("atom.xml", ATOM, f"{title} (Atom)"),
@@ -57,7 +59,7 @@ def feeds(config: FeedConfig) -> tuple[tuple[str, str, str], ...]:
 
 
 def render_landing(
-    items: Sequence[Entry | Article],
+    entries: Sequence[Entry],
     rates: Sequence[Rate],
     config: FeedConfig,
     *,
@@ -65,22 +67,22 @@ def render_landing(
 ) -> bytes:
     """The landing page; ``history`` maps a pair to its rates, oldest first, for the charts."""
     body = [_header(config), "<main>", _subscribe(config), _rates(rates, history or {})]
-    body += [_articles(text.entries(items), config), "</main>"]
+    body += [_articles(items.unique(entries), config), "</main>"]
     body.append(_footer())
-    lines = ["<!DOCTYPE html>", f'<html lang="{text.escape(config.language)}">', _head(config)]
+    lines = ["<!DOCTYPE html>", f'<html lang="{safe.escape(config.language)}">', _head(config)]
     lines += ["<body>", *body, "</body>", "</html>", ""]
     return "\n".join(lines).encode("utf-8")
 
 
 def _footer() -> str:
-    version = text.escape(text.generator_version())
+    version = safe.escape(__version__)
     note = "Article links are the probable addresses of the articles on the source site."
-    return f"<footer>\n<p>{note} Made by {text.GENERATOR} {version}.</p>\n</footer>"
+    return f"<footer>\n<p>{note} Made by {GENERATOR} {version}.</p>\n</footer>"
 
 
 def _head(config: FeedConfig) -> str:
     links = [
-        f'<link rel="alternate" type="{kind}" title="{text.escape(title)}" href="{text.escape(name)}">'
+        f'<link rel="alternate" type="{kind}" title="{safe.escape(title)}" href="{safe.escape(name)}">'
         for name, kind, title in feeds(config)
     ]
     return "\n".join(
@@ -88,8 +90,8 @@ def _head(config: FeedConfig) -> str:
             "<head>",
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{text.escape(text.line(config.title))}</title>",
-            f'<meta name="description" content="{text.escape(text.line(config.description))}">',
+            f"<title>{safe.escape(safe.line(config.title))}</title>",
+            f'<meta name="description" content="{safe.escape(safe.line(config.description))}">',
             '<link rel="icon" href="data:,">',  # no icon: browsers then ask no /favicon.ico
             *links,
             f"<style>\n{STYLE}\n</style>",
@@ -99,16 +101,16 @@ def _head(config: FeedConfig) -> str:
 
 
 def _header(config: FeedConfig) -> str:
-    title, description = text.escape(text.line(config.title)), text.escape(config.description)
+    title, description = safe.escape(safe.line(config.title)), safe.escape(config.description)
     return f"<header>\n<h1>{title}</h1>\n<p>{description}</p>\n</header>"
 
 
 def _subscribe(config: FeedConfig) -> str:
-    items = "\n".join(
-        f'<li><a href="{text.escape(name)}" type="{kind}">{text.escape(title)}</a></li>'
+    links = "\n".join(
+        f'<li><a href="{safe.escape(name)}" type="{kind}">{safe.escape(title)}</a></li>'
         for name, kind, title in feeds(config)
     )
-    return _section("subscribe", "Subscribe", f"<ul>\n{items}\n</ul>")
+    return _section("subscribe", "Subscribe", f"<ul>\n{links}\n</ul>")
 
 
 def _section(name: str, heading: str, content: str) -> str:
@@ -125,12 +127,12 @@ def _article(entry: Entry, config: FeedConfig) -> str:
     """Title linked to the source, first edition date, an excerpt mark where the site cut the text."""
     day = entry.published.date
     mark = ' <span class="mark" title="The site shows only the start of this article">excerpt</span>'
-    meta = f'<time datetime="{day.isoformat()}">{text.long_date(day)}</time>'
+    meta = f'<time datetime="{day.isoformat()}">{long_date(day)}</time>'
     meta += mark if entry.article.truncated else ""
-    link = text.escape(text.item_link(entry, config))
-    opening = text.escape(teaser(text.excerpt(entry.article)))
+    link = safe.escape(items.item_link(entry, config))
+    opening = safe.escape(teaser(items.excerpt(entry.article)))
     return (
-        f'<li><article>\n<h3><a href="{link}">{text.escape(text.title(entry))}</a></h3>\n'
+        f'<li><article>\n<h3><a href="{link}">{safe.escape(items.title(entry))}</a></h3>\n'
         f'<p class="meta">{meta}</p>\n<p>{opening}</p>\n</article></li>'
     )
 
@@ -151,7 +153,7 @@ def _rates(rates: Sequence[Rate], history: Mapping[str, Sequence[Rate]]) -> str:
     else:
         day, latest = groups[0]
         table = f'<div class="scroll">\n{table_html(latest)}\n</div>'
-        heading = f"Exchange rates, {text.long_date(day)}"
+        heading = f"Exchange rates, {long_date(day)}"
     return _section("rates", heading, "\n".join(part for part in (table, _charts(history)) if part))
 
 
@@ -161,7 +163,7 @@ def _charts(history: Mapping[str, Sequence[Rate]]) -> str:
     for number, pair in enumerate(sorted(history), 1):
         svg = chart_svg(history[pair], f"chart-{number}")
         if svg:
-            caption = f"<figcaption>{text.escape(text.line(pair))}</figcaption>"
+            caption = f"<figcaption>{safe.escape(safe.line(pair))}</figcaption>"
             figures.append(f"<figure>\n{caption}\n{svg}\n</figure>")  # the name above its chart
     if not figures:
         return ""

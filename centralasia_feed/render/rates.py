@@ -17,7 +17,8 @@ from .._chars import clean
 from .._gc import paused as gc_paused
 from ..config import FeedConfig
 from ..models import Rate, Stamp, currency_name
-from . import text
+from . import safe
+from .dates import long_date
 from .jsonfeed import EXTENSION, feed_bytes, header
 
 ARROWS = {"up": "▲", "down": "▼", "flat": "▬"}
@@ -54,7 +55,7 @@ def _item(day: dt.date, rates: tuple[Rate, ...], config: FeedConfig) -> dict[str
     rows = [cells(rate, inverted) for rate, inverted in zip(rates, inverses, strict=True)]
     return {
         "id": config.tag("rates", day.isoformat()),
-        "title": f"Exchange rates, {text.long_date(day)}",
+        "title": f"Exchange rates, {long_date(day)}",
         "content_text": _table_text(rows),
         "content_html": _table_html(rates, rows, EXPLANATION),
         "date_published": Stamp(day).midnight(config.tz).astimezone(config.tz).isoformat(),  # the day's start
@@ -119,8 +120,8 @@ def pair_html(rate: Rate) -> str:
 @functools.lru_cache(maxsize=256)
 def _pair_html(base: str, quote: str) -> str:
     """Cached: a few pairs recur on every date of the feed."""
-    base_html = f'<abbr title="{text.escape(currency_name(base))}">{text.escape(base)}</abbr>'
-    return f'{base_html}/<abbr title="{text.escape(currency_name(quote))}">{text.escape(quote)}</abbr>'
+    base_html = f'<abbr title="{safe.escape(currency_name(base))}">{safe.escape(base)}</abbr>'
+    return f'{base_html}/<abbr title="{safe.escape(currency_name(quote))}">{safe.escape(quote)}</abbr>'
 
 
 Cells = tuple[str, str, str, str, str]
@@ -135,7 +136,7 @@ def cells(rate: Rate, inverted: Decimal | None) -> Cells:
 @functools.lru_cache(maxsize=256)
 def _pair_text(pair: str) -> str:
     """Cached: a few pairs recur on every date of the feed."""
-    return text.line(pair)
+    return safe.line(pair)
 
 
 def _table_text(cells: Sequence[Cells]) -> str:
@@ -161,7 +162,7 @@ _HEAD = "".join(f'<th scope="col">{name}</th>' for name in COLUMNS)
 def _table_html(rates: Sequence[Rate], cells: Sequence[Cells], caption: str) -> str:
     rows = "\n".join(_row_html(rate, row) for rate, row in zip(rates, cells, strict=True))
     return (
-        f"<table>\n<caption>{text.escape(caption)}</caption>\n"
+        f"<table>\n<caption>{safe.escape(caption)}</caption>\n"
         f"<thead><tr>{_HEAD}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
     )
 
@@ -179,5 +180,5 @@ def _row_html(rate: Rate, cells: Cells) -> str:
 @functools.lru_cache(maxsize=64)
 def _direction_html(direction: str | None) -> str:
     """Cached: a direction is one of a few words."""
-    word = text.escape(direction_word(direction))
-    return f'<span title="{word}">{text.escape(arrow(direction))}</span> {word}'
+    word = safe.escape(direction_word(direction))
+    return f'<span title="{word}">{safe.escape(arrow(direction))}</span> {word}'

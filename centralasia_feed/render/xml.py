@@ -12,46 +12,49 @@ type="html">``) ending in a Read more link, never content; a whole paragraph is 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 
 from feedgen.feed import FeedGenerator
 
 from .._chars import clean
 from .._gc import paused as gc_paused
 from .._media import ATOM, HTML, RSS
+from .._version import GENERATOR, __version__
 from ..config import FeedConfig
 from ..errors import RenderError
-from ..models import Article, Entry
-from . import text
+from ..models import Entry
+from . import safe
 from .archive_links import ArchiveLinks
+from .dates import feed_updated
 from .extensions import FeedExtension, RssItemExtension, TitleExtension
 from .items import Item, prepare
 
 
 def render_rss(
-    items: Sequence[Entry | Article], config: FeedConfig, *, links: ArchiveLinks | None = None
+    entries: Sequence[Entry], config: FeedConfig, *, links: ArchiveLinks | None = None
 ) -> bytes:
-    """An RSS 2.0 document of ``items`` in the order given (newest first), UTF-8 and pretty-printed."""
+    """An RSS 2.0 document of ``entries`` in the order given (newest first), UTF-8 and pretty-printed."""
     with gc_paused():
-        return _render(prepare(items, config), config, links or ArchiveLinks("rss.xml"), RSS)
+        return _render(prepare(entries, config), config, links or ArchiveLinks("rss.xml"), RSS)
 
 
 def render_atom(
-    items: Sequence[Entry | Article], config: FeedConfig, *, links: ArchiveLinks | None = None
+    entries: Sequence[Entry], config: FeedConfig, *, links: ArchiveLinks | None = None
 ) -> bytes:
-    """An Atom 1.0 document of ``items`` in the order given (newest first), UTF-8 and pretty-printed."""
+    """An Atom 1.0 document of ``entries`` in the order given (newest first), UTF-8 and pretty-printed."""
     with gc_paused():
-        return _render(prepare(items, config), config, links or ArchiveLinks("atom.xml"), ATOM)
+        return _render(prepare(entries, config), config, links or ArchiveLinks("atom.xml"), ATOM)
 
 
 def _render(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_type: str) -> bytes:
     """The document's bytes; its feedgen objects are freed on return, before collection resumes."""
     feed = _feed(items, config, links, media_type)
     if media_type == RSS:
-        with text.field("the RSS feed"):
+        with _field("the RSS feed"):
             data: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     else:
-        with text.field("the Atom feed"):
+        with _field("the Atom feed"):
             data = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return data
 
@@ -65,15 +68,15 @@ def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_
     """
     feed = FeedGenerator()
     rss = media_type == RSS
-    title = text.line(config.title)
-    marked = text.has_markup(title)
+    title = safe.line(config.title)
+    marked = safe.has_markup(title)
     if rss or marked or (config.hubs and not links.is_archive) or not links.says_nothing:
         feed.register_extension("extras", FeedExtension, RssItemExtension if rss else None)
-        generator = f"{text.GENERATOR} {text.generator_version()}"
+        generator = f"{GENERATOR} {__version__}"
         feed.extras.setup(links, config, media_type, generator, title if marked else None)
     _describe(feed, config, links, media_type)
-    with text.field("the feed's updated time"):
-        feed.updated(text.feed_updated([item.updated for item in items], config))
+    with _field("the feed's updated time"):
+        feed.updated(feed_updated([item.updated for item in items], config))
     for item in items:
         _add(feed, item, rss)
     return feed
@@ -82,23 +85,23 @@ def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_
 def _describe(feed: FeedGenerator, config: FeedConfig, links: ArchiveLinks, media_type: str) -> None:
     """Feed-level metadata. In RSS the self link comes first, as the channel link is the last one
     added; in Atom the site's link does, as some clients take Atom's first link for the site."""
-    with text.field("FeedConfig.title"):
-        feed.title(text.line(config.title))
-    with text.field("FeedConfig.description"):
-        feed.subtitle(text.line(config.description))
-    with text.field("FeedConfig.feed_url"):
+    with _field("FeedConfig.title"):
+        feed.title(safe.line(config.title))
+    with _field("FeedConfig.description"):
+        feed.subtitle(safe.line(config.description))
+    with _field("FeedConfig.feed_url"):
         feed.id(links.feed_id(config))
         own = config.url(clean(links.self_path))
     ordered = [("feed_url", own, "self", media_type)]
     ordered.append(("source_url", config.source_url, "alternate", HTML))
     for name, href, rel, kind in ordered if media_type == RSS else reversed(ordered):
-        with text.field(f"FeedConfig.{name}"):
+        with _field(f"FeedConfig.{name}"):
             feed.link(href=href, rel=rel, type=kind)
-    with text.field("FeedConfig.language"):
+    with _field("FeedConfig.language"):
         feed.language(clean(config.language))
-    with text.field("FeedConfig.author"):
-        feed.author(name=text.line(config.author), uri=config.source_url)
-    feed.generator(text.GENERATOR, version=text.generator_version())
+    with _field("FeedConfig.author"):
+        feed.author(name=safe.line(config.author), uri=config.source_url)
+    feed.generator(GENERATOR, version=__version__)
     _identify(feed, config, media_type == RSS)
     if media_type == RSS and not links.is_archive:
         feed.ttl(config.ttl)  # a hint for pollers of the feed; an archive page is read once
@@ -130,7 +133,7 @@ def _add(feed: FeedGenerator, item: Item, rss: bool) -> None:
     try:
         entry = feed.add_entry(order="append")
         entry.title(item.title)
-        if text.has_markup(item.title):  # written with references (see text.write_references)
+        if safe.has_markup(item.title):  # written with references (see safe.write_references)
             if not rss:  # an extension of this entry alone: the other entries pay nothing for it
                 entry.register_extension("titles", TitleExtension, atom=True, rss=False)
             (entry.extras if rss else entry.titles).title = item.title
@@ -153,3 +156,14 @@ def _add(feed: FeedGenerator, item: Item, rss: bool) -> None:
             entry.content(item.html, type="html")
     except ValueError as exc:
         raise RenderError(f"cannot render the {step} of article {item.entry.slug!r}: {exc}") from exc
+
+
+@contextlib.contextmanager
+def _field(name: str) -> Iterator[None]:
+    """Turn a bare ValueError (feedgen's, lxml's) into a RenderError naming our field."""
+    try:
+        yield
+    except RenderError:
+        raise
+    except ValueError as exc:
+        raise RenderError(f"cannot render {name}: {exc}") from exc
