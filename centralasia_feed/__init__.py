@@ -35,6 +35,7 @@ Audit a served site from outside, as a feed reader finds it::
 Everything this package raises on purpose is a ``CentralAsiaFeedError``.
 """
 
+from ._jsonable import dump_to_dict
 from ._version import __version__
 from .archive import Archive
 from .audit import Audit, Finding, audit
@@ -50,7 +51,7 @@ from .errors import (
     RenderError,
 )
 from .models import Article, Dump, Entry, Figure, Page, Problem, Rate, Stamp, currency_name, entries_of
-from .parse import dump_to_dict, parse_dump, slugify
+from .parse import parse_dump, slugify
 from .pipeline import BuildReport, OutputFile, build, bundled_seeds, read_dump
 from .render import (
     ArchiveLinks,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from . import pipeline, websub
 from ._chars import one_line
+from ._jsonable import dump_to_dict, rate_to_dict
 from ._version import __version__
 from .archive import Archive
 from .audit import TIMEOUT as AUDIT_TIMEOUT
@@ -25,7 +26,6 @@ from .audit import audit
 from .config import FeedConfig
 from .errors import ArchiveError, CentralAsiaFeedError, ConfigError, FewerArticlesError
 from .models import Dump, Problem, Rate
-from .parse import dump_to_dict, rate_to_dict
 from .serve import serve
 
 PROG = "centralasia-feed"

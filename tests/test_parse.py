@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from hostile import assert_nothing_lost
 
+from centralasia_feed._jsonable import dump_to_dict
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump, Figure, Problem
-from centralasia_feed.parse import _decode, _parse, dump_to_dict, parse_dump, slugify
+from centralasia_feed.parse import _decode, _parse, parse_dump, slugify
 from centralasia_feed.parse._report import Report
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,6 +22,7 @@ from hostile import ANY_DUMP
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from centralasia_feed._jsonable import dump_to_dict
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump, Rate
 from centralasia_feed.parse import (
@@ -35,7 +36,6 @@ from centralasia_feed.parse import (
     slugify,
 )
 from centralasia_feed.parse._assemble import Assembler
-from centralasia_feed.parse._json import dump_to_dict
 from centralasia_feed.parse._pages import Block, Draft, Token, _unglue, last_nonblank, paginate
 from centralasia_feed.parse._report import Report, quote
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .._jsonable import figure_to_dict
 from ..models import Article, Direction, Figure, Stamp
 
 
@@ -37,15 +38,11 @@ class Derived:
 
 def text_body(article: Article) -> str:
     """The canonical JSON of what readers see of an article; equal texts give equal bodies."""
-    figures = [
-        {"caption": f.caption, "attachment_id": f.attachment_id, "width": f.width, "align": f.align}
-        for f in article.figures
-    ]
     document = {
         "title": article.title,
         "summary": article.summary,
         "truncated": article.truncated,
-        "figures": figures,
+        "figures": [figure_to_dict(figure) for figure in article.figures],
     }
     return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 

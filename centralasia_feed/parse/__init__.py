@@ -21,12 +21,11 @@ from ..errors import DumpError
 from ..models import Dump, Page
 from ._assemble import Assembler
 from ._decode import NotUtf8, decode, lines
-from ._json import dump_to_dict, rate_to_dict
 from ._pages import paginate, tokenize
 from ._report import Report
 from ._slug import slugify
 
-__all__ = ["dump_to_dict", "parse_dump", "rate_to_dict", "slugify"]
+__all__ = ["parse_dump", "slugify"]
 
 DEFAULT_SOURCE = "<dump>"
 

@@ -14,8 +14,9 @@ from typing import Any
 
 from .._chars import clean
 from .._gc import paused as gc_paused
+from .._jsonable import figure_to_dict
 from ..config import FeedConfig
-from ..models import Entry
+from ..models import Entry, Figure
 from . import safe
 from .items import Item, prepare
 
@@ -73,12 +74,16 @@ def _item(item: Item) -> dict[str, Any]:
 def _extension(entry: Entry) -> dict[str, Any]:
     """What a program may want that JSON Feed has no member for."""
     article = entry.article
-    figures = [
-        {"caption": clean(f.caption), "attachment_id": f.attachment_id, "width": f.width}
-        for f in article.figures
-    ]
+    figures = [_figure(figure) for figure in article.figures]
     first = entry.published.date.isoformat()
     return {"truncated": article.truncated, "first_edition": first, "figures": figures}
+
+
+def _figure(figure: Figure) -> dict[str, Any]:
+    """A figure's fields, its caption cleaned; not its ``align``, a class of the site's stylesheet."""
+    fields = figure_to_dict(figure, clean)
+    del fields["align"]
+    return fields
 
 
 def feed_bytes(document: dict[str, Any]) -> bytes:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .._chars import clean
 from .._gc import paused as gc_paused
+from .._jsonable import rate_values
 from ..config import FeedConfig
 from ..models import Rate, Stamp, currency_name
 from . import safe
@@ -51,29 +52,15 @@ def by_date(rates: Sequence[Rate]) -> list[tuple[dt.date, tuple[Rate, ...]]]:
 
 
 def _item(day: dt.date, rates: tuple[Rate, ...], config: FeedConfig) -> dict[str, Any]:
-    inverses = [inverse(rate) for rate in rates]  # each once: a Decimal division per rate
-    rows = [cells(rate, inverted) for rate, inverted in zip(rates, inverses, strict=True)]
+    paired = [(rate, inverse(rate)) for rate in rates]  # each inverse once: a Decimal division per rate
+    rows = [cells(rate, inverted) for rate, inverted in paired]
     return {
         "id": config.tag("rates", day.isoformat()),
         "title": f"Exchange rates, {long_date(day)}",
         "content_text": _table_text(rows),
         "content_html": _table_html(rates, rows, EXPLANATION),
         "date_published": Stamp(day).midnight(config.tz).astimezone(config.tz).isoformat(),  # the day's start
-        EXTENSION: {
-            "rates": [_exact(rate, inverted) for rate, inverted in zip(rates, inverses, strict=True)]
-        },
-    }
-
-
-def _exact(rate: Rate, inverted: Decimal | None) -> dict[str, Any]:
-    return {
-        "base": _code(rate.base),
-        "quote": _code(rate.quote),
-        "value": format(rate.value, "f"),
-        "inverse": _optional(inverted),
-        "change_percent": format(rate.change_percent, "f"),
-        "direction": rate.direction,
-        "date": rate.date.isoformat(),
+        EXTENSION: {"rates": [rate_values(rate, inverted, _code) for rate, inverted in paired]},
     }
 
 
@@ -89,10 +76,6 @@ def inverse(rate: Rate) -> Decimal | None:
         return rate.inverse
     except ArithmeticError:
         return None
-
-
-def _optional(number: Decimal | None) -> str | None:
-    return None if number is None else format(number, "f")
 
 
 def plain(number: Decimal | None) -> str:

@@ -1,16 +1,23 @@
-"""A Dump as plain JSON-ready data: decimals and dates as strings, nothing left out."""
+"""Values as JSON-ready dicts, one conversion per value: what ``parse --json`` and ``rates --json``
+print, what the archive hashes as an article's text, and what the JSON feeds' extension objects
+carry. Decimals keep their digits as plain strings (``"0.00008"``, never E notation), dates are
+ISO 8601, and nothing is left out.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from ..models import Article, Dump, Figure, Page, Problem, Rate
+from .models import Article, Dump, Figure, Page, Problem, Rate
+
+Text = Callable[[str], str]  # how a conversion writes a value's text: as it is, or cleaned for a feed
 
 
 def dump_to_dict(dump: Dump) -> dict[str, Any]:
     """Everything a Dump holds, for ``json.dumps``: pages with their articles and rates, the
-    one-per-pair-and-date rates, and the problems. Decimals keep their digits (``"0.00008"``)."""
+    one-per-pair-and-date rates, and the problems."""
     return {
         "source": dump.source,
         "pages": [_page(page) for page in dump.pages],
@@ -45,15 +52,16 @@ def _article(article: Article) -> dict[str, Any]:
         "position": article.position,
         "truncated": article.truncated,
         "summary": article.summary,
-        "figures": [_figure(figure) for figure in article.figures],
+        "figures": [figure_to_dict(figure) for figure in article.figures],
         "source": article.source,
         "line": article.line,
     }
 
 
-def _figure(figure: Figure) -> dict[str, Any]:
+def figure_to_dict(figure: Figure, text: Text = str) -> dict[str, Any]:
+    """A figure's fields by name, its caption written by ``text``."""
     return {
-        "caption": figure.caption,
+        "caption": text(figure.caption),
         "attachment_id": figure.attachment_id,
         "width": figure.width,
         "align": figure.align,
@@ -61,18 +69,21 @@ def _figure(figure: Figure) -> dict[str, Any]:
 
 
 def rate_to_dict(rate: Rate) -> dict[str, Any]:
-    """A rate as JSON-ready values: exact decimals as plain strings (never E notation)."""
+    """A rate as JSON-ready values: its pair, its exact values (``rate_values``), where it was read."""
+    return {"pair": rate.pair, **rate_values(rate, rate.inverse), "source": rate.source, "line": rate.line}
+
+
+def rate_values(rate: Rate, inverse: Decimal | None, code: Text = str) -> dict[str, Any]:
+    """What a rate says, exactly: its currency codes (written by ``code``), value, ``inverse``
+    (None where there is none), change, direction and date."""
     return {
-        "pair": rate.pair,
-        "base": rate.base,
-        "quote": rate.quote,
+        "base": code(rate.base),
+        "quote": code(rate.quote),
         "value": _decimal(rate.value),
-        "inverse": _decimal(rate.inverse),
+        "inverse": None if inverse is None else _decimal(inverse),
         "change_percent": _decimal(rate.change_percent),
         "direction": rate.direction,
         "date": rate.date.isoformat(),
-        "source": rate.source,
-        "line": rate.line,
     }
 
 
