@@ -49,6 +49,7 @@ from .errors import (
     FewerArticlesError,
     PublishError,
     RenderError,
+    ServeError,
 )
 from .models import Article, Dump, Entry, Figure, Page, Problem, Rate, Stamp, currency_name, entries_of
 from .parse import parse_dump, slugify
@@ -88,6 +89,7 @@ __all__ = [
     "PublishError",
     "Rate",
     "RenderError",
+    "ServeError",
     "Stamp",
     "__version__",
     "audit",

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from ._version import __version__
 from .archive import Archive
 from .config import FeedConfig
+from .errors import ConfigError
 from .models import Entry
 from .publish import BuildState, Publication
 from .render import ArchiveLinks, render_atom, render_rss
@@ -72,7 +73,8 @@ def archive_page(index: int, total: int, size: int) -> ArchivePage:
     """Page ``index`` of ``total`` entries cut into pages of ``size``."""
     pages = page_count(total, size)
     if not 1 <= index <= pages:
-        raise ValueError(f"no archive page {index} for {total} entries in pages of {size}")
+        where = f"for {total:,} entries in pages of {size:,}"
+        raise ConfigError(f"must be an archive page from 1 to {pages} {where}, not {index}", field="index")
     older = archived(total, size)
     start, stop = min((index - 1) * size, older), min(index * size, older)  # oldest-first ranks
     return ArchivePage(index, total - stop, stop - start, stop - start == size, index == pages)
@@ -90,7 +92,7 @@ def newest_page(total: int, size: int) -> int | None:
 
 def _positive(size: int) -> int:
     if size < 1:
-        raise ValueError(f"a page holds at least 1 entry, not {size}")
+        raise ConfigError(f"must be at least 1 entry per page, not {size}", field="limit")
     return size
 
 

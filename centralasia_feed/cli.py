@@ -418,9 +418,9 @@ def _rate_table(rates: Sequence[Rate]) -> list[str]:
 def _output_folder(name: str, verb: str) -> Path:
     root = Path(name)
     if not root.exists():
-        raise CentralAsiaFeedError(f"{root}: no such folder; run 'centralasia-feed build' first")
+        raise ConfigError(f"{root}: no such folder; run 'centralasia-feed build' first")
     if not root.is_dir():
-        raise CentralAsiaFeedError(f"{root}: not a folder; {verb} the output folder of a build")
+        raise ConfigError(f"{root}: not a folder; {verb} the output folder of a build")
     return root
 
 
@@ -434,7 +434,7 @@ def _run_ping(args: argparse.Namespace) -> int:
     root = _output_folder(args.dir, "ping for")
     named = websub.topics(root)
     if not named:
-        raise CentralAsiaFeedError(f"{root}: no feed here names a hub; build with --hub URL")
+        raise ConfigError(f"{root}: no feed here names a hub; build with --hub URL")
     results = [result for hub, topics in named.items() for result in websub.ping([hub], topics)]
     return 0 if _print_pings(results, "error") else 1
 def _run_check(args: argparse.Namespace) -> int:

@@ -4,9 +4,10 @@
     ├── DumpError (ValueError)      a dump that cannot be used: .source, .line
     ├── ConfigError (ValueError)    a FeedConfig or option value that cannot work: .field
     ├── ArchiveError                the SQLite archive cannot be opened, read or written: .path
-    ├── RenderError (ValueError)    a value the feed formats cannot carry
+    ├── RenderError (ValueError)    a value the feed formats cannot carry: .field
     ├── PublishError (OSError)      the output folder cannot be written: .path
     │   └── FewerArticlesError      a build would publish fewer articles than the folder shows
+    ├── ServeError (OSError)        serve cannot listen on its address: .address
     └── AuditError (OSError)        a site under audit does not answer, or not within the timeout
 
 Foreign errors (sqlite3, feedgen's bare ValueError, OSError) are wrapped where they cross into
@@ -68,7 +69,19 @@ class ArchiveError(_AtPath):
 
 
 class RenderError(CentralAsiaFeedError, ValueError):
-    """A value that no feed format can carry; names our field, not feedgen's."""
+    """A value that no feed format can carry; names our field, not feedgen's.
+
+    ``field`` names what could not be rendered, in our words (``FeedConfig.title``, ``the RSS
+    feed``, ``the title of article 'x'``), and ``message`` why: ``cannot render <field>: <why>``.
+    """
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"cannot render {self.field}: {self.message}" if self.field else self.message
 
 
 class PublishError(_AtPath, OSError):
@@ -96,6 +109,19 @@ class FewerArticlesError(PublishError):
             f"{super().__str__()}; build with the archive it was built from, or pass {self.option} "
             f"to publish {self.publishing:,}"
         )
+
+
+class ServeError(CentralAsiaFeedError, OSError):
+    """``serve`` cannot listen on its address (in use, not this machine's, a port it may not take):
+    ``address`` is the ``host:port`` it was given, ``message`` the system's reason."""
+
+    def __init__(self, message: str, *, address: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.address = address
+
+    def __str__(self) -> str:
+        return f"cannot listen on {self.address}: {self.message}"
 
 
 class AuditError(CentralAsiaFeedError, OSError):

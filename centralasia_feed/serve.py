@@ -38,7 +38,7 @@ from ._chars import one_line
 from ._connections import Connections, Dropped
 from ._files import open_regular
 from ._media import PLAIN_TEXT, TEXT_TYPES, media_type
-from .errors import ConfigError
+from .errors import ConfigError, ServeError
 from .publish import is_hidden
 from .render.peek import self_link
 from .websub import advertised
@@ -508,7 +508,7 @@ def make_server(
             max_per_client=max_per_client,
         )  # fmt: skip
     except OSError as exc:
-        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        raise ServeError(exc.strerror or str(exc), address=f"{host}:{port}") from exc
 
 
 def address_note(root: Path, url: str) -> str | None:

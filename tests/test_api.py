@@ -32,7 +32,7 @@ def test_every_public_name_is_exported() -> None:
 def test_errors_form_one_tree() -> None:
     from centralasia_feed import errors
 
-    for name in ("DumpError", "ConfigError", "ArchiveError", "RenderError", "PublishError"):
+    for name in ("DumpError", "ConfigError", "ArchiveError", "RenderError", "PublishError", "ServeError"):
         assert issubclass(getattr(errors, name), centralasia_feed.CentralAsiaFeedError)
     assert issubclass(centralasia_feed.DumpError, ValueError)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from paths import DATA, SEED, folder_files, published_files
 
-from centralasia_feed import FeedConfig, PublishError, build
+from centralasia_feed import ConfigError, FeedConfig, PublishError, build
 from centralasia_feed.archive import Archive
 from centralasia_feed.archive_pages import ArchivePage, archive_page, newest_page, page_count, page_of
 from centralasia_feed.models import Article, Dump, Page
@@ -40,7 +40,7 @@ def test_archive_pages_are_cut_oldest_first_from_counts() -> None:
     assert (archive_page(2, 6, 2).previous, archive_page(2, 6, 2).next) == (1, 3)
     assert (archive_page(3, 6, 2).previous, archive_page(3, 6, 2).next) == (2, None)
     for index, size in ((0, 2), (4, 2), (1, 0)):
-        with pytest.raises(ValueError):
+        with pytest.raises(ConfigError):
             archive_page(index, 6, size)
 
 

@@ -127,6 +127,7 @@ def test_field_turns_bare_value_errors_into_render_errors_and_chains_them():
         with xml._field("the title"):
             raise ValueError("bad")
     assert isinstance(caught.value.__cause__, ValueError)
+    assert (caught.value.field, caught.value.message) == ("the title", "bad")
     with pytest.raises(TypeError):
         with xml._field("the title"):
             raise TypeError("not ours to wrap")

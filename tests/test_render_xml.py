@@ -219,6 +219,7 @@ def test_an_item_feedgen_refuses_is_named_with_the_field_and_its_article(monkeyp
     ) as caught:
         render_atom(entries_of([article]), CONFIG)
     assert isinstance(caught.value.__cause__, ValueError)
+    assert caught.value.field == f"the {step} of article {article.slug!r}"
 
 
 def test_a_complete_feed_says_so_and_an_ordinary_one_declares_no_history_namespace():

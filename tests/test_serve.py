@@ -28,7 +28,7 @@ from serving import SERVE_DATA, Served, connect, fetch, plant_outside, raw, read
 
 from centralasia_feed import FeedConfig, build
 from centralasia_feed._connections import client_of
-from centralasia_feed.errors import ConfigError
+from centralasia_feed.errors import ConfigError, ServeError
 from centralasia_feed.publish import BuildState, Publication
 from centralasia_feed.serve import (
     SECURITY_HEADERS,
@@ -544,11 +544,12 @@ def test_url_and_loopback_default(site: Path) -> None:
         server.server_close()
 
 
-def test_bad_folder_or_busy_port_is_a_config_error(site: Path) -> None:
+def test_a_bad_folder_is_a_config_error_and_a_busy_port_a_serve_error(site: Path) -> None:
     with pytest.raises(ConfigError, match="not a folder"):
         make_server(site / "missing", port=0)
-    with make_server(site, port=0) as busy, pytest.raises(ConfigError, match="cannot listen"):
+    with make_server(site, port=0) as busy, pytest.raises(ServeError, match="cannot listen") as caught:
         make_server(site, port=busy.server_port)
+    assert caught.value.address == f"127.0.0.1:{busy.server_port}" and isinstance(caught.value, OSError)
 
 
 def test_ctrl_c_stops_serve_cleanly(site: Path) -> None:

@@ -155,7 +155,7 @@ def _add(feed: FeedGenerator, item: Item, rss: bool) -> None:
                 entry.description(item.html)  # RSS's description; Atom's content is content()'s
             entry.content(item.html, type="html")
     except ValueError as exc:
-        raise RenderError(f"cannot render the {step} of article {item.entry.slug!r}: {exc}") from exc
+        raise RenderError(str(exc), field=f"the {step} of article {item.entry.slug!r}") from exc
 
 
 @contextlib.contextmanager
@@ -166,4 +166,4 @@ def _field(name: str) -> Iterator[None]:
     except RenderError:
         raise
     except ValueError as exc:
-        raise RenderError(f"cannot render {name}: {exc}") from exc
+        raise RenderError(str(exc), field=name) from exc
