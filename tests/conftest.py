@@ -1,4 +1,4 @@
-"""Shared fixtures: an output folder, and a server over it on 127.0.0.1 (tests/serving.py)."""
+"""Shared fixtures: an output folder, and a server over it on 127.0.0.1 (tests/helpers/serving.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.serving import Served, fill_site, start, stop
 from hypothesis import settings
-from serving import Served, fill_site, start, stop
 
 # CI explores the same examples every run: a failure there is the change's, never the dice's.
 # Elsewhere hypothesis draws new ones each run, and keeps what failed in .hypothesis/.

@@ -33,7 +33,7 @@ if ATHERIS:  # instrument the package for coverage before anything imports it
         import centralasia_feed.parse  # noqa: F401
         import centralasia_feed.pipeline  # noqa: F401
 
-from hostile import ANY_DUMP, assert_nothing_lost, assert_output_valid  # noqa: E402
+from helpers.hostile import ANY_DUMP, assert_nothing_lost, assert_output_valid  # noqa: E402
 
 from centralasia_feed import FeedConfig, build  # noqa: E402
 from centralasia_feed.errors import DumpError  # noqa: E402

@@ -6,7 +6,7 @@ import inspect
 from pathlib import Path
 
 import pytest
-from paths import SEED
+from helpers.paths import SEED
 
 import centralasia_feed
 

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from paths import DATA, SEED, folder_files, published_files
+from helpers.paths import DATA, SEED, folder_files, published_files
 
 from centralasia_feed import ConfigError, FeedConfig, PublishError, build
 from centralasia_feed.archive import Archive

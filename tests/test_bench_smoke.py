@@ -9,7 +9,7 @@ import sys
 
 import dumpgen
 from benchmarks import bench
-from paths import ROOT
+from helpers.paths import ROOT
 
 from centralasia_feed.parse import parse_dump
 

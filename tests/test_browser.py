@@ -21,7 +21,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from serving import Served
+from helpers.serving import Served
 
 from centralasia_feed import Article, Entry, FeedConfig
 from centralasia_feed.render import render_landing

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from paths import ROOT
-from serving import SITE_DUMPS, Served, start, stop
+from helpers.paths import ROOT
+from helpers.serving import SITE_DUMPS, Served, start, stop
 
 from centralasia_feed import AuditError, ConfigError, FeedConfig, audit, build
 from centralasia_feed.audit import CHECKS

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from paths import ROOT, SEED
+from helpers.paths import ROOT, SEED
 
 from centralasia_feed.cli import main
 

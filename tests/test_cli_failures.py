@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from paths import SEED, folder_files
+from helpers.paths import SEED, folder_files
 
 from centralasia_feed import pipeline
 from centralasia_feed.cli import main

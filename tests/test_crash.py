@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from paths import ROOT, SEED, folder_files
+from helpers.paths import ROOT, SEED, folder_files
 
 from centralasia_feed.archive import Archive
 from centralasia_feed.publish import LOCK_NAME, STATE_FOLDER, STATE_NAME, is_hidden

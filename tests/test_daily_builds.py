@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.paths import DATA, ROOT, SEED, folder_files, published_files
+from helpers.render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed
 from lxml import etree
-from paths import DATA, ROOT, SEED, folder_files, published_files
-from render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed
 
 from centralasia_feed import FeedConfig, build
 from centralasia_feed.archive import APPLICATION_ID, SCHEMA_VERSION, Archive

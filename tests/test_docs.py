@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from paths import ROOT
+from helpers.paths import ROOT
 
 from centralasia_feed.cli import _parser
 

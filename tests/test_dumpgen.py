@@ -8,7 +8,7 @@ import itertools
 import dumpgen
 import dumpwords
 import pytest
-from paths import SEED
+from helpers.paths import SEED
 
 from centralasia_feed import parse_dump
 

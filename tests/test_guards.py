@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from paths import DATA, ROOT, SEED, folder_files
+from helpers.paths import DATA, ROOT, SEED, folder_files
 
 from centralasia_feed import (
     Archive,

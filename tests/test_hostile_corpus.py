@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hostile import assert_nothing_lost, assert_output_valid
-from paths import DATA
+from helpers.hostile import assert_nothing_lost, assert_output_valid
+from helpers.paths import DATA
 
 from centralasia_feed.cli import main
 from centralasia_feed.errors import DumpError

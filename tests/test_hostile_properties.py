@@ -2,7 +2,7 @@
 shortcode fragments, malformed tickers, any encoding, random bytes) through parse_dump and through
 the whole build: a Dump or a DumpError, nothing lost, and every feed valid to independent readers.
 
-``HOSTILE_EXAMPLES=N`` raises the example budget (see tests/hostile.py); tests/fuzz_build.py runs
+``HOSTILE_EXAMPLES=N`` raises the example budget (see tests/helpers/hostile.py); tests/fuzz_build.py runs
 the same generators for as long as you like.
 """
 
@@ -12,10 +12,10 @@ import tempfile
 from pathlib import Path
 from unittest import mock
 
-from hostile import ANY_DUMP, BUILD_SETTINGS, EXAMPLES, assert_nothing_lost, assert_output_valid
+from helpers.hostile import ANY_DUMP, BUILD_SETTINGS, EXAMPLES, assert_nothing_lost, assert_output_valid
+from helpers.paths import folder_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from paths import folder_files
 
 from centralasia_feed import Archive, FeedConfig, build
 from centralasia_feed.errors import DumpError

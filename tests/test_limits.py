@@ -16,7 +16,7 @@ from unittest import mock
 
 import pytest
 from dumpgen import generate_dump
-from hostile import assert_output_valid
+from helpers.hostile import assert_output_valid
 from lxml import etree
 
 from centralasia_feed import build, pipeline

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from paths import DATA, SEED, missing
-from serving import Served, start, stop
+from helpers.paths import DATA, SEED, missing
+from helpers.serving import Served, start, stop
 
 from centralasia_feed import FeedConfig, build
 

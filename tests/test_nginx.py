@@ -4,7 +4,7 @@ Every file of a real build (with archive pages, and the rates files a later buil
 from nginx and from ``serve`` over the same folder, and compared header by header. Then a real reader
 polls through nginx, and nginx's own access log shows its second update answered 304.
 
-nginx comes from Debian's ``nginx`` package (tests/webserver.py starts it). Without it this test is
+nginx comes from Debian's ``nginx`` package (tests/helpers/webserver.py starts it). Without it this test is
 skipped with a plain reason, except when the ``CI`` environment variable is set: there it must run,
 so it fails.
 """
@@ -22,10 +22,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from serving import SITE_DUMPS, Served, plant_outside, start, stop
-from serving import fetch as fetch_served
+from helpers.serving import SITE_DUMPS, Served, plant_outside, start, stop
+from helpers.serving import fetch as fetch_served
+from helpers.webserver import Nginx, fetch, free_port, nginx, running
 from test_serve import SECRET, TRAVERSALS
-from webserver import Nginx, fetch, free_port, nginx, running
 
 from centralasia_feed import FeedConfig, build
 from centralasia_feed.cli import main

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from paths import DATA, SEED
-from serving import start, stop
+from helpers.paths import DATA, SEED
+from helpers.serving import start, stop
 
 from centralasia_feed import FeedConfig, FewerArticlesError, build
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hostile import assert_nothing_lost
+from helpers.hostile import assert_nothing_lost
 
 from centralasia_feed._jsonable import dump_to_dict
 from centralasia_feed.errors import DumpError

@@ -18,7 +18,7 @@ from unittest import mock
 
 import dumpgen
 import pytest
-from hostile import ANY_DUMP
+from helpers.hostile import ANY_DUMP
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

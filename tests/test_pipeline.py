@@ -8,8 +8,8 @@ import zoneinfo
 from pathlib import Path
 
 import pytest
+from helpers.paths import DATA, SEED, folder_files
 from lxml import etree
-from paths import DATA, SEED, folder_files
 
 from centralasia_feed import (
     Archive,

@@ -9,8 +9,8 @@ import pytest
 from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import formatRFC2822
+from helpers.render_fixtures import CONFIG, seed_entries
 from lxml import etree
-from render_fixtures import CONFIG, seed_entries
 
 from centralasia_feed.render import render_rss
 from centralasia_feed.render.dates import rfc822

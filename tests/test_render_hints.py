@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers.render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed
+from helpers.render_fixtures import seed_entries, seed_rates
 from lxml import etree
-from render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed
-from render_fixtures import seed_entries, seed_rates
 
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.errors import ConfigError

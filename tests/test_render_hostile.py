@@ -9,10 +9,10 @@ import html
 
 import hypothesis.strategies as st
 import pytest
+from helpers.render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed, parse_html
+from helpers.render_fixtures import AKORDA, CONFIG, make_entry, rate, seed_articles, seed_entries
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
-from render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed, parse_html
-from render_fixtures import AKORDA, CONFIG, make_entry, rate, seed_articles, seed_entries
 
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.models import Article, Entry, entries_of

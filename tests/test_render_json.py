@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from render_checks import assert_json_feed_valid
-from render_fixtures import CONFIG, rate, seed_articles, seed_entries, seed_rates, updated_entry
+from helpers.render_checks import assert_json_feed_valid
+from helpers.render_fixtures import CONFIG, rate, seed_articles, seed_entries, seed_rates, updated_entry
 
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.models import entries_of

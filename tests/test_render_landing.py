@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from render_checks import parse_html
-from render_fixtures import CONFIG, make_entry, rate, seed_articles, seed_entries, seed_rates
+from helpers.render_checks import parse_html
+from helpers.render_fixtures import CONFIG, make_entry, rate, seed_articles, seed_entries, seed_rates
 
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.render import render_landing

@@ -9,8 +9,8 @@ import re
 
 import hypothesis.strategies as st
 import pytest
+from helpers.render_fixtures import CONFIG, make_article, seed_articles
 from hypothesis import example, given
-from render_fixtures import CONFIG, make_article, seed_articles
 
 from centralasia_feed._chars import clean
 from centralasia_feed.config import FeedConfig

@@ -9,9 +9,9 @@ import gc
 import re
 
 import pytest
+from helpers.render_checks import assert_atom_valid, parse_feed
+from helpers.render_fixtures import CONFIG, make_entry, seed_articles, seed_entries, updated_entry
 from lxml import etree
-from render_checks import assert_atom_valid, parse_feed
-from render_fixtures import CONFIG, make_entry, seed_articles, seed_entries, updated_entry
 
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.errors import RenderError

@@ -23,8 +23,19 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from paths import SEED
-from serving import SERVE_DATA, Served, connect, fetch, plant_outside, raw, read_to_end, request, start, stop
+from helpers.paths import SEED
+from helpers.serving import (
+    SERVE_DATA,
+    Served,
+    connect,
+    fetch,
+    plant_outside,
+    raw,
+    read_to_end,
+    request,
+    start,
+    stop,
+)
 
 from centralasia_feed import FeedConfig, build
 from centralasia_feed._connections import client_of

@@ -11,7 +11,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from serving import Served, connect, fetch, raw, read_to_end, request, start, stop
+from helpers.serving import Served, connect, fetch, raw, read_to_end, request, start, stop
 
 from centralasia_feed.serve import MAX_PER_CLIENT
 

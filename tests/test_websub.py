@@ -14,8 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from paths import DATA, SEED
-from serving import fetch, start, stop
+from helpers.paths import DATA, SEED
+from helpers.serving import fetch, start, stop
 
 from centralasia_feed import FeedConfig, build, websub
 from centralasia_feed.cli import main

@@ -25,8 +25,8 @@ from flask_websub.subscriber import (
     Subscriber,
     discover,
 )
-from paths import DATA, SEED
-from serving import start, stop
+from helpers.paths import DATA, SEED
+from helpers.serving import start, stop
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from centralasia_feed.cli import main

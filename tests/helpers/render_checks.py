@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 from typing import Any
 
 import feedparser
@@ -14,7 +13,7 @@ import html5lib
 import jsonschema
 from lxml import etree
 
-DATA = Path(__file__).parent / "data"
+from .paths import DATA
 
 
 @functools.cache

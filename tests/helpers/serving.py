@@ -13,10 +13,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paths import DATA, SEED
-
 from centralasia_feed import build
 from centralasia_feed.serve import MAX_CONNECTIONS, MAX_PER_CLIENT, FeedServer, make_server
+
+from .paths import DATA, SEED
 
 SITE_DUMPS = (SEED, *sorted((DATA / "days").glob("*.txt")))
 _WORK = Path(tempfile.mkdtemp(prefix="centralasia-feed-site-"))

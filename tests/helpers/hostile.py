@@ -16,11 +16,12 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from lxml import etree
-from render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed, parse_html
 
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump
 from centralasia_feed.parse import _parse
+
+from .render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed, parse_html
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "50"))
 BUILD_SETTINGS = settings(

@@ -10,9 +10,9 @@ import pytest
 
 from centralasia_feed.publish import STATE_FOLDER
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_caa332ea3062df9c.txt"
-DATA = Path(__file__).resolve().parent / "data"
+DATA = ROOT / "tests" / "data"
 
 
 def missing(tool: str, package: str) -> NoReturn:

@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from paths import ROOT, missing
-from serving import request
+from .paths import ROOT, missing
+from .serving import request
 
 NGINX_CONF = ROOT / "examples" / "nginx.conf"
 LISTEN = "listen 127.0.0.1:8080;"

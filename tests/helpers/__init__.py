@@ -1,0 +1,4 @@
+"""What the tests share: where their files are (``paths``), hand-made values for the renderer
+(``render_fixtures``) and independent validators of what it writes (``render_checks``), hostile
+dumps and the check of a whole output folder (``hostile``), a served folder (``serving``) and
+Debian's nginx over one (``webserver``)."""
