@@ -9,9 +9,9 @@ import json
 import re
 from collections.abc import Callable
 
-import dumpgen
 import pytest
 from benchmarks import baselines, items
+from tools import dumpgen
 
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.models import Dump

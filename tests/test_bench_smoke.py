@@ -7,9 +7,9 @@ import datetime as dt
 import subprocess
 import sys
 
-import dumpgen
 from benchmarks import bench
 from helpers.paths import ROOT
+from tools import dumpgen
 
 from centralasia_feed.parse import parse_dump
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-import dumpgen
-import dumpwords
 import pytest
 from helpers.paths import SEED
+from tools import dumpgen, dumpwords
 
 from centralasia_feed import parse_dump
 

@@ -2,8 +2,8 @@
 shortcode fragments, malformed tickers, any encoding, random bytes) through parse_dump and through
 the whole build: a Dump or a DumpError, nothing lost, and every feed valid to independent readers.
 
-``HOSTILE_EXAMPLES=N`` raises the example budget (see tests/helpers/hostile.py); tests/fuzz_build.py runs
-the same generators for as long as you like.
+``HOSTILE_EXAMPLES=N`` raises the example budget (see tests/helpers/hostile.py);
+tests/tools/fuzz_build.py runs the same generators for as long as you like.
 """
 
 from __future__ import annotations

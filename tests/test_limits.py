@@ -15,9 +15,9 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from dumpgen import generate_dump
 from helpers.hostile import assert_output_valid
 from lxml import etree
+from tools.dumpgen import generate_dump
 
 from centralasia_feed import build, pipeline
 from centralasia_feed.errors import DumpError

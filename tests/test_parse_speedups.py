@@ -16,11 +16,11 @@ from decimal import Decimal
 from typing import Any
 from unittest import mock
 
-import dumpgen
 import pytest
 from helpers.hostile import ANY_DUMP
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tools import dumpgen
 
 from centralasia_feed._jsonable import dump_to_dict
 from centralasia_feed.errors import DumpError

@@ -31,8 +31,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path[:0] = [str(HERE), str(HERE.parent), str(ROOT)]
 
-import dumpgen  # noqa: E402
 import report  # noqa: E402
+from tools import dumpgen  # noqa: E402
 
 from centralasia_feed.config import FeedConfig  # noqa: E402
 from centralasia_feed.parse._lines import _EARLIEST as EARLIEST  # noqa: E402  (the first date it reads)

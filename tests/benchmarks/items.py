@@ -8,7 +8,7 @@ import random
 import re
 from decimal import Decimal
 
-import dumpgen
+from tools import dumpgen
 
 from centralasia_feed.models import Article, Direction, Entry, Figure, Rate
 

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-import dumpwords as words
+from . import dumpwords as words
 
 PAGE_SIZE = 6
 TICKER_REPEATS = 8

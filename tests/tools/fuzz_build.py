@@ -6,14 +6,15 @@ A failing input is printed (and, with atheris, saved as ``crash-*``) for tests/d
 
 With atheris (``pip install -e '.[test,fuzz]'``), coverage-guided, from the repository root::
 
-    python tests/fuzz_build.py -max_total_time=300 fuzz-corpus/ seeds/ tests/data/hostile/ tests/data/broken/
+    python tests/tools/fuzz_build.py -max_total_time=300 fuzz-corpus/ seeds/ tests/data/hostile/ \
+        tests/data/broken/
 
 (libFuzzer options; the folders seed the corpus, and the first, which must exist, collects the new
 inputs it finds). libFuzzer's last line says how many inputs ran (``Done N runs in S second(s)``);
 ``FUZZ_PARSE_ONLY=1`` skips the builds, for many more parser inputs a second. Without atheris,
 hypothesis with the same generators as the property tests::
 
-    python tests/fuzz_build.py --hypothesis 5000
+    python tests/tools/fuzz_build.py --hypothesis 5000
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
+TESTS = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(TESTS), str(TESTS.parent)]  # for helpers, and the package in a checkout
 ATHERIS = __name__ == "__main__" and sys.argv[1:2] != ["--hypothesis"]
 if ATHERIS:  # instrument the package for coverage before anything imports it
     import atheris  # type: ignore[import-not-found]
