@@ -7,10 +7,10 @@ import datetime as dt
 import subprocess
 import sys
 
-from benchmarks import bench
 from helpers.paths import ROOT
 from tools import dumpgen
 
+from benchmarks import bench
 from centralasia_feed.parse import parse_dump
 
 SECTIONS = (
@@ -22,7 +22,7 @@ SECTIONS = (
     "5. Peak memory",
     "6. Peak memory",
 )
-BENCH = ROOT / "tests" / "benchmarks" / "bench.py"
+BENCH = ROOT / "benchmarks" / "bench.py"
 
 
 def test_quick_benchmark_prints_every_section_with_no_failed_measurement() -> None:

@@ -1,4 +1,4 @@
-"""One measurement, run in a child process of its own: ``python tests/benchmarks/tasks.py '<json>'``.
+"""One measurement, run in a child process of its own: ``python benchmarks/tasks.py '<json>'``.
 
 A fresh process per measurement keeps measurements from polluting each other (heap, caches, page
 faults) and gives each its own peak RSS: the kernel's high-water mark of this process's memory
@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parents[1])]
+ROOT = HERE.parent
+sys.path[:0] = [str(HERE), str(ROOT / "tests"), str(ROOT)]  # its modules, tools.dumpgen, the package
 
 import baselines  # noqa: E402
 import items  # noqa: E402

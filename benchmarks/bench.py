@@ -1,9 +1,9 @@
 """Benchmarks of parse, render, the daily build and a backfill, each beside a baseline of the same run.
 
-    python tests/benchmarks/bench.py              # 1k, 10k, 100k articles: a few minutes on 2 cores
-    python tests/benchmarks/bench.py --quick      # small sizes, a smoke run
-    python tests/benchmarks/bench.py --sizes 1000 10000 200000
-    python tests/benchmarks/bench.py --only memory --junk-mb 100
+    python benchmarks/bench.py              # 1k, 10k, 100k articles: a few minutes on 2 cores
+    python benchmarks/bench.py --quick      # small sizes, a smoke run
+    python benchmarks/bench.py --sizes 1000 10000 200000
+    python benchmarks/bench.py --only memory --junk-mb 100
 
 ``--sizes A B C`` parses dumps of A, B and C articles, renders 50, A, B and C items, backfills B and
 C articles as daily dumps of twenty, and builds one new day into archives of 0, B and C articles
@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-sys.path[:0] = [str(HERE), str(HERE.parent), str(ROOT)]
+ROOT = HERE.parent
+sys.path[:0] = [str(HERE), str(ROOT / "tests"), str(ROOT)]  # its modules, tools.dumpgen, the package
 
 import report  # noqa: E402
 from tools import dumpgen  # noqa: E402
