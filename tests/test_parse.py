@@ -1,4 +1,5 @@
-"""parse_dump on the seed, on a multi-page dump, on every broken case in tests/data/broken."""
+"""parse_dump on the seed, on a multi-page dump, and rule by rule (tests/test_corpus.py runs the
+hand-made broken and hostile dumps of tests/data/corpus)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ from centralasia_feed.parse._report import Report
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_caa332ea3062df9c.txt"
 DATA = Path(__file__).resolve().parent / "data"
-BROKEN = sorted((DATA / "broken").glob("*.txt"))
 HEADER = "05 January 2025\n\nViewing results 1 - {count} of 20\n\n"  # then articles from line 5
 
 SEED_ARTICLES = [
@@ -179,29 +179,12 @@ def test_undefined_windows_1252_bytes_keep_their_code_points() -> None:
     assert [problem.line for problem in dump.problems] == [3]
 
 
-@pytest.mark.parametrize("case", BROKEN, ids=[path.stem for path in BROKEN])
-def test_broken_case_reports_each_problem_at_its_line(case: Path) -> None:
-    dump = parse_dump(case.read_bytes(), source=case.name)
-    expected = case.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
-    assert [str(problem) for problem in dump.problems] == expected
-    assert all(problem.source == case.name and problem.line >= 1 for problem in dump.problems)
-
-
-@pytest.mark.parametrize("case", BROKEN, ids=[path.stem for path in BROKEN])
-def test_strict_raises_at_the_first_problem(case: Path) -> None:
-    first = case.with_suffix(".expected").read_text(encoding="utf-8").splitlines()[0]
-    with pytest.raises(DumpError) as raised:
-        parse_dump(case.read_bytes(), source=case.name, strict=True)
-    assert str(raised.value) == first
-    assert (raised.value.source, raised.value.line) == (case.name, int(first.split(":")[1]))
-
-
 def test_strict_passes_a_clean_dump(seed: Dump, seed_bytes: bytes) -> None:
     assert parse_dump(seed_bytes, source="seed.txt", strict=True) == seed
 
 
 def test_problem_keeps_the_line_and_prints_source_line_message() -> None:
-    dump = parse_dump((DATA / "broken" / "ticker_unreadable.txt").read_text(encoding="utf-8"), source="f")
+    dump = parse_dump((DATA / "corpus" / "ticker_unreadable.txt").read_text(encoding="utf-8"), source="f")
     assert dump.problems[0] == Problem(
         "f", 2, "unreadable ticker line: '• KZT/USD 0.00191'", "• KZT/USD 0.00191"
     )

@@ -2,12 +2,11 @@
 
 Every input must give a Dump or a DumpError, account for every non-blank line, and, when it parses,
 build into feeds that lxml, RFC 4287's RELAX NG, feedparser, the JSON Feed schema and html5lib accept.
-A failing input is printed (and, with atheris, saved as ``crash-*``) for tests/data/hostile.
+A failing input is printed (and, with atheris, saved as ``crash-*``) for tests/data/corpus.
 
 With atheris (``pip install -e '.[test,fuzz]'``), coverage-guided, from the repository root::
 
-    python tests/tools/fuzz_build.py -max_total_time=300 fuzz-corpus/ seeds/ tests/data/hostile/ \
-        tests/data/broken/
+    python tests/tools/fuzz_build.py -max_total_time=300 fuzz-corpus/ seeds/ tests/data/corpus/
 
 (libFuzzer options; the folders seed the corpus, and the first, which must exist, collects the new
 inputs it finds). libFuzzer's last line says how many inputs ran (``Done N runs in S second(s)``);

@@ -1,7 +1,7 @@
-"""Hand-made broken dumps (tests/data/hostile, beside the parser's tests/data/broken): each gives exactly
-the problems in its ``.expected`` file, or is refused with exactly the one error line there; built
-through the command line, each exits 0 with those problems on stderr and valid feeds, or exits 1 with
-that one line and no traceback."""
+"""Hand-made broken and hostile dumps (tests/data/corpus): each gives exactly the problems in its
+``.expected`` file, each at its line, or is refused with exactly the one error line there; in strict
+mode its first problem is the error; built through the command line, each exits 0 with those
+problems on stderr and valid feeds, or exits 1 with that one line and no traceback."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from centralasia_feed.cli import main
 from centralasia_feed.errors import DumpError
 from centralasia_feed.parse import parse_dump
 
-CASES = sorted((DATA / "hostile").glob("*.txt"))
+CORPUS = DATA / "corpus"
+CASES = sorted(CORPUS.glob("*.txt"))
 IDS = [case.stem for case in CASES]
 
 
@@ -35,7 +36,27 @@ def read(case: Path) -> tuple[list[str], bool]:
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_each_case_gives_exactly_its_expected_lines(case: Path) -> None:
     assert read(case)[0] == expected(case)
-    assert_nothing_lost(case.read_bytes(), source=case.name)
+    dump = assert_nothing_lost(case.read_bytes(), source=case.name)
+    problems = dump.problems if dump is not None else ()
+    assert all(problem.source == case.name and problem.line >= 1 for problem in problems)
+
+
+def _accepted(case: Path) -> bool:
+    return not read(case)[1]
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if _accepted(case)], ids=lambda case: case.stem)
+def test_strict_raises_at_the_first_problem_or_passes_a_clean_case(case: Path) -> None:
+    lines = expected(case)
+    if not lines:
+        assert parse_dump(case.read_bytes(), source=case.name, strict=True) == parse_dump(
+            case.read_bytes(), source=case.name
+        )
+        return
+    with pytest.raises(DumpError) as raised:
+        parse_dump(case.read_bytes(), source=case.name, strict=True)
+    assert str(raised.value) == lines[0]
+    assert (raised.value.source, raised.value.line) == (case.name, int(lines[0].split(":")[1]))
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
@@ -69,7 +90,7 @@ def test_the_cases_cover_what_the_issue_names() -> None:
 
 def test_a_doubled_dump_publishes_each_article_once(tmp_path: Path) -> None:
     for name in ("doubled", "doubled_no_newline"):
-        dump = parse_dump((DATA / "hostile" / f"{name}.txt").read_bytes())
+        dump = parse_dump((CORPUS / f"{name}.txt").read_bytes())
         assert len(dump.articles) == 6 and len(dump.rates) == 5  # each repeat reported, kept once
         assert (
             main(
@@ -78,7 +99,7 @@ def test_a_doubled_dump_publishes_each_article_once(tmp_path: Path) -> None:
                     "--no-archive",
                     "--out",
                     str(tmp_path / name),
-                    str(DATA / "hostile" / f"{name}.txt"),
+                    str(CORPUS / f"{name}.txt"),
                 ]
             )
             == 0
@@ -87,11 +108,11 @@ def test_a_doubled_dump_publishes_each_article_once(tmp_path: Path) -> None:
 
 
 def test_a_dump_cut_mid_paragraph_is_published_as_an_excerpt(tmp_path: Path) -> None:
-    dump = parse_dump((DATA / "hostile" / "cut_mid_article.txt").read_bytes())
+    dump = parse_dump((CORPUS / "cut_mid_article.txt").read_bytes())
     last = dump.articles[-1]
     assert last.truncated and last.summary.endswith("it is geographically")
     assert (
-        main(["build", "--no-archive", "--out", str(tmp_path), str(DATA / "hostile" / "cut_mid_article.txt")])
+        main(["build", "--no-archive", "--out", str(tmp_path), str(CORPUS / "cut_mid_article.txt")])
         == 0
     )
     feed = assert_output_valid(tmp_path)["feed.json"]
@@ -101,7 +122,7 @@ def test_a_dump_cut_mid_paragraph_is_published_as_an_excerpt(tmp_path: Path) -> 
 
 def test_markup_in_titles_arrives_as_text(tmp_path: Path) -> None:
     assert (
-        main(["build", "--no-archive", "--out", str(tmp_path), str(DATA / "hostile" / "markup_titles.txt")])
+        main(["build", "--no-archive", "--out", str(tmp_path), str(CORPUS / "markup_titles.txt")])
         == 0
     )
     read_back = assert_output_valid(tmp_path, entries=5)
