@@ -11,6 +11,7 @@ so it fails.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import shutil
@@ -64,14 +65,22 @@ def make_site(prefix: Path, port: int) -> None:
         os.utime(path, (an_hour_ago, an_hour_ago))
 
 
+@contextlib.contextmanager
+def readable_prefix(name: str) -> Iterator[Path]:
+    """A prefix for nginx readable by its workers, who run as nobody when the tests run as root:
+    so not under pytest's temporary root, which only its owner may enter. Removed on the way out."""
+    with tempfile.TemporaryDirectory(prefix=f"centralasia-feed-{name}-") as made:
+        folder = Path(made)
+        folder.chmod(0o755)
+        yield folder
+
+
 @pytest.fixture(scope="module")
 def prefix() -> Iterator[Path]:
-    """nginx's prefix: readable by its workers, who run as nobody when the tests run as root."""
+    """nginx's prefix for the module's server."""
     nginx()
-    folder = Path(tempfile.mkdtemp(prefix="centralasia-feed-nginx-"))
-    folder.chmod(0o755)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
+    with readable_prefix("nginx") as folder:
+        yield folder
 
 
 @pytest.fixture(scope="module")
@@ -221,9 +230,7 @@ def test_reader_polls_through_nginx_and_its_second_update_is_304(
     """On an nginx of its own, stopped before its access log is read, so that every line is in it."""
     reader_module = pytest.importorskip("reader")
     monkeypatch.setenv("no_proxy", "127.0.0.1")
-    prefix = Path(tempfile.mkdtemp(prefix="centralasia-feed-nginx-reader-"))
-    try:
-        prefix.chmod(0o755)
+    with readable_prefix("nginx-reader") as prefix:
         shutil.copytree(server.site, prefix / "public", symlinks=True)
         with running(prefix, free_port()) as own:
             reader = reader_module.make_reader(":memory:")
@@ -240,5 +247,3 @@ def test_reader_polls_through_nginx_and_its_second_update_is_304(
                 reader.close()
         polls = Counter((target, status) for _, target, status in own.logged() if target != "/")
         assert polls == Counter({(f"/{name}", status): 1 for name in FEEDS for status in ("200", "304")})
-    finally:
-        shutil.rmtree(prefix, ignore_errors=True)

@@ -25,7 +25,6 @@ import feedparser
 import pytest
 from helpers.paths import SEED
 from helpers.serving import (
-    SERVE_DATA,
     Served,
     connect,
     fetch,
@@ -308,10 +307,10 @@ def test_request_path_decodes_once() -> None:
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"])
-def test_other_methods_are_not_allowed(served: Served, method: str) -> None:
+def test_other_methods_are_not_allowed(served: Served, built_site: Path, method: str) -> None:
     status, headers, _ = fetch(served, "/rss.xml", method=method)
     assert (status, headers["allow"]) == (405, "GET, HEAD")
-    assert (served.root / "rss.xml").read_bytes() == (SERVE_DATA / "rss.xml").read_bytes()
+    assert (served.root / "rss.xml").read_bytes() == (built_site / "rss.xml").read_bytes()
 
 
 def test_an_unknown_method_is_not_implemented(served: Served) -> None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import atexit
 import http.client
 import os
-import shutil
 import socket
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,23 +16,17 @@ from centralasia_feed.serve import MAX_CONNECTIONS, MAX_PER_CLIENT, FeedServer, 
 from .paths import DATA, SEED
 
 SITE_DUMPS = (SEED, *sorted((DATA / "days").glob("*.txt")))
-_WORK = Path(tempfile.mkdtemp(prefix="centralasia-feed-site-"))
-atexit.register(shutil.rmtree, _WORK, True)
-SERVE_DATA = _WORK / "public"
-"""The site every test serves a copy of, built once per test run by ``fill_site``."""
 
 
-def fill_site(folder: Path) -> None:
-    """Fill ``folder`` with a real build: the seed and the next three days, built day by day
-    through an archive (so the landing page has rate charts), with the default FeedConfig.
-    """
-    if not SERVE_DATA.is_dir():
-        for dump in SITE_DUMPS:
-            build([dump], SERVE_DATA, archive=_WORK / "archive.sqlite")
-        an_hour_ago = time.time() - 3600  # as a reader finds a daily build: its second long over
-        for path in SERVE_DATA.rglob("*"):
-            os.utime(path, (an_hour_ago, an_hour_ago))
-    shutil.copytree(SERVE_DATA, folder, dirs_exist_ok=True)
+def build_site(folder: Path, archive: Path) -> None:
+    """A real build into ``folder``: the seed and the next three days, built day by day through
+    ``archive`` (so the landing page has rate charts), with the default FeedConfig, and dated as a
+    reader finds a daily build: its second long over."""
+    for dump in SITE_DUMPS:
+        build([dump], folder, archive=archive)
+    an_hour_ago = time.time() - 3600
+    for path in folder.rglob("*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
 
 
 @dataclass
