@@ -298,8 +298,12 @@ def test_a_build_killed_midway_leaves_output_and_archive_as_they_were(tmp_path: 
     journal = Path(f"{store}-journal")
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as child:
         deadline = time.monotonic() + 60
-        while not midway(store, committed) and child.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.001)  # polling, not timing: wait until the transaction has written a lot
+        while not midway(store, committed) and time.monotonic() < deadline:
+            try:  # wait for the build to end (too soon) a millisecond at a time, looking in between
+                child.wait(timeout=0.001)
+                break
+            except subprocess.TimeoutExpired:
+                pass
         assert child.poll() is None, "the build ended before it could be killed"
         assert midway(store, committed), "the build never got deep into its transaction"
         child.send_signal(signal.SIGKILL)

@@ -694,10 +694,19 @@ def busy(served: Served, source: str = "127.0.0.1") -> Iterator[socket.socket]:
         yield sock
 
 
-def test_past_max_connections_a_reader_gets_a_503_with_retry_after(site: Path) -> None:
+def test_past_max_connections_a_reader_gets_a_503_with_retry_after(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each open connection holds a thread: a flood must not spawn a thread each. When every slot is
     busy answering, the one past the cap is told, at once, when to come back; a freed slot serves again."""
     served, thread = start(site, max_connections=1)
+    freed, forget = threading.Event(), served.server.connections.forget
+
+    def forgetting(sock: socket.socket) -> None:
+        forget(sock)
+        freed.set()  # a connection's thread ended and left the books: its slot is free
+
+    monkeypatch.setattr(served.server.connections, "forget", forgetting)
     try:
         with busy(served):
             with connect(served) as refused:
@@ -706,12 +715,8 @@ def test_past_max_connections_a_reader_gets_a_503_with_retry_after(site: Path) -
                 assert b"\r\nRetry-After: 5\r\n" in reply and reply.endswith(b"\r\n\r\n")
                 assert b"\r\nX-Content-Type-Options: nosniff\r\n" in reply
                 assert refused.recv(4096) == b""  # and the connection is closed
-        for _ in range(200):  # the busy connection's thread sees it closed and frees its slot
-            status = fetch(served, "/rss.xml")[0]
-            if status == 200:
-                break
-            time.sleep(0.02)
-        assert status == 200
+        assert freed.wait(10)  # the busy connection's thread sees it closed and frees its slot
+        assert fetch(served, "/rss.xml")[0] == 200
         assert "127.0.0.1 refused with 503: too many connections open" in served.lines
     finally:
         stop(served, thread)
