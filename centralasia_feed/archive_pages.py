@@ -13,7 +13,7 @@ many entries there are, so a build reads only the pages it writes.
 
 The folder's build state (``publish.BuildState``) names the archive revision its pages show, so a
 build renders only the pages that changed since, as the archive says (``changes_since``): its cost
-follows what changed, not the size of the history. Anything else (no state, another archive,
+follows what changed, not the size of the archive. Anything else (no state, another archive,
 another program or config) renders every page. The state also says how many articles the folder
 shows, which no build may cut (see ``articles_shown``).
 """

@@ -249,6 +249,6 @@ class Entry:
 
 
 def entries_of(articles: Iterable[Article]) -> tuple[Entry, ...]:
-    """Entries for articles with no history of their own, each published and updated where it
-    stands: what the renderers take, for a caller who has parsed articles and no archive."""
+    """Entries for articles no archive has seen, each published and updated where it stands: what
+    the renderers take, for a caller who has parsed articles and no archive."""
     return tuple(Entry.first_seen(article) for article in articles)

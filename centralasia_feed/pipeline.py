@@ -136,7 +136,7 @@ def build(
 ) -> BuildReport:
     """Ingest dumps (paths or parsed Dumps, or one of them) and publish every feed into ``out_dir``.
 
-    With ``archive=None`` the history lives in memory for this build only; with a path, the
+    With ``archive=None`` the archive lives in memory for this build only; with a path, the
     SQLite archive there remembers what earlier builds published. A build that fails leaves the
     output folder and the archive as they were, and removes the folders it created. (A first build
     that fails after reading its first dump leaves a new archive file that holds nothing.)
@@ -243,7 +243,7 @@ def _holding(dumps: Iterable[Dump]) -> _Holding:
 
 def _keep_sample_apart(store: Archive, alone: _Holding, path: str) -> None:
     """A sample goes only where nothing else is: once in, an archive holds it for good, beside
-    the real history of a deployment that built it by accident. Entries are compared as readers
+    the real articles of a deployment that built it by accident. Entries are compared as readers
     see them (not where they were read), and only when there are as many."""
     enough = len(alone.rate_dates) + 1
     same = store.count() == len(alone.entries) and store.entries() == alone.entries
@@ -319,7 +319,7 @@ def _write(store: Archive, config: FeedConfig, folder: Publication) -> dict[str,
 
     Archive pages come first and the main feeds after them, so a feed never links a page that is
     not written yet. Each file is staged as soon as it is rendered: a first build of a long
-    history never holds all its pages.
+    archive never holds all its pages.
     """
     total = store.count()
     items = write_archive_pages(store, total, config, folder)

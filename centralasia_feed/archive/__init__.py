@@ -1,4 +1,4 @@
-"""The SQLite archive: what every build saw, so feeds carry history with stable ids.
+"""The SQLite archive: what every build saw, so feeds keep every article, each with a stable id.
 
     with Archive("centralasia_feed.sqlite") as archive:
         with archive.transaction():
@@ -14,7 +14,7 @@ sqlite3 is used; the file is checked before SQLite may touch it (see ``_schema``
 Every transaction that changes the archive is a revision, with an id that hashes the revision
 before's and the rows it wrote (see ``_revisions``). Each entry remembers the revision that last
 changed it, so a reader such as a published folder records the id it saw (``revision_id``) and
-asks later what changed since (``revision_of``, ``changes_since``) without reading the history.
+asks later what changed since (``revision_of``, ``changes_since``) without reading every entry.
 
 The file keeps SQLite's default rollback journal (DELETE), not WAL: a build writes once a day,
 so WAL's concurrent readers buy nothing, while the archive stays one self-contained file to copy

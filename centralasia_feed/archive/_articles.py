@@ -120,7 +120,7 @@ def _entry(row: tuple[str, str, int, str, int, str, int, str]) -> Entry:
 
 
 def entries(conn: sqlite3.Connection, limit: int | None, offset: int) -> tuple[Entry, ...]:
-    """A page of entries, newest first, anywhere in the history.
+    """A page of entries, newest first, anywhere in the archive.
 
     The offset is skipped inside the index alone (the inner query), so skipped rows cost no join;
     the page is then sorted again, so this is for pages, not for long runs (see ``stream``).

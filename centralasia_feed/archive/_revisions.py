@@ -3,12 +3,12 @@
 Every committed transaction that changes anything gets the next revision number and an id,
 stored with the number of entries it left (so counting them reads one row, not the index). Each
 ``articles`` row carries the revision that last changed it, so "what changed since revision r" is
-an index range, never a scan of the history.
+an index range, never a scan of every entry.
 
 The id is a hash chain: the SHA-256 of the revision before's id and of every entry row the
 revision wrote. So it names the entries as they stand, whatever archive holds them: a reader (a
 published folder) records the id of the entries it shows and finds it again only in an archive
-whose history led to the same entries (``revision_of``). A transaction rolled back after a reader
+whose revisions led to the same entries (``revision_of``). A transaction rolled back after a reader
 recorded its id, as a build killed between publishing its files and committing does, leaves an id
 that the next transaction takes again only if it writes the same rows, when the reader's pages
 are right; else the reader finds no such id and looks at everything. Equal builds give equal ids,
@@ -87,7 +87,7 @@ def changed_since(conn: sqlite3.Connection, since: int, most: int) -> tuple[Key 
     order (every entry above it may have shifted), and those older than it edited where they stand.
 
     Reads only the changed rows, through ``articles_by_revision`` (which also holds their keys): a
-    daily build looks at its own few dozen rows, not at the history. Past ``most`` edits, the
+    daily build looks at its own few dozen rows, not at the whole archive. Past ``most`` edits, the
     oldest of them counts as moved instead: a cruder answer, still a safe one, at a bounded cost.
     """
     rows = conn.execute(
