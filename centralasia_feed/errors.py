@@ -35,18 +35,22 @@ class DumpError(CentralAsiaFeedError, ValueError):
         return f"{where}: {self.message}"
 
 
-class ConfigError(CentralAsiaFeedError, ValueError):
+class _OfField(CentralAsiaFeedError, ValueError):
+    """A value that cannot work: ``field`` names it (empty when nothing does), ``message`` says why."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ConfigError(_OfField):
     """A configuration value that cannot work (a relative URL, an unknown time zone...).
 
     ``field`` names the setting (a FeedConfig field such as ``feed_url``) when there is one, and
     ``message`` then says what is wrong with it, worded to follow its name: a caller can name the
     setting its own way (the CLI says ``--feed-url``) without taking the text apart.
     """
-
-    def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
     def __str__(self) -> str:
         return f"{self.field} {self.message}" if self.field else self.message
@@ -68,17 +72,12 @@ class ArchiveError(_AtPath):
     """The archive file is not an archive, is damaged, or cannot be written."""
 
 
-class RenderError(CentralAsiaFeedError, ValueError):
+class RenderError(_OfField):
     """A value that no feed format can carry; names our field, not feedgen's.
 
     ``field`` names what could not be rendered, in our words (``FeedConfig.title``, ``the RSS
     feed``, ``the title of article 'x'``), and ``message`` why: ``cannot render <field>: <why>``.
     """
-
-    def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
     def __str__(self) -> str:
         return f"cannot render {self.field}: {self.message}" if self.field else self.message
