@@ -224,10 +224,6 @@ class Stamp:
         later = MAX_RANK_SECONDS - min(max(self.position, 0), MAX_RANK_SECONDS)
         return (midnight + dt.timedelta(seconds=later)).astimezone(tz)
 
-    def key(self) -> tuple[dt.date, int]:
-        """Sorts ascending from oldest to newest."""
-        return (self.date, -self.position)
-
 
 @dataclass(frozen=True)
 class Entry:

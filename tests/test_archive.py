@@ -121,7 +121,7 @@ def test_entries_hold_each_slug_once_newest_first() -> None:
     assert len(slugs) == len(set(slugs)) == 6
     assert slugs[:3] == [slugify(FERRY), slugify(WATER), slugify(GAS)]
     assert [entry.published for entry in entries] == sorted(
-        (entry.published for entry in entries), key=lambda stamp: stamp.key(), reverse=True
+        (entry.published for entry in entries), key=lambda stamp: (stamp.date, -stamp.position), reverse=True
     )
 
 

@@ -134,9 +134,9 @@ def _align(column: int, cell: str, width: int) -> str:
     return cell.rjust(width) if column in (1, 2, 3) else cell.ljust(width)
 
 
-def table_html(rates: Sequence[Rate], *, caption: str = EXPLANATION) -> str:
+def table_html(rates: Sequence[Rate]) -> str:
     """A ``<table>`` of rates; every value is escaped."""
-    return _table_html(rates, [cells(rate, inverse(rate)) for rate in rates], caption)
+    return _table_html(rates, [cells(rate, inverse(rate)) for rate in rates], EXPLANATION)
 
 
 _HEAD = "".join(f'<th scope="col">{name}</th>' for name in COLUMNS)
