@@ -321,3 +321,25 @@ def test_the_audit_takes_nothing_from_the_build() -> None:
             if isinstance(node, ast.ImportFrom) and node.level == 2:
                 imported.add(node.module)
     assert imported == {"errors", "publish", "_version", "_media"}
+
+
+def test_a_servers_words_reach_the_terminal_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    """A reason phrase is the server's to write: an escape in it must not drive the terminal."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            head = b"HTTP/1.1 404 Gone\x1b[31m red\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            connection.sendall(head)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        assert main(["check", f"http://127.0.0.1:{listener.getsockname()[1]}/"]) == 1
+    finally:
+        thread.join(timeout=10)
+        listener.close()
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "landing: fetched: 404 Gone\\x1b[31m red" in out
