@@ -45,20 +45,20 @@ def entries(count: int, *, seed: int) -> tuple[Entry, ...]:
 def rates(days: int, *, seed: int, first: dt.date = dumpgen.FIRST_DAY) -> tuple[Rate, ...]:
     """Five pairs a day for ``days`` editions, newest edition first."""
     rng = random.Random(seed)
-    quotes: tuple[dumpgen.Quote, ...] = dumpgen.SEED_QUOTES
+    ticker: tuple[dumpgen.TickerRate, ...] = dumpgen.SEED_RATES
     found: list[Rate] = []
     for day in range(days):
         date = first + dt.timedelta(days=day)
-        found.extend(sorted((_rate(quote, date) for quote in quotes), key=lambda r: r.pair, reverse=True))
-        quotes = dumpgen.next_quotes(quotes, rng)
+        found.extend(sorted((_rate(rate, date) for rate in ticker), key=lambda r: r.pair, reverse=True))
+        ticker = dumpgen.next_rates(ticker, rng)
     return tuple(reversed(found))
 
 
-def _rate(quote: dumpgen.Quote, date: dt.date) -> Rate:
-    base, quote_code = quote.pair.split("/")
-    change = quote.change.rstrip("%")
+def _rate(rate: dumpgen.TickerRate, date: dt.date) -> Rate:
+    base, quote_code = rate.pair.split("/")
+    change = rate.change.rstrip("%")
     direction = None if change[0].isdigit() and change != "0" else _direction(change)
-    return Rate(base, quote_code, quote.value, Decimal(change), direction, date)
+    return Rate(base, quote_code, rate.value, Decimal(change), direction, date)
 
 
 def _direction(change: str) -> Direction:

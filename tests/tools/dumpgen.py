@@ -33,7 +33,7 @@ _CAPTION = '[caption id="attachment_{id}" align="{align}" width="{width}"] Image
 
 
 @dataclass(frozen=True)
-class Quote:
+class TickerRate:
     """One ticker pair as the site writes it: ``KGS/USD = 0.01149 0.44%`` (change as written)."""
 
     pair: str
@@ -44,12 +44,12 @@ class Quote:
         return f"  \u2022 {self.pair} = {self.value:f} {self.change}"
 
 
-SEED_QUOTES = (
-    Quote("KGS/USD", Decimal("0.01149"), "0%"),
-    Quote("KZT/USD", Decimal("0.00191"), "0%"),
-    Quote("TJS/USD", Decimal("0.09217"), "0.44%"),
-    Quote("UZS/USD", Decimal("0.00008"), "0%"),
-    Quote("TMT/USD", Decimal("0.28615"), "0%"),
+SEED_RATES = (
+    TickerRate("KGS/USD", Decimal("0.01149"), "0%"),
+    TickerRate("KZT/USD", Decimal("0.00191"), "0%"),
+    TickerRate("TJS/USD", Decimal("0.09217"), "0.44%"),
+    TickerRate("UZS/USD", Decimal("0.00008"), "0%"),
+    TickerRate("TMT/USD", Decimal("0.28615"), "0%"),
 )
 
 
@@ -153,8 +153,8 @@ def articles_block(ids: Sequence[int], *, seed: int) -> list[str]:
     return lines
 
 
-def ticker(quotes: Sequence[Quote]) -> list[str]:
-    return [quote.line() for _ in range(TICKER_REPEATS) for quote in quotes]
+def ticker(rates: Sequence[TickerRate]) -> list[str]:
+    return [rate.line() for _ in range(TICKER_REPEATS) for rate in rates]
 
 
 def generate_dump(
@@ -164,7 +164,7 @@ def generate_dump(
     seed: int,
     start: int = 0,
     total: int | None = None,
-    rates: Sequence[Quote] | None = None,
+    rates: Sequence[TickerRate] | None = None,
 ) -> str:
     """One edition's dump: the listing from position ``start`` on, in pages of six.
 
@@ -174,32 +174,32 @@ def generate_dump(
     """
     ids = range(start, start + articles) if isinstance(articles, int) else list(articles)
     total = start + len(ids) if total is None else total
-    quotes = SEED_QUOTES if rates is None else rates
+    pairs = SEED_RATES if rates is None else rates
     lines: list[str] = []
     for first in range(0, len(ids), PAGE_SIZE):
         page = ids[first : first + PAGE_SIZE]
         counter = f"Viewing results {start + first + 1} - {start + first + len(page)} of {total}"
-        lines += ticker(quotes) + [edition_date(day), "", counter, ""]
+        lines += ticker(pairs) + [edition_date(day), "", counter, ""]
         lines += articles_block(page, seed=seed)
     return "\n".join(lines).lstrip().rstrip("\n")
 
 
-def next_quotes(quotes: Sequence[Quote], rng: random.Random) -> tuple[Quote, ...]:
+def next_rates(rates: Sequence[TickerRate], rng: random.Random) -> tuple[TickerRate, ...]:
     """The next day's ticker: most pairs unchanged, some moving; changes signed or unsigned."""
-    return tuple(_next_quote(quote, rng) for quote in quotes)
+    return tuple(_next_rate(rate, rng) for rate in rates)
 
 
-def _next_quote(quote: Quote, rng: random.Random) -> Quote:
-    value = quote.value
+def _next_rate(rate: TickerRate, rng: random.Random) -> TickerRate:
+    value = rate.value
     if rng.random() < 0.45:
         step = Decimal(rng.randint(-60, 60)) / 10_000
         value = max(Decimal("0.00001"), (value * (1 + step)).quantize(Decimal("0.00001")))
-    change = (value / quote.value - 1) * 100
+    change = (value / rate.value - 1) * 100
     if change == 0:
-        return Quote(quote.pair, value, "0%")
+        return TickerRate(rate.pair, value, "0%")
     percent = abs(change).quantize(Decimal("0.01"))
     sign = rng.choice(("", "", "+" if change > 0 else "-"))
-    return Quote(quote.pair, value, f"{sign}{percent}%")
+    return TickerRate(rate.pair, value, f"{sign}{percent}%")
 
 
 def generate_days(
@@ -211,7 +211,7 @@ def generate_days(
     (a random few, at least one), so consecutive dumps share articles in a shifted position.
     """
     rng = random.Random(seed)
-    quotes: tuple[Quote, ...] = SEED_QUOTES
+    rates: tuple[TickerRate, ...] = SEED_RATES
     published = 0
     for day in range(days):
         fresh = (day + 1) * n_articles // days - published
@@ -219,6 +219,6 @@ def generate_days(
         ids = range(published + fresh - 1, published - older - 1, -1)
         published += fresh
         if ids:
-            text = generate_dump(first + dt.timedelta(days=day), ids, seed=seed, rates=quotes)
+            text = generate_dump(first + dt.timedelta(days=day), ids, seed=seed, rates=rates)
             yield first + dt.timedelta(days=day), text
-        quotes = next_quotes(quotes, rng)
+        rates = next_rates(rates, rng)
