@@ -35,7 +35,7 @@ import report  # noqa: E402
 from tools import dumpgen  # noqa: E402
 
 from centralasia_feed.config import FeedConfig  # noqa: E402
-from centralasia_feed.parse._lines import _EARLIEST as EARLIEST  # noqa: E402  (the first date it reads)
+from centralasia_feed.parse._dates import EARLIEST  # noqa: E402  (the first date it reads)
 from centralasia_feed.pipeline import HISTORY_DAYS  # noqa: E402
 
 FULL = (1_000, 10_000, 100_000)

@@ -10,9 +10,9 @@ import re
 from collections.abc import Callable
 
 import pytest
-from benchmarks import baselines, items
 from tools import dumpgen
 
+from benchmarks import baselines, items
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.models import Dump
 from centralasia_feed.parse import parse_dump

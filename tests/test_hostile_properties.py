@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from centralasia_feed import Archive, FeedConfig, build
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump
-from centralasia_feed.parse import _shortcodes
+from centralasia_feed.parse import _spaces
 
 PARSE_SETTINGS = settings(
     max_examples=EXAMPLES * 8,
@@ -91,5 +91,5 @@ def test_builds_with_an_archive_fail_cleanly_or_write_valid_feeds(
 @PARSE_SETTINGS
 @given(st.text(st.sampled_from(" \t\n\u00a0\u2028\u3000\x1c\x85ab€")), st.integers(1, 9))
 def test_normalizing_a_long_text_in_chunks_is_the_same_as_at_once(text: str, chunk: int) -> None:
-    with mock.patch.object(_shortcodes, "_CHUNK", chunk):
-        assert _shortcodes.normalize(text) == " ".join(text.split())
+    with mock.patch.object(_spaces, "_CHUNK", chunk):
+        assert _spaces.normalize(text) == " ".join(text.split())

@@ -22,7 +22,7 @@ from tools.dumpgen import generate_dump
 from centralasia_feed import build, pipeline
 from centralasia_feed.errors import DumpError
 from centralasia_feed.parse import _decode, parse_dump
-from centralasia_feed.parse._assemble import LONGEST_SUMMARY
+from centralasia_feed.parse._articles import LONGEST_SUMMARY
 
 HEADER = "• KZT/USD = 0.00191 0%\n05 January 2025\n\nA Title\n\n"
 

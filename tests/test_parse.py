@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 from helpers.hostile import assert_nothing_lost
+from helpers.ledger import parse_with_ledger
 
 from centralasia_feed._jsonable import dump_to_dict
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump, Figure, Problem
-from centralasia_feed.parse import _decode, _parse, parse_dump, slugify
+from centralasia_feed.parse import _decode, parse_dump, slugify
 from centralasia_feed.parse._report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -493,7 +494,7 @@ def test_titles_giving_one_slug_in_one_edition_keep_the_first_and_name_every_lin
     """Found by a review: the second article's paragraph line was in no value and no problem. Its
     slug is its id, so the archive would take it for an edit of the first: it is left out, named."""
     text = HEADER.format(count=2) + "Why Now?\n\nFirst article.\n\nWhy Now!\n\nA different article...\n"
-    dump, used = _parse(text, source="x")
+    dump, used = parse_with_ledger(text, source="x")
     assert [article.title for article in dump.articles] == ["Why Now?"]
     assert [str(problem) for problem in dump.problems] == [
         "x:9: same slug as the article at line 5 ('Why Now?'), left out: 'Why Now!'",
@@ -917,7 +918,7 @@ def test_a_group_keeps_the_earliest_problems_of_its_kind_in_full() -> None:
     the first lines of a kind in full."""
     report = Report("x")
     for line in [*range(40, 60), *range(1, 6)]:
-        report.quoting(line, "a kind", f"line {line}")
+        report.line(line, "a kind", f"line {line}")
     assert [(problem.line, problem.count, problem.last_line) for problem in report.sorted_problems()] == [
         *((line, 1, line) for line in (1, 2, 3, 4, 5, 40, 41, 42, 43, 44)),
         (45, 15, 59),

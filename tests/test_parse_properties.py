@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import codecs
 
+from helpers.ledger import parse_with_ledger
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump
-from centralasia_feed.parse import _parse, parse_dump, slugify
+from centralasia_feed.parse import parse_dump, slugify
 
 FRAGMENTS = [
     "• KZT/USD = 0.00191 0%",
@@ -70,7 +71,7 @@ def assert_nothing_lost(data: str | bytes, text: str) -> Dump | None:
     """Parse; when a Dump comes back, every non-blank line is used by a value or named in a problem
     (or lies in the lines a group of problems spans)."""
     try:
-        dump, used = _parse(data, source="p")
+        dump, used = parse_with_ledger(data, source="p")
     except DumpError as error:
         assert error.source == "p" and error.line >= 0
         return None

@@ -4,7 +4,7 @@ characters XML forbids.
 Everything here runs in time linear in the input: whole-text ``str`` methods and character-class
 regexes, never a per-character Python loop over the whole dump. A UTF-8 dump (the usual one) is
 decoded a piece at a time and never held whole as text, and every dump is split into lines a piece
-at a time (``lines``), so a parse holds the bytes it was given, what it returns, and one piece.
+at a time, so a parse holds the bytes it was given, what it returns, and one piece.
 """
 
 from __future__ import annotations
@@ -79,12 +79,20 @@ class NotUtf8(Exception):  # noqa: N818 (a signal to start again, not an error a
     to decode as such: the parse starts again, reading them as not UTF-8 (``utf8=False``)."""
 
 
-def decode(data: str | bytes, report: Report, *, utf8: bool = True) -> tuple[Iterator[str], bool]:
-    """The dump's text, a piece at a time (each piece ends at a line end, ``\\n`` left out), with
-    forbidden characters and bidi controls removed and reported, line ends made ``\\n`` and the
-    text in Unicode's NFC form; and whether every line is printable once its NBSPs are spaces (then
-    no text made of the lines and spaces needs ``str.isprintable`` again). Read its lines with
-    ``lines``. UTF-8 bytes are decoded as the pieces are read, and may raise ``NotUtf8`` then."""
+def decode(data: str | bytes, report: Report, *, utf8: bool = True) -> tuple[Iterator[list[str]], bool]:
+    """The dump's lines, a piece at a time (the first list's index 0 is line 1), with forbidden
+    characters and bidi controls removed and reported, line ends made ``\\n``, the text in
+    Unicode's NFC form and invisible characters off the lines' ends (``visible``); and whether
+    every line is printable once its NBSPs are spaces (then no text made of the lines and spaces
+    needs ``str.isprintable`` again). UTF-8 bytes are decoded as the pieces are read, and may
+    raise ``NotUtf8`` then."""
+    pieces, printable = _pieces(data, report, utf8=utf8)
+    return _lines(pieces, report, printable), printable
+
+
+def _pieces(data: str | bytes, report: Report, *, utf8: bool) -> tuple[Iterator[str], bool]:
+    """The dump's text, a piece at a time (each piece ends at a line end, ``\\n`` left out), made
+    as ``decode`` says; and whether its lines are printable."""
     if isinstance(data, bytes | bytearray):
         raw = bytes(data)
         body = raw.removeprefix(codecs.BOM_UTF8)
@@ -102,9 +110,9 @@ def decode(data: str | bytes, report: Report, *, utf8: bool = True) -> tuple[Ite
     return _text_pieces(text, report), False
 
 
-def lines(pieces: Iterable[str], report: Report, printable: bool) -> Iterator[list[str]]:
-    """The lines of ``decode``'s pieces (the first list's index 0 is line 1), a piece at a time,
-    without invisible characters at their ends (``visible``, which a printable text skips)."""
+def _lines(pieces: Iterable[str], report: Report, printable: bool) -> Iterator[list[str]]:
+    """The lines of the pieces, a piece at a time, without invisible characters at their ends
+    (``visible``, which a printable text skips)."""
     number = 1
     for piece in pieces:
         chunk = piece.split("\n")
@@ -197,7 +205,7 @@ def visible(text: str, lines: list[str], report: Report, first: int = 1) -> list
 
 
 def _ignore(number: int, line: str, report: Report) -> str:
-    report.quoting(number, "a line of invisible characters only, ignored", line)
+    report.line(number, "a line of invisible characters only, ignored", line)
     return IGNORED
 
 

@@ -1,4 +1,4 @@
-"""One line at a time: is it a ticker quote, an edition date, a results counter, or text?
+"""One line at a time: is it a ticker line, an edition date, a results counter, or text?
 
 Every pattern is anchored and bounded, so a 50 MB line costs one linear scan at most; lines longer
 than a structural line can be are text without trying the patterns.
@@ -6,15 +6,15 @@ than a structural line can be are text without trying the patterns.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..models import Direction
+from ._dates import DateLine, read_date
 from ._report import Report
 
-_LONGEST_STRUCTURAL = 200
+LONGEST_STRUCTURAL = 200
 # What every structural line has but a counter (which opens with "Viewing"): a ticker's slash, a
 # date's digits. A line without is text, found at the cost of one search.
 _STRUCTURAL_SIGN = re.compile("[/0-9]")
@@ -30,7 +30,7 @@ _BULLET = f"[{re.escape(_BULLETS)}]"
 # NBSP there).
 _TICKERISH = re.compile("(?:" + _BULLET + r"\s{0,3})?[A-Za-z]{1,8}\s{0,3}/\s{0,3}[A-Za-z]{1,8}\s{0,3}(=?)")
 _CODES_AFTER_BULLET = re.compile(_BULLET + r"\s{0,3}[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}\b")
-_QUOTED_CODES = re.compile(r"[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}[\s:]{0,4}[0-9.+\-−▲▼↑↓⬆⬇]")
+_CODES_AND_FIGURE = re.compile(r"[A-Z]{3}\s{0,3}/\s{0,3}[A-Z]{3}[\s:]{0,4}[0-9.+\-−▲▼↑↓⬆⬇]")
 _BULLETED_CODES = re.compile(_CODES_AFTER_BULLET.pattern + r"(?![,;]|\s{1,3}[a-z])")  # not prose
 # A results counter, read or reported, has a number right after ``results``, before a dash or after
 # ``of``, or ends there (cut short): ``Viewing Results of the 2024 Census`` is a title, ``Viewing
@@ -38,7 +38,7 @@ _BULLETED_CODES = re.compile(_CODES_AFTER_BULLET.pattern + r"(?![,;]|\s{1,3}[a-z
 _COUNTERISH = re.compile(
     r"viewing\s{1,3}results(?:[\s:]{0,4}(?:[0-9]|$)|\b(?=.*(?:[0-9]\s{0,3}[-–—]|\bof\s{1,3}[0-9])))", re.I
 )
-_LONGEST_TICKER = 100
+LONGEST_TICKER = 100
 _GLUED = re.compile(r"•\s{0,3}[A-Z]{3}/[A-Z]{3}\s{0,3}=\s{0,3}[0-9]{1,40}(?:\.[0-9]{1,40})?\s{1,3}\S{1,20}")
 _PAIR = re.compile(r"([^\s/=]{1,20})\s*/\s*([^\s/=]{1,20})")
 _CODE = re.compile(r"[A-Z]{3}")
@@ -59,54 +59,6 @@ _ARROWS: dict[str, Direction] = {
 
 _SIGNS: dict[str, Direction] = {"+": "up", "-": "down", "−": "down"}
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            "jan january",
-            "feb february",
-            "mar march",
-            "apr april",
-            "may",
-            "jun june",
-            "jul july",
-            "aug august",
-            "sep sept september",
-            "oct october",
-            "nov november",
-            "dec december",
-        ),
-        1,
-    )
-    for name in names.split()
-}
-_WEEKDAYS = {
-    name: number
-    for number, names in enumerate(
-        (
-            "mon monday",
-            "tue tues tuesday",
-            "wed wednesday",
-            "thu thur thurs thursday",
-            "fri friday",
-            "sat saturday",
-            "sun sunday",
-        )
-    )
-    for name in names.split()
-}
-_WEEKDAY = re.compile(r"([A-Za-z]{3,9})\.?,?\s{1,3}")
-_DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})\s{1,3}([A-Za-z]{3,9})\.?,?\s{1,3}([0-9]{4})")
-_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]{3,9})\.?\s{1,3}([0-9]{1,2}),?\s{1,3}([0-9]{4})")
-_YEAR_MONTH_DAY = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})")
-_AMBIGUOUS = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2,4}")
-# No date pattern matches more: a weekday (9 letters, ``.``, ``,``, 3 spaces) before a day, month
-# and year (2 digits, 3 spaces, 9 letters, ``.``, ``,``, 3 spaces, 4 digits). Titles are longer.
-_LONGEST_DATE = (9 + 1 + 1 + 3) + (2 + 3 + 9 + 1 + 1 + 3 + 4)
-# Edition dates a news site can have: before 1990 the W3C validator calls a feed date implausible,
-# and years near 1 or 9999 overflow once a time zone and a listing position are applied.
-_EARLIEST = dt.date(1990, 1, 1)
-_LATEST = dt.date(2199, 12, 31)
 _COUNTER = re.compile(
     r"viewing\s{1,3}results\s{1,3}([0-9]{1,9})\s{0,3}[-–—]\s{0,3}([0-9]{1,9})\s{1,3}of\s{1,3}([0-9]{1,9})",
     re.I,
@@ -114,28 +66,23 @@ _COUNTER = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
-class Quote:
-    """A readable ticker line: ``1 base = value quote``, changed by ``change`` percent."""
+class Tick:
+    """What a ticker line says: ``1 base = value quote``, changed by ``change`` percent (the quote
+    currency being the counter currency, as in ISO 4217 and ``Rate``)."""
 
     base: str
     quote: str
     value: Decimal
     change: Decimal
     direction: Direction | None
+    pair: str  # ``base/quote``, as ``Rate.pair``: read once per text, compared per line
 
 
 @dataclass(frozen=True, slots=True)
 class TickerLine:
     line: int
     text: str
-    quote: Quote | None
-
-
-@dataclass(frozen=True, slots=True)
-class DateLine:
-    line: int
-    text: str
-    date: dt.date | None
+    tick: Tick | None  # None: unreadable (reported)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,13 +99,13 @@ def classify(number: int, text: str, report: Report) -> Structural | None:
     """The structural meaning of a stripped, non-blank line, or None for text (titles, paragraphs)."""
     if text[:1] not in "Vv" and not _STRUCTURAL_SIGN.search(text):
         return None
-    if len(text) <= _LONGEST_TICKER and _is_tickerish(text):
+    if len(text) <= LONGEST_TICKER and _is_tickerish(text):
         return TickerLine(number, text, read_ticker(number, text, report))
-    if len(text) > _LONGEST_STRUCTURAL:
+    if len(text) > LONGEST_STRUCTURAL:
         return None
     if is_counterish(text):
         return CounterLine(number, text, _read_counter(number, text, report))
-    return _read_date(number, text, report)
+    return read_date(number, text, report)
 
 
 def opens_with_codes(text: str) -> bool:
@@ -177,7 +124,7 @@ def _is_tickerish(text: str) -> bool:
         return False
     if match.group(1):
         return True
-    if text.endswith("%") and _QUOTED_CODES.match(text):
+    if text.endswith("%") and _CODES_AND_FIGURE.match(text):
         return True
     return not text.endswith(".") and _BULLETED_CODES.match(text) is not None
 
@@ -186,19 +133,19 @@ def glued_ticker(text: str) -> int:
     """Where a ticker line starts at the end of a text line (``...peace....• KGS/USD = 0.01149 0%``,
     what ``cat`` makes of dumps without a final newline), or -1."""
     start = text.rfind("•")
-    if start <= 0 or len(text) - start > _LONGEST_TICKER or not _GLUED.fullmatch(text, start):
+    if start <= 0 or len(text) - start > LONGEST_TICKER or not _GLUED.fullmatch(text, start):
         return -1
     return start
 
 
-def read_ticker(number: int, text: str, report: Report) -> Quote | None:
+def read_ticker(number: int, text: str, report: Report) -> Tick | None:
     """``• KZT/USD = 0.00191 0%``; None (and a problem) for anything it cannot fully read."""
     left, equals, right = text.lstrip(_BULLETS).partition("=")
     pair = _PAIR.fullmatch(left.strip())
     parts = right.split(None, 1)
     change = _CHANGE.fullmatch(parts[1].strip()) if len(parts) == 2 else None
     if not equals or pair is None or change is None:
-        report.quoting(number, "unreadable ticker line", text)
+        report.line(number, "unreadable ticker line", text)
         return None
     base, counter = pair.groups()
     if not (_CODE.fullmatch(base) and _CODE.fullmatch(counter)):
@@ -209,18 +156,19 @@ def read_ticker(number: int, text: str, report: Report) -> Quote | None:
         return _refuse(number, text, "rate is not a plain positive decimal", report)
     arrow, sign, digits = change.groups()
     size = Decimal(digits)
-    return Quote(
+    return Tick(
         base,
         counter,
         Decimal(parts[0]),
         -size if sign in ("-", "−") else size,
         _direction(number, text, arrow, sign, size, report),
+        f"{base}/{counter}",
     )
 
 
-def _refuse(number: int, text: str, why: str, report: Report) -> Quote | None:
+def _refuse(number: int, text: str, why: str, report: Report) -> Tick | None:
     """Report why a well-formed ticker line gives no rate; None, for ``return _refuse(...)``."""
-    report.quoting(number, why, text)
+    report.line(number, why, text)
     return None
 
 
@@ -231,7 +179,7 @@ def _direction(
     pointed = _ARROWS.get(arrow.lower()) if arrow else None
     signed = _SIGNS.get(sign)
     if pointed and signed and size and pointed != signed:
-        report.quoting(number, "the change's arrow and sign disagree", text)
+        report.line(number, "the change's arrow and sign disagree", text)
         return None
     if pointed:
         return pointed
@@ -241,46 +189,7 @@ def _direction(
 def _read_counter(number: int, text: str, report: Report) -> tuple[int, int, int] | None:
     match = _COUNTER.fullmatch(text)
     if match is None:
-        report.quoting(number, "unreadable results counter", text)
+        report.line(number, "unreadable results counter", text)
         return None
     first, last, total = (int(group) for group in match.groups())
     return first, last, total
-
-
-def _read_date(number: int, text: str, report: Report) -> DateLine | None:
-    """A date line in one of the unambiguous forms; a numeric d/m/y is refused, never guessed."""
-    if len(text) > _LONGEST_DATE:
-        return None
-    if _AMBIGUOUS.fullmatch(text):
-        report.quoting(number, "ambiguous date, day and month order unknown", text)
-        return DateLine(number, text, None)
-    weekday = _WEEKDAY.match(text)
-    rest = text[weekday.end() :] if weekday and weekday.group(1).lower() in _WEEKDAYS else text
-    parts = _date_parts(rest)
-    if parts is None:
-        return None
-    try:
-        date = dt.date(*parts)
-    except ValueError:
-        report.quoting(number, "no such date", text)
-        return DateLine(number, text, None)
-    if not _EARLIEST <= date <= _LATEST:
-        report.quoting(number, f"edition date outside {_EARLIEST.year}-{_LATEST.year}", text)
-        return DateLine(number, text, None)
-    if rest is not text and weekday and _WEEKDAYS[weekday.group(1).lower()] != date.weekday():
-        report.quoting(number, "the weekday does not match the date", text)
-    return DateLine(number, text, date)
-
-
-def _date_parts(text: str) -> tuple[int, int, int] | None:
-    if match := _DAY_MONTH_YEAR.fullmatch(text):
-        day, month, year = match.groups()
-    elif match := _MONTH_DAY_YEAR.fullmatch(text):
-        month, day, year = match.groups()
-    elif match := _YEAR_MONTH_DAY.fullmatch(text):
-        return int(match.group(1)), int(match.group(3)), int(match.group(4))
-    else:
-        return None
-    if month.lower() not in _MONTHS:
-        return None
-    return int(year), _MONTHS[month.lower()], int(day)

@@ -1,5 +1,4 @@
-"""What a parse owes its caller besides values: problems, grouped by kind, and which lines went
-into which value.
+"""What a parse owes its caller besides values: its problems, grouped by kind.
 
 A dump of junk has a problem on every line, so problems cost what lines cost unless they are
 grouped: each kind keeps its first ``KEEP`` problems (by line) in full and counts the rest in one
@@ -14,12 +13,12 @@ from collections.abc import Iterable, Iterator
 from ..models import KEPT_PER_KIND as KEEP
 from ..models import Problem
 
-_QUOTE_LIMIT = 80
+_CITED_LENGTH = 80
 
 
-def quote(text: str) -> str:
-    """A line as a message quotes it: repr-style, cut to a readable length."""
-    return repr(text if len(text) <= _QUOTE_LIMIT else text[: _QUOTE_LIMIT - 3] + "...")
+def cite(text: str) -> str:
+    """A line as a message cites it: repr-style, cut to a readable length."""
+    return repr(text if len(text) <= _CITED_LENGTH else text[: _CITED_LENGTH - 3] + "...")
 
 
 class _Kind:
@@ -41,22 +40,15 @@ class _Kind:
 
 
 class Report:
-    """Problems met so far, grouped by kind, and (when ``track``) the numbers of the lines some
-    returned value was made from.
+    """Problems met so far, grouped by kind; and where the dump stops."""
 
-    ``used`` is how the tests prove nothing was lost: every non-blank line is either used or has a
-    problem. A parse for a caller does not track it: a set of every line costs more than the text.
-    """
-
-    def __init__(self, source: str, *, track: bool = False) -> None:
+    def __init__(self, source: str) -> None:
         self.source = source
-        self.track = track
         self.restart()
 
     def restart(self) -> None:
         """Forget all but the source: the parse starts over (see ``_decode.NotUtf8``)."""
         self.total = 0  # problems met, grouped or not: one for each line (and each time) reported
-        self.used: set[int] = set()
         self.last_line = 0  # the last non-blank line read so far: in the end, where the dump stops
         self._kinds: dict[str, _Kind] = {}
         self._order = 0
@@ -66,19 +58,19 @@ class Report:
         one of a few fixed texts: never one made of the input, or kinds would grow with it."""
         self._add(line, kind or message, message, text, "")
 
-    def quoting(self, line: int, kind: str, text: str, *, prefix: str = "") -> None:
-        """A problem in the usual form, ``kind: 'the line'`` (``prefix: 'the line'`` when one is
-        given); the message is made only if the problem is kept."""
-        self._add(line, kind, "", text, prefix or kind)
+    def line(self, number: int, kind: str, text: str, *, prefix: str = "") -> None:
+        """A problem with a line, in the usual form, ``kind: 'the line'`` (``prefix: 'the line'``
+        when one is given); the message is made only if the problem is kept."""
+        self._add(number, kind, "", text, prefix or kind)
 
     def lines(
         self, kind: str, lines: Iterable[tuple[int, str]], count: int, last: int, *, prefix: str = ""
     ) -> None:
         """``count`` lines (numbered, in order; the last is ``last``) of one kind at once: the first
-        few one by one, as ``quoting`` gives them, the rest counted without reading them."""
+        few one by one, as ``line`` gives them, the rest counted without reading them."""
         numbered: Iterator[tuple[int, str]] = iter(lines)
         for _, (number, text) in zip(range(KEEP), numbered, strict=False):
-            self.quoting(number, kind, text, prefix=prefix)
+            self.line(number, kind, text, prefix=prefix)
         if count > KEEP:
             first = next(numbered)[0]
             self.total += count - KEEP
@@ -104,7 +96,7 @@ class Report:
                 return
             evicted = kept.pop()  # a line before the kept ones: it takes the last one's place
             group.fold(1, evicted[0], evicted[0], evicted[1])
-        problem = Problem(self.source, line, message or f"{prefix}: {quote(text)}", text, kind=kind)
+        problem = Problem(self.source, line, message or f"{prefix}: {cite(text)}", text, kind=kind)
         entry = (line, self._order, problem)
         if kept and line < kept[-1][0]:
             kept.append(entry)
@@ -112,13 +104,10 @@ class Report:
         else:
             kept.append(entry)
 
-    def use(self, *lines: int) -> None:
-        if self.track:
-            self.used.update(lines)
-
-    @property
-    def problems(self) -> tuple[Problem, ...]:
-        return self.sorted_problems()
+    def use(self, first: int, last: int = 0) -> None:
+        """Lines ``first`` to ``last`` (or ``first`` alone) went into a returned value. A parse keeps
+        no record of them (a set of every line would cost more than the text); a test's Report
+        that does proves with them that every non-blank line is in a value or a problem."""
 
     def sorted_problems(self) -> tuple[Problem, ...]:
         """In line order (problems on one line in the order they were found), each group after the

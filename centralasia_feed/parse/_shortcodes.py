@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 
 from ..models import Figure
+from ._spaces import normalize
 
 # Called with where a dropped shortcode stood in the text (-1: at its end), what was dropped (a
 # fixed text), and the tag.
@@ -34,9 +35,6 @@ _IMAGE = re.compile(r"\s*(?:<a\s[^<>]*>\s*)?<img\s[^<>]*>(?:\s*</a>)?", re.I)
 # Cut in the name (``[/capt...``), or after it among attributes (``[caption i...``, ``[caption
 # id="1" al...``); not an editorial bracket such as ``[video footage of the clash...``.
 _CUT_TAG = re.compile(r"\[/?([a-z_]{2,40})(?:(\.\.\.|…)|\s([^\]]*?)(?:\.\.\.|…))$")
-_SPACE = re.compile(r"\s")  # the characters str.split() splits on
-_DOUBLE_SPACE = re.compile("  ")  # re finds it a quarter faster than ``in``, space being so common
-_CHUNK = 1 << 20
 _KNOWN = frozenset({"caption", "wp_caption", "embed", "gallery", "audio", "video", "playlist"})
 _CAPTIONS = frozenset({"caption", "wp_caption"})
 # For telling a tag cut in its first attribute (``[caption i...``, ``[audio mp3...``) from an
@@ -50,58 +48,11 @@ _MEDIA_ATTRIBUTES = frozenset(
 )
 
 
-def normalize(text: str, *, printable: bool = False) -> str:
-    """Whitespace runs (NBSP and other Unicode spaces included) to one space, ends stripped.
-
-    ``printable`` says the text is known printable once its NBSPs are spaces (see
-    ``_decode.decode``): the check, a pass over every character, is then skipped.
-
-    Most text is printable once its NBSPs are spaces, and then its only whitespace is the space:
-    a few C passes over it (``_spaces``) do what ``str.split`` would do with a list of every word.
-    A long text goes a chunk at a time, each cut at a space: ``str.split`` on a whole 50 MB
-    paragraph would hold ten million word objects (ten times the text) at once.
-    """
-    if "\xa0" in text:
-        text = text.replace("\xa0", " ")  # a space to str.split as well
-    if printable or text.isprintable():
-        return _spaces(text)
-    if len(text) <= _CHUNK:
-        return " ".join(text.split())
-    pieces = []
-    start = 0
-    while start < len(text):
-        space = _SPACE.search(text, start + _CHUNK)
-        end = space.start() if space else len(text)
-        if piece := " ".join(text[start:end].split()):
-            pieces.append(piece)
-        start = end
-    return " ".join(pieces)
-
-
-def _spaces(text: str) -> str:
-    """A printable text normalized: ``str.split`` splits on the space and on characters
-    ``isprintable`` refuses (other spaces, line and paragraph separators, controls), so only runs
-    of spaces are left to collapse. Each ``replace`` halves them; longer runs go to ``str.split``.
-    """
-    for _ in range(3):
-        if not _DOUBLE_SPACE.search(text):
-            return text.strip(" ")
-        text = text.replace("  ", " ")
-    return " ".join(text.split())
-
-
-def clean(
-    paragraph: str, *, printable: bool = False, dropped: Dropped | None = None
-) -> tuple[str, tuple[Figure, ...]]:
-    """The paragraph as plain text, and the figures its captions described, in order; each
-    shortcode dropped is said to ``dropped``."""
+def strip_shortcodes(paragraph: str, dropped: Dropped) -> tuple[str, tuple[Figure, ...]]:
+    """The paragraph without its shortcodes (its white space as it was), and the figures its
+    captions described, in order; each shortcode dropped is said to ``dropped``."""
     figures: list[Figure] = []
-    say = dropped or _ignore
-    return normalize(_cut_tag(_strip(paragraph, figures, say), say), printable=printable), tuple(figures)
-
-
-def _ignore(offset: int, kind: str, tag: str) -> None:
-    """Where nobody asks what was dropped."""
+    return _cut_tag(_strip(paragraph, figures, dropped), dropped), tuple(figures)
 
 
 def starts_with_shortcode(text: str) -> bool:

@@ -19,8 +19,8 @@ from lxml import etree
 
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump
-from centralasia_feed.parse import _parse
 
+from .ledger import parse_with_ledger
 from .render_checks import assert_atom_valid, assert_json_feed_valid, parse_feed, parse_html
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "50"))
@@ -245,7 +245,7 @@ def assert_nothing_lost(data: str | bytes, source: str = "hostile") -> Dump | No
     non-blank line is used by a value or named in a problem (or lies in the lines a group of them
     spans), and every problem line exists."""
     try:
-        dump, used = _parse(data, source=source)
+        dump, used = parse_with_ledger(data, source=source)
     except DumpError as error:
         assert error.source == source and error.line >= 0
         return None
