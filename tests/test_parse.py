@@ -19,7 +19,7 @@ from helpers.ledger import parse_with_ledger
 from centralasia_feed._jsonable import dump_to_dict
 from centralasia_feed.errors import DumpError
 from centralasia_feed.models import Dump, Figure, Problem
-from centralasia_feed.parse import _decode, parse_dump, slugify
+from centralasia_feed.parse import _encoding, parse_dump, slugify
 from centralasia_feed.parse._report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -951,7 +951,7 @@ def test_a_dump_of_junk_is_refused_with_every_problem_counted() -> None:
 
 
 def test_the_composing_characters_are_those_of_unicodedata() -> None:
-    """What ``_decode._inert`` relies on to know a dump is NFC without reading it whole: every
+    """What ``_encoding._inert`` relies on to know a dump is NFC without reading it whole: every
     character of combining class 0 that NFC joins to the one before it."""
     second = set()
     for code in range(0x110000):
@@ -959,7 +959,7 @@ def test_the_composing_characters_are_those_of_unicodedata() -> None:
         if len(parts) == 2 and not parts[0].startswith("<"):
             second.add(chr(int(parts[1], 16)))
     hangul = {chr(code) for code in [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]}
-    assert _decode._COMPOSING == {char for char in second if not unicodedata.combining(char)} | hangul
+    assert _encoding._COMPOSING == {char for char in second if not unicodedata.combining(char)} | hangul
 
 
 def test_text_is_read_in_nfc_so_slugs_and_ids_are_nfc() -> None:

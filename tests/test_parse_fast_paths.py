@@ -25,7 +25,7 @@ from tools import dumpgen
 
 from centralasia_feed._jsonable import dump_to_dict
 from centralasia_feed.errors import DumpError
-from centralasia_feed.parse import _dates, _decode, _lines, _pairing, _slug, _spaces, _tickers
+from centralasia_feed.parse import _dates, _decode, _encoding, _lines, _pairing, _slug, _spaces, _tickers
 from centralasia_feed.parse._blocks import Block
 from centralasia_feed.parse._lines import Tick, TickerLine
 from centralasia_feed.parse._rates import Rates, same
@@ -109,7 +109,7 @@ CONTROLS = tuple(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r")
 def reference_lines(data: str | bytes, report: Report) -> list[str]:
     """The dump's lines, made whole and then line by line, a line of invisible characters empty."""
     if isinstance(data, bytes | bytearray):
-        text = _decode._decode_bytes(bytes(data), report)
+        text = _encoding.decode_whole(bytes(data), report)
     elif isinstance(data, str):
         text = data.removeprefix("\ufeff")
     else:
@@ -184,7 +184,7 @@ def test_decode_is_the_reference(data: str | bytes) -> None:
 @DIFFERENTIAL
 @given(CONTROL_TEXT.map(lambda text: text.encode("utf-8", "surrogatepass")), st.integers(1, 7))
 def test_control_bytes_are_found_in_any_chunk(data: bytes, chunk: int) -> None:
-    with mock.patch.object(_decode, "_CHUNK", chunk):
+    with mock.patch.object(_encoding, "_CHUNK", chunk):
         assert decoded(data, decode_lines) == decoded(data, reference_lines)
 
 
@@ -211,7 +211,7 @@ def test_decode_says_printable_only_of_printable_lines(data: str | bytes, chunk:
     """Said only when true, and said of every clean UTF-8 dump without CR whose lines are printable
     (NBSPs aside), whatever the chunk size: chunks end between characters. (Not of a dump whose
     lines are printable only once invisible characters are trimmed off their ends.)"""
-    with mock.patch.object(_decode, "_CHUNK", chunk):
+    with mock.patch.object(_encoding, "_CHUNK", chunk):
         said = outcome(_decode.decode, data, Report("p"))
     if isinstance(said, tuple) and said[0] != "DumpError":
         if said[1]:

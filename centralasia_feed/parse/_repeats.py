@@ -29,21 +29,12 @@ class Repeats:
         if first is article:
             _use(self.report, article, paragraph)
             return True
-        if first.title != article.title:
-            message = f"same slug as the article at line {first.line} ({cite(first.title)}), left out"
-            kind = "same slug as an earlier article, left out"
-        elif (first.summary, first.figures) != (article.summary, article.figures):
-            message = f"article repeated with other text (first at line {first.line}), kept once"
-            kind = "article repeated with other text, kept once"
-        else:
-            if paragraph:
-                self.report.use(paragraph.line, paragraph.last)  # the very text of a value kept
-            message = f"article repeated (first at line {first.line}), kept once"
-            kind = "article repeated, kept once"
-            paragraph = None
+        message, kind, left_out = _repeat(first, article)
         self.report.problem(article.line, f"{message}: {cite(article.title)}", article.title, kind=kind)
-        if paragraph:
+        if paragraph and left_out:
             self._left_out(article, paragraph)
+        elif paragraph:
+            self.report.use(paragraph.line, paragraph.last)  # the very text of a value kept
         return False
 
     def _left_out(self, article: Article, paragraph: Block) -> None:
@@ -54,6 +45,18 @@ class Repeats:
             paragraph.last,
             prefix=f"paragraph of the article left out at line {article.line}",
         )
+
+
+def _repeat(first: Article, article: Article) -> tuple[str, str, bool]:
+    """What the problem of a repeat of ``first`` says, its kind, and whether its paragraph is left
+    out (not when it is the very text of the article kept)."""
+    if first.title != article.title:
+        message = f"same slug as the article at line {first.line} ({cite(first.title)}), left out"
+        return message, "same slug as an earlier article, left out", True
+    if (first.summary, first.figures) != (article.summary, article.figures):
+        message = f"article repeated with other text (first at line {first.line}), kept once"
+        return message, "article repeated with other text, kept once", True
+    return f"article repeated (first at line {first.line}), kept once", "article repeated, kept once", False
 
 
 def _use(report: Report, article: Article, paragraph: Block | None) -> None:
