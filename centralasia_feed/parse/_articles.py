@@ -58,7 +58,8 @@ class Articles:
     def _summary(self, paragraph: Block) -> tuple[str, tuple[Figure, ...]]:
         """The paragraph's text and figures, each shortcode it drops reported on its line, and cut
         to ``LONGEST_SUMMARY`` (said so)."""
-        text, figures = paragraph.text, tuple[Figure, ...]()
+        text = paragraph.text
+        figures: tuple[Figure, ...] = ()
         if "[" in text:
             text, figures = strip_shortcodes(text, self._dropped(paragraph))
         summary = self.normalize(text)

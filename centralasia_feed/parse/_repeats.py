@@ -27,7 +27,9 @@ class Repeats:
         """Whether ``article`` is the first of its slug in its edition (else it is reported)."""
         first = self.kept.setdefault(article.date, {}).setdefault(article.slug, article)
         if first is article:
-            _use(self.report, article, paragraph)
+            self.report.use(article.line)
+            if paragraph:
+                self.report.use(paragraph.line, paragraph.last)
             return True
         message, kind, left_out = _repeat(first, article)
         self.report.problem(article.line, f"{message}: {cite(article.title)}", article.title, kind=kind)
@@ -58,9 +60,3 @@ def _repeat(first: Article, article: Article) -> tuple[str, str, bool]:
         return message, "article repeated with other text, kept once", True
     return f"article repeated (first at line {first.line}), kept once", "article repeated, kept once", False
 
-
-def _use(report: Report, article: Article, paragraph: Block | None) -> None:
-    """The lines a kept article was made from."""
-    report.use(article.line)
-    if paragraph:
-        report.use(paragraph.line, paragraph.last)
