@@ -11,11 +11,9 @@ so it fails.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import os
 import shutil
-import tempfile
 import time
 import urllib.parse
 from collections import Counter
@@ -25,7 +23,7 @@ from pathlib import Path
 import pytest
 from helpers.serving import SITE_DUMPS, Served, plant_outside, start, stop
 from helpers.serving import fetch as fetch_served
-from helpers.webserver import Nginx, fetch, free_port, nginx, running
+from helpers.webserver import Nginx, fetch, free_port, nginx, readable_prefix, running
 from test_serve import SECRET, TRAVERSALS
 
 from centralasia_feed import FeedConfig, build
@@ -41,6 +39,7 @@ SAME = (  # what both send alike; the ETag is a hash in one and size-mtime in th
     "cache-control",
     "last-modified",
     "access-control-allow-origin",
+    "link",  # none here: the site names no WebSub hub (see the hub's own test below)
     *(name.lower() for name in SECURITY_HEADERS),
 )
 GUARDED = {name.lower(): value for name, value in SECURITY_HEADERS.items()}
@@ -51,10 +50,10 @@ LATER_FILES = {  # the rates files a later build adds: typed by name, so any byt
 }
 
 
-def make_site(prefix: Path, port: int) -> None:
+def make_site(prefix: Path, port: int, hubs: tuple[str, ...] = ()) -> None:
     """A build day by day (archive pages, from a small --limit) for the port nginx will listen on,
     with the archive beside the folder, as a reader finds a daily build: its second long over."""
-    config = FeedConfig(feed_url=f"http://127.0.0.1:{port}/", limit=5)
+    config = FeedConfig(feed_url=f"http://127.0.0.1:{port}/", limit=5, hubs=hubs)
     for dump in SITE_DUMPS:
         build([dump], prefix / "public", config, archive=prefix / "archive.sqlite")
     for name, data in LATER_FILES.items():
@@ -63,16 +62,6 @@ def make_site(prefix: Path, port: int) -> None:
     an_hour_ago = time.time() - 3600
     for path in (prefix / "public").rglob("*"):
         os.utime(path, (an_hour_ago, an_hour_ago))
-
-
-@contextlib.contextmanager
-def readable_prefix(name: str) -> Iterator[Path]:
-    """A prefix for nginx readable by its workers, who run as nobody when the tests run as root:
-    so not under pytest's temporary root, which only its owner may enter. Removed on the way out."""
-    with tempfile.TemporaryDirectory(prefix=f"centralasia-feed-{name}-") as made:
-        folder = Path(made)
-        folder.chmod(0o755)
-        yield folder
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +113,27 @@ def test_every_file_is_sent_as_serve_sends_it(server: Nginx, served: Served, enc
         data = gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body
         assert data == (server.site / name).read_bytes(), name
         assert GUARDED.items() <= headers.items(), name  # the same as serve's, as it sends them
+
+
+def test_set_for_a_hub_it_names_the_hub_as_serve_does(served: Served) -> None:
+    """With its WebSub line set as docs/deploy.md says, each file has serve's Link header, or none."""
+    hub = "https://hub.example.org/websub"
+    with readable_prefix("nginx-hub") as prefix:
+        port = free_port()
+        make_site(prefix, port, hubs=(hub,))
+        with running(prefix, port, hub=hub) as own:
+            own_serve, thread = start(own.site)
+            try:
+                built = sorted(set(files(own.site)) - set(LATER_FILES))  # not the stand-ins
+                links = {name: fetch(own, "/" + name)[1].get("link") for name in built}
+                assert links == {
+                    name: fetch_served(own_serve, "/" + name)[1].get("link") for name in links
+                }
+            finally:
+                stop(own_serve, thread)
+    self_link = f'<http://127.0.0.1:{port}/atom.xml>; rel="self"'
+    assert links["atom.xml"] == f'<{hub}>; rel="hub", {self_link}'
+    assert links["archive/atom-1.xml"] is None and links["index.html"] is None
 
 
 def test_the_types_of_the_feeds_and_the_rates_files(server: Nginx) -> None:

@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from .serving import request
 
 NGINX_CONF = ROOT / "examples" / "nginx.conf"
 LISTEN = "listen 127.0.0.1:8080;"
+HUB_LINE = '# "~^(?!.*/archive/)'  # the commented WebSub line, uncommented for a --hub build
+HUB = "https://hub.example.org/"
 _LOGGED = re.compile(r'"([A-Z]+) (\S+) [^"]*" ([0-9]{3}) ')
 
 
@@ -63,13 +66,22 @@ class Nginx:
 
 
 @contextmanager
-def running(prefix: Path, port: int) -> Iterator[Nginx]:
-    """nginx with examples/nginx.conf over ``prefix/public`` on ``port``; stopped, and waited for,
-    on exit, so its logs are complete."""
-    text = NGINX_CONF.read_text(encoding="utf-8")
-    assert text.count(LISTEN) == 1
+def readable_prefix(name: str) -> Iterator[Path]:
+    """A prefix for nginx readable by its workers, who run as nobody when the tests run as root:
+    so not under pytest's temporary root, which only its owner may enter. Removed on the way out."""
+    with tempfile.TemporaryDirectory(prefix=f"centralasia-feed-{name}-") as made:
+        folder = Path(made)
+        folder.chmod(0o755)
+        yield folder
+
+
+@contextmanager
+def running(prefix: Path, port: int, hub: str | None = None) -> Iterator[Nginx]:
+    """nginx with examples/nginx.conf over ``prefix/public`` on ``port``, its WebSub line
+    uncommented with ``hub`` as a user does for a ``--hub`` build; stopped, and waited for, on exit,
+    so its logs are complete."""
     conf = prefix / "nginx.conf"
-    conf.write_text(text.replace(LISTEN, f"listen 127.0.0.1:{port};"), encoding="utf-8")
+    conf.write_text(configured(port, hub), encoding="utf-8")
     for folder in ("logs", "tmp"):
         (prefix / folder).mkdir(exist_ok=True)
     command = [nginx(), "-p", str(prefix), "-c", str(conf)]
@@ -81,6 +93,14 @@ def running(prefix: Path, port: int) -> Iterator[Nginx]:
         yield server
     finally:
         _stop(prefix)
+
+
+def configured(port: int, hub: str | None) -> str:
+    """examples/nginx.conf listening on ``port``, with its WebSub line set to ``hub``, if any."""
+    text = NGINX_CONF.read_text(encoding="utf-8")
+    assert text.count(LISTEN) == 1 and text.count(HUB_LINE) == 1 and text.count(HUB) == 1
+    text = text.replace(LISTEN, f"listen 127.0.0.1:{port};")
+    return text.replace(HUB_LINE, HUB_LINE.removeprefix("# ")).replace(HUB, hub) if hub else text
 
 
 def _stop(prefix: Path) -> None:
