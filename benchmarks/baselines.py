@@ -22,6 +22,7 @@ import email.utils
 import html
 import json
 from collections.abc import Sequence
+from decimal import Decimal, localcontext
 from itertools import groupby
 from typing import Any
 
@@ -196,56 +197,128 @@ def _item(entry: Entry, config: FeedConfig) -> dict[str, Any]:
 
 def rates_feed(rates: Sequence[Rate], config: FeedConfig) -> bytes:
     """Rates arrive grouped by date, newest first, sorted by pair (as the archive returns them)."""
-    items = [_rates_item(date, tuple(group), config) for date, group in groupby(rates, key=lambda r: r.date)]
+    source = f"From the currency ticker of {config.author} ({config.source_url}), a news site: "
+    source += "not an official rate."
+    provider = {"name": config.author, "url": config.source_url}
+    items = [
+        _rates_item(date, tuple(group), config, source, provider)
+        for date, group in groupby(rates, key=lambda r: r.date)
+    ]
     feed = _feed(config, "rates.json", f"{config.title}: exchange rates", items)
-    feed["description"] = f"Daily exchange rates of the Central Asian currencies, from {config.title}."
+    feed["home_page_url"] = config.url("rates.html")
+    feed["description"] = f"Daily exchange rates of the Central Asian currencies. {source}"
+    feed["_centralasia_feed"] = {"rate_type": "news-site ticker", "official": False, "provider": provider}
     return _dumps(feed)
 
 
-_COLUMNS = ("Pair", "Value", "Inverse", "Change", "Direction")
+_COLUMNS = ("Pair", "Rate", "Ticker", "Change")
 _HEAD = "".join(f'<th scope="col">{name}</th>' for name in _COLUMNS)
 _EXPLANATION = (
-    "1 unit of the first currency of a pair is worth Value units of the second; Inverse is the reverse."
+    "Rate: what people say, worked out from the ticker's quote to its significant digits "
+    "(a range where it has fewer than three). Ticker: the site's own quote, as written, "
+    "and its change since the day before."
 )
-_TABLE_HEAD = f"<table>\n<caption>{_EXPLANATION}</caption>\n<thead><tr>{_HEAD}</tr></thead>"
+_TABLE_HEAD = f"<table>\n<caption>{html.escape(_EXPLANATION)}</caption>\n<thead><tr>{_HEAD}</tr></thead>"
 _ARROWS = {"up": "\u25b2", "down": "\u25bc", "flat": "\u25ac", None: "?"}
+_WORDS = {1: "one", 2: "two"}
 
 
-def _rates_item(date: dt.date, rates: Sequence[Rate], config: FeedConfig) -> dict[str, Any]:
-    words = [r.direction or "unknown" for r in rates]
+def _number(figure: Decimal) -> str:
+    return format(figure, ",f" if abs(figure) >= 1000 else "f")
+
+
+def _end(end: Decimal) -> Decimal:
+    """A range's end to three significant digits, its whole part kept."""
+    with localcontext(prec=40):
+        return end.quantize(Decimal(1).scaleb(-max(0, 2 - end.adjusted())))
+
+
+def _said(rate: Rate) -> tuple[str, str, str]:
+    """(what people say, the ticker's quote, a note on the digits or "") as the quotes module has them."""
+    value, digits = rate.value, len(rate.value.as_tuple().digits)
+    ticker = f"1 {rate.base} = {_number(value)} {rate.quote}"
+    if digits < 3:
+        half = Decimal(5).scaleb(value.as_tuple().exponent - 1)  # type: ignore[operator]
+        with localcontext(prec=6):
+            low, high = Decimal(1) / (value + half), Decimal(1) / (value - half)
+        figure = f"{_number(_end(low))}\u2013{_number(_end(high))}"
+        note = (
+            f"The ticker's {_number(value)} has {_WORDS[digits]} significant digit{'s' * (digits > 1)}: "
+            f"it stands for anything from {_number(value - half)} to {_number(value + half)}, so "
+            f"1 {rate.quote} buys from {_number(_end(low))} to {_number(_end(high))} {rate.base}."
+        )
+    else:
+        with localcontext(prec=min(digits, 6)):
+            figure, note = _number(Decimal(1) / value), ""
+    other = f"1 {rate.quote} = {figure} {rate.base}"
+    return (other if value < 1 else ticker), ticker, note
+
+
+def _signed(rate: Rate) -> str:
+    size = f"{abs(rate.change_percent):f}"
+    return {"up": f"+{size}", "down": f"-{size}", "flat": size}.get(
+        rate.direction or "", f"{rate.change_percent:f}"
+    )
+
+
+def _cell(quote: str) -> str:
+    return " = ".join(html.escape(side).replace(" ", "&nbsp;") for side in quote.split(" = "))
+
+
+def _rates_item(
+    date: dt.date, rates: Sequence[Rate], config: FeedConfig, source: str, provider: dict[str, str]
+) -> dict[str, Any]:
+    said = [_said(r) for r in rates]
+    changes = [f"{_signed(r)}%" for r in rates]
     cells = [
-        (r.pair, f"{r.value:f}", f"{r.inverse:f}", f"{r.change_percent:f}%", f"{_ARROWS[r.direction]} {word}")
-        for r, word in zip(rates, words, strict=True)
+        (
+            r.pair,
+            lead,
+            ticker,
+            f"{change} (direction unknown)" if r.direction is None else f"{change} {_ARROWS[r.direction]}",
+        )
+        for r, (lead, ticker, _), change in zip(rates, said, changes, strict=True)
     ]
     widths = [max(len(row[i]) for row in (_COLUMNS, *cells)) for i in range(len(_COLUMNS))]
     lines = [
-        f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}  {d:>{widths[3]}}  {e}"
-        for a, b, c, d, e in (_COLUMNS, *cells)
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in (_COLUMNS, *cells)
     ]
-    text = "\n".join([*lines, "", _EXPLANATION])
+    notes = [note for _, _, note in said if note] + [source]
+    text = "\n".join([*lines, "", _EXPLANATION, *notes])
     rows = "\n".join(
         f'<tr><th scope="row"><abbr title="{r.base_name}">{r.base}</abbr>/<abbr title="{r.quote_name}">'
-        f'{r.quote}</abbr></th><td>{b}</td><td>{c}</td><td>{d}</td><td><span title="{word}">'
-        f"{_ARROWS[r.direction]}</span> {word}</td></tr>"
-        for r, word, (_, b, c, d, _) in zip(rates, words, cells, strict=True)
+        f"{r.quote}</abbr></th><td>{_cell(lead)}</td><td>{_cell(ticker)}</td><td>{change} "
+        f'<span class="arrow" title="{r.direction or "unknown"}">{_ARROWS[r.direction]}</span></td></tr>'
+        for r, (lead, ticker, _), change in zip(rates, said, changes, strict=True)
     )
+    paragraphs = "".join(f"<p>{html.escape(note)}</p>" for note in notes)
+    grouped: dict[str, list[str]] = {}
+    for lead, _, _ in said:
+        unit, _, figure = lead.partition(" = ")
+        grouped.setdefault(unit, []).append(figure)
+    summary = "; ".join(f"{unit} = {', '.join(figures)}" for unit, figures in grouped.items())
     exact = [
         {
             "base": r.base,
             "quote": r.quote,
             "value": str(r.value),
             "inverse": str(r.inverse),
-            "change_percent": str(r.change_percent),
+            "change_percent": _signed(r),
             "direction": r.direction,
             "date": r.date.isoformat(),
+            "change_percent_as_written": str(r.change_percent),
+            "rate_type": "news-site ticker",
+            "official": False,
+            "provider": provider,
         }
         for r in rates
     ]
     return {
         "id": config.tag("rates", date.isoformat()),
-        "title": f"Exchange rates, {date.day} {date:%B %Y}",
+        "url": f"{config.url('rates.html')}#{date.isoformat()}",
+        "title": f"{summary} on {date.day} {date:%B %Y}",
         "content_text": text,
-        "content_html": f"{_TABLE_HEAD}\n<tbody>\n{rows}\n</tbody>\n</table>",
+        "content_html": f"{_TABLE_HEAD}\n<tbody>\n{rows}\n</tbody>\n</table>\n{paragraphs}",
         "date_published": dt.datetime.combine(date, dt.time(), config.tz).isoformat(),
         "_centralasia_feed": {"rates": exact},
     }

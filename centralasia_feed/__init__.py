@@ -59,7 +59,10 @@ from .render import (
     render_atom,
     render_json_feed,
     render_landing,
+    render_rates_atom,
+    render_rates_csv,
     render_rates_feed,
+    render_rates_page,
     render_rss,
 )
 from .serve import make_server, serve
@@ -105,7 +108,10 @@ __all__ = [
     "render_atom",
     "render_json_feed",
     "render_landing",
+    "render_rates_atom",
+    "render_rates_csv",
     "render_rates_feed",
+    "render_rates_page",
     "render_rss",
     "serve",
     "slugify",

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from .config import FeedConfig
 from .models import Article, Dump, Figure, Page, Problem, Rate
 
 Text = Callable[[str], str]  # how a conversion writes a value's text: as it is, or cleaned for a feed
@@ -68,22 +69,44 @@ def figure_to_dict(figure: Figure, text: Text = str) -> dict[str, Any]:
     }
 
 
+RATE_TYPE = "news-site ticker"
+"""What kind of rate these are, as ECB's ``rateType`` says of its own: the site's ticker as scraped,
+never an official (central-bank) rate."""
+
+
+def provider(name: str, url: str) -> dict[str, Any]:
+    """Whose rates they are, as Frankfurter names its ``providers``."""
+    return {"name": name, "url": url}
+
+
+TICKER = provider(FeedConfig.author, FeedConfig.source_url)  # the default site's ticker
+
+
 def rate_to_dict(rate: Rate) -> dict[str, Any]:
     """A rate as JSON-ready values: its pair, its exact values (``rate_values``), where it was read."""
     return {"pair": rate.pair, **rate_values(rate, rate.inverse), "source": rate.source, "line": rate.line}
 
 
-def rate_values(rate: Rate, inverse: Decimal | None, code: Text = str) -> dict[str, Any]:
+def rate_values(
+    rate: Rate, inverse: Decimal | None, code: Text = str, source: dict[str, Any] = TICKER
+) -> dict[str, Any]:
     """What a rate says, exactly: its currency codes (written by ``code``), value, ``inverse``
-    (None where there is none), change, direction and date."""
+    (``1 / value`` to six digits, for arithmetic; None where there is none), the change signed
+    by its direction (``Rate.signed_change``) and the direction, the date; then the change as the
+    ticker wrote it, and where the rate comes from (``source``, a ``provider``), which is never
+    an official rate."""
     return {
         "base": code(rate.base),
         "quote": code(rate.quote),
         "value": _decimal(rate.value),
         "inverse": None if inverse is None else _decimal(inverse),
-        "change_percent": _decimal(rate.change_percent),
+        "change_percent": rate.signed_change,
         "direction": rate.direction,
         "date": rate.date.isoformat(),
+        "change_percent_as_written": _decimal(rate.change_percent),
+        "rate_type": RATE_TYPE,
+        "official": False,
+        "provider": source,
     }
 
 

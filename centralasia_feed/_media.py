@@ -14,6 +14,7 @@ HTML = "text/html"
 PLAIN_TEXT = "text/plain"
 OCTET_STREAM = "application/octet-stream"
 _OTHER_TYPES = {".csv": "text/csv", ".svg": "image/svg+xml", ".txt": PLAIN_TEXT}
+PAIR_FEEDS = "rates"  # the folder of the feeds of one currency pair each (rates/KZT-USD.xml): subscribed to
 FEED_TYPES = frozenset({RSS, ATOM, JSON_FEED})
 TEXT_TYPES = frozenset({*FEED_TYPES, HTML, *_OTHER_TYPES.values()})
 """Every type ``media_type`` gives but the unknown: text in UTF-8, which gzip shrinks."""

@@ -26,6 +26,8 @@ from .audit import audit
 from .config import FeedConfig
 from .errors import ArchiveError, CentralAsiaFeedError, ConfigError, FewerArticlesError
 from .models import Dump, Problem, Rate
+from .render import quotes
+from .render.rates_csv import render_rates_csv
 from .serve import serve
 
 PROG = "centralasia-feed"
@@ -192,7 +194,9 @@ def _add_archive_options(command: argparse.ArgumentParser, *, optional: bool) ->
 def _add_rates(commands: Commands) -> None:
     command = _command(commands, "rates", "print the archived exchange-rate history", _run_rates)
     command.add_argument("--pair", metavar="BASE/QUOTE", help="only this pair, e.g. KZT/USD")
-    command.add_argument("--json", action="store_true", help="print JSON (decimals as strings)")
+    form = command.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON (decimals as strings)")
+    form.add_argument("--csv", action="store_true", help="print CSV, as rates.csv holds it")
     _add_archive_options(command, optional=False)
 
 
@@ -315,10 +319,7 @@ def _summary(dump: Dump) -> list[str]:
 
 def _rate_line(rate: Rate) -> str:
     direction = rate.direction or "direction unknown"
-    return (
-        f"{rate.pair} {rate.value:f} (1 {rate.quote} = {rate.inverse:f} {rate.base}) "
-        f"{rate.change_percent:f}% {direction}"
-    )
+    return f"{rate.pair}: {quotes.headline(rate)}, {direction}"
 
 
 def _run_build(args: argparse.Namespace) -> int:
@@ -390,23 +391,20 @@ def _run_rates(args: argparse.Namespace) -> int:
     if empty:  # a new archive whose first build failed
         raise ArchiveError("nothing archived yet; run 'centralasia-feed build' first", path=args.archive)
     if args.json:
-        print(json.dumps([rate_to_dict(rate) for rate in rates], indent=2))
+        print(json.dumps([rate_to_dict(rate) for rate in rates], ensure_ascii=False, indent=2))
+    elif args.csv:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(render_rates_csv(rates))
     else:
         print("\n".join(_rate_table(rates)))
     return 0
 
 
 def _rate_table(rates: Sequence[Rate]) -> list[str]:
-    rows = [("date", "pair", "value", "inverse", "change", "direction")]
+    """A row a rate: what people say, the ticker's quote as written, its signed change."""
+    rows = [("date", "pair", "rate", "ticker", "change", "direction")]
     rows += [
-        (
-            r.date.isoformat(),
-            r.pair,
-            f"{r.value:f}",
-            f"{r.inverse:f}",
-            f"{r.change_percent:f}%",
-            r.direction or "?",
-        )
+        (r.date.isoformat(), r.pair, quotes.lead(r), quotes.ticker(r), quotes.change(r), r.direction or "?")
         for r in rates
     ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]

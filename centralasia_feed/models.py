@@ -32,6 +32,14 @@ KEPT_PER_KIND = 10  # problems of one kind given one by one before the rest are 
 MAX_RANK_SECONDS = 3_599  # ranks past this share the edition's first second, so no item leaves its first hour
 
 
+def _whole(number: Decimal) -> Decimal:
+    """A Decimal with a positive exponent (1.25E+4) as the whole number it is (12500)."""
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        return number.quantize(Decimal(1), context=Context(prec=number.adjusted() + 1))
+    return number
+
+
 def currency_name(code: str) -> str:
     """The English name of an ISO 4217 code, or the code itself when we do not know it."""
     return CURRENCY_NAMES.get(code, code)
@@ -115,7 +123,8 @@ class Rate:
     """``1 base = value quote`` on ``date``, as the site's ticker quoted it.
 
     ``direction`` is None where the dump gives no sign (``0.44%``); the archive may fill it
-    from history. ``change_percent`` keeps the sign and digits as written.
+    from history. ``change_percent`` keeps the sign and digits as written; ``signed_change`` is
+    the change as every output shows it, signed wherever the direction is known.
     """
 
     base: str
@@ -133,13 +142,44 @@ class Rate:
 
     @property
     def inverse(self) -> Decimal:
-        """How much base one unit of quote buys, to six significant digits; a large one as a whole
-        number (12500, not 1.25E+4). Write it with ``format(inverse, "f")`` for plain digits."""
-        inverse = _SIX_DIGITS.divide(Decimal(1), self.value)
-        exponent = inverse.as_tuple().exponent
-        if isinstance(exponent, int) and exponent > 0:
-            return inverse.quantize(Decimal(1), context=Context(prec=inverse.adjusted() + 1))
-        return inverse
+        """How much base one unit of quote buys, ``1 / value`` to six significant digits, for
+        arithmetic: it knows no more than ``value`` does, whose digits may be fewer (0.00008 has
+        one, so the true inverse is anywhere in ``inverse_range``). A large one is a whole number
+        (12500, not 1.25E+4); write it with ``format(inverse, "f")`` for plain digits."""
+        return _whole(_SIX_DIGITS.divide(Decimal(1), self.value))
+
+    @property
+    def significant_digits(self) -> int:
+        """The significant digits of ``value`` as the ticker wrote it: 3 for 0.00191, 4 for 0.01150."""
+        return len(self.value.as_tuple().digits)
+
+    @property
+    def inverse_range(self) -> tuple[Decimal, Decimal]:
+        """The least and greatest inverse the written ``value`` allows, each to six significant
+        digits: 0.00008 is anything from 0.000075 to 0.000085, so 1 / value lies from 11764.7 to
+        13333.3. ArithmeticError for a value of zero."""
+        exponent = self.value.as_tuple().exponent
+        if not isinstance(exponent, int) or self.value <= 0:
+            raise ArithmeticError(f"{self.pair} {self.value} has no inverse range")
+        half = Decimal(5).scaleb(exponent - 1)  # half a unit in the last written place
+        one = Decimal(1)
+        return _whole(_SIX_DIGITS.divide(one, self.value + half)), _whole(
+            _SIX_DIGITS.divide(one, self.value - half)
+        )
+
+    @property
+    def signed_change(self) -> str:
+        """The change in percent, signed by its direction: ``+0.52`` up, ``-0.52`` down, ``0`` flat;
+        as the ticker wrote it (``0.44``, no sign to give) where the direction is unknown.
+
+        One rule for every output, whether the sign came from the ticker or from history;
+        ``change_percent`` keeps what the ticker wrote."""
+        size = format(abs(self.change_percent), "f")
+        if self.direction == "up":
+            return f"+{size}"
+        if self.direction == "down":
+            return f"-{size}"
+        return size if self.direction == "flat" else format(self.change_percent, "f")
 
     @property
     def base_name(self) -> str:

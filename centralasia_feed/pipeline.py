@@ -17,21 +17,21 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ._files import open_regular
-from ._media import media_type
+from ._media import PAIR_FEEDS, media_type
 from .archive import DEFAULT_PATH, MEMORY, Archive
 from .archive_pages import articles_shown, main_links, newest_page, render_salt, write_archive_pages
 from .config import FeedConfig
 from .errors import ArchiveError, DumpError, FewerArticlesError, PublishError
-from .models import KEPT_PER_KIND, Dump, Entry, Problem
+from .models import KEPT_PER_KIND, Dump, Entry, Problem, Rate
 from .parse import parse_dump
 from .publish import BuildState, Publication
-from .render import (
-    render_atom,
-    render_json_feed,
-    render_landing,
-    render_rates_feed,
-    render_rss,
-)
+from .render import render_atom, render_json_feed, render_rss
+from .render.chart import figures
+from .render.html import pairs_of
+from .render.landing import landing_bytes
+from .render.rates import RATES_CSV, RATES_PAGE, atom_bytes, by_date, daily_feed, json_bytes, pair_feed
+from .render.rates_csv import csv_bytes, kept_rows
+from .render.rates_page import DAY_MARK, kept_days, page_bytes
 from .websub import is_topic
 
 DEFAULT_ARCHIVE = DEFAULT_PATH
@@ -171,8 +171,8 @@ def _build(
 ) -> BuildReport:
     with Archive(path, timeout=ARCHIVE_WAIT) as store:
         with store.transaction():
-            new = store.count() == 0
-            problems = _ingest(store, parsed, strict, _today(config))
+            new, shown = store.count() == 0, store.revision_id  # what the folder shows, if up to date
+            problems, earliest = _ingest(store, parsed, strict, _today(config))
             if alone is not None:
                 _keep_sample_apart(store, alone, path)
             if not allow_fewer:
@@ -181,7 +181,8 @@ def _build(
                 raise DumpError("nothing to publish: no articles or rates in the dumps or the archive")
             added, updated = store.tally()
             with folder.locked():  # from here, another build into the folder waits
-                items = _write(store, config, folder)
+                since = None if alone else _unchanged_before(folder, config, shown, earliest)
+                items = _write(store, config, folder, since)
                 changed = set(folder.commit(_state(store, config, sample=alone is not None)))
         archived = store.count()
     names = sorted(items, key=lambda name: "/" in name)  # the feeds first, then the archive pages
@@ -260,8 +261,13 @@ def _today(config: FeedConfig) -> dt.date:
     return dt.datetime.now(config.tz).date()
 
 
-def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool, today: dt.date) -> tuple[Problem, ...]:
+def _ingest(
+    store: Archive, dumps: Iterator[Dump], strict: bool, today: dt.date
+) -> tuple[tuple[Problem, ...], dt.date | None]:
+    """Add the dumps to the archive; their problems, and the earliest date of their rates (None
+    when they have none): no archived rate dated before it can have changed."""
     problems = _Problems()
+    earliest: dt.date | None = None
     for dump in dumps:
         problems.extend(dump.problems)
         problems.extend(_future_editions(dump, today))
@@ -269,7 +275,25 @@ def _ingest(store: Archive, dumps: Iterator[Dump], strict: bool, today: dt.date)
         if strict and problems.kept:
             first = problems.kept[0]
             raise DumpError(first.message, source=first.source, line=first.line)
-    return problems.all()
+        dates = [rate.date for rate in dump.rates]
+        earliest = min([*dates, earliest] if earliest else dates, default=None)
+    return problems.all(), earliest
+
+
+def _unchanged_before(
+    folder: Publication, config: FeedConfig, shown: str, earliest: dt.date | None
+) -> dt.date | None:
+    """The date before which the folder's rates page and CSV already show what this build would
+    write, so that it need not render those days again; None when they must be written whole.
+
+    That is so only where the folder shows the archive as it stood before this build (its state
+    names that revision, rendered with this program and config): then only the rates of this
+    build's dumps changed, and with them at most the directions of later dates, which history
+    fills."""
+    state = folder.state
+    if state is None or state.revision != shown or state.salt != render_salt(config):
+        return None
+    return earliest or dt.date.max
 
 
 class _Problems:
@@ -314,12 +338,13 @@ def _future_editions(dump: Dump, today: dt.date) -> list[Problem]:
     return list(found.values())
 
 
-def _write(store: Archive, config: FeedConfig, folder: Publication) -> dict[str, int]:
+def _write(store: Archive, config: FeedConfig, folder: Publication, since: dt.date | None) -> dict[str, int]:
     """Render every file of the output folder into it; the item count of each, by name.
 
     Archive pages come first and the main feeds after them, so a feed never links a page that is
     not written yet. Each file is staged as soon as it is rendered: a first build of a long
-    archive never holds all its pages.
+    archive never holds all its pages. The rates page and CSV keep their days before ``since``
+    (see ``_unchanged_before``) as the folder has them.
     """
     total = store.count()
     items = write_archive_pages(store, total, config, folder)
@@ -328,15 +353,63 @@ def _write(store: Archive, config: FeedConfig, folder: Publication) -> dict[str,
     dates = store.rate_dates(config.limit)
     rates = store.rates_on(dates)
     latest = tuple(rate for rate in rates if dates and rate.date == dates[0])
-    history = store.rate_history(HISTORY_DAYS)
+    history = store.rate_history(max(HISTORY_DAYS, config.limit))  # the charts', and the pairs' feeds
+    pairs = pairs_of(history)
+    charts = figures({pair: kept[-HISTORY_DAYS:] for pair, kept in history.items()})  # on both pages
+    daily = daily_feed(rates, config)
     feeds = (
         ("rss.xml", render_rss(entries, config, links=main_links("rss", newest)), len(entries)),
         ("atom.xml", render_atom(entries, config, links=main_links("atom", newest)), len(entries)),
         ("feed.json", render_json_feed(entries, config), len(entries)),
-        ("rates.json", render_rates_feed(rates, config), len(dates)),
-        ("index.html", render_landing(entries, latest, config, history=history), len(entries)),
+        ("rates.json", json_bytes(daily, config), len(daily.items)),
+        ("rates.xml", atom_bytes(daily, config), len(daily.items)),
+        *_rates_files(store, config, folder, since, (pairs, charts)),
+        ("index.html", landing_bytes(entries, latest, config, pairs, charts), len(entries)),
     )
     for name, data, count in feeds:
         folder.write(name, data)
         items[name] = count
+    return items | _write_pair_feeds(history, config, folder)
+
+
+def _rates_files(
+    store: Archive,
+    config: FeedConfig,
+    folder: Publication,
+    since: dt.date | None,
+    shown: tuple[list[tuple[str, str]], str],
+) -> list[tuple[str, bytes, int]]:
+    """rates.csv and rates.html, each with its rows or days before ``since`` kept from the folder
+    where it has them (a daily build renders its new days alone, however long the history);
+    ``shown`` is what the page offers and shows besides (pairs, charts). The item counts are rows
+    and days."""
+    old_days = kept_days(folder.read(RATES_PAGE), since) if since else None
+    old_rows = kept_rows(folder.read(RATES_CSV), since) if since else None
+    both = old_days is not None and old_rows is not None
+    rates = store.rates_since(since if both else None)
+    days = by_date([rate for rate in rates if old_days is None or since is None or rate.date >= since])
+    rows = [rate for rate in rates if old_rows is None or since is None or rate.date >= since]
+    page = page_bytes(days, old_days or b"", config, *shown)
+    table = csv_bytes(rows, old_rows or b"")
+    return [(RATES_CSV, table, table.count(b"\n") - 1), (RATES_PAGE, page, page.count(DAY_MARK))]
+
+
+def _write_pair_feeds(
+    history: dict[str, tuple[Rate, ...]], config: FeedConfig, folder: Publication
+) -> dict[str, int]:
+    """Each pair's feeds, in JSON Feed and Atom; those of pairs the archive does not have (the
+    folder showed another archive) go."""
+    items: dict[str, int] = {}
+    for pair_rates in history.values():
+        feed = pair_feed(pair_rates, config)
+        if feed is not None:
+            for name, data in (
+                (f"{feed.path}.json", json_bytes(feed, config)),
+                (f"{feed.path}.xml", atom_bytes(feed, config)),
+            ):
+                folder.write(name, data)
+                items[name] = len(feed.items)
+    for name in sorted(folder.names(PAIR_FEEDS)):
+        if f"{PAIR_FEEDS}/{name}" not in items:
+            folder.remove(f"{PAIR_FEEDS}/{name}")
     return items

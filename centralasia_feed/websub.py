@@ -25,7 +25,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ._media import FEED_TYPES, JSON_FEED, media_type
+from ._media import FEED_TYPES, JSON_FEED, PAIR_FEEDS, media_type
 from ._version import __version__
 from .config import absolute_url
 from .errors import ConfigError
@@ -38,9 +38,11 @@ _USER_AGENT = f"centralasia-feed/{__version__}"
 
 
 def is_topic(name: str) -> bool:
-    """Whether a published file is a feed people subscribe to: a feed at the top of the folder.
-    Archive pages are read once, never subscribed to, so they name no hub and are never pinged."""
-    return "/" not in name and not is_hidden(name) and media_type(name) in FEED_TYPES
+    """Whether a published file is a feed people subscribe to: a feed at the top of the folder, or
+    one pair's rates feed (``rates/KZT-USD.xml``). Archive pages are read once, never subscribed
+    to, so they name no hub and are never pinged."""
+    folder, _, file = name.rpartition("/")
+    return folder in ("", PAIR_FEEDS) and not is_hidden(name) and media_type(file) in FEED_TYPES
 
 
 @dataclass(frozen=True)
@@ -126,8 +128,7 @@ def topics(folder: str | os.PathLike[str]) -> dict[str, tuple[str, ...]]:
     same way.
     """
     root = Path(folder)
-    with os.scandir(root) as entries:
-        names = sorted(entry.name for entry in entries if entry.is_file() and is_topic(entry.name))
+    names = sorted(name for name in _files(root) if is_topic(name))
     named: dict[str, list[str]] = {}
     for name in names:
         found = advertised(name, (root / name).read_bytes())
@@ -135,6 +136,16 @@ def topics(folder: str | os.PathLike[str]) -> dict[str, tuple[str, ...]]:
             for hub in found.hubs:
                 named.setdefault(hub, []).append(found.self_url)
     return {hub: tuple(dict.fromkeys(urls)) for hub, urls in named.items()}
+
+
+def _files(root: Path) -> list[str]:
+    """The names of the files at the top of ``root`` and in its pairs' folder."""
+    with os.scandir(root) as entries:
+        found = [entry.name for entry in entries if entry.is_file()]
+    if (root / PAIR_FEEDS).is_dir():
+        with os.scandir(root / PAIR_FEEDS) as entries:
+            found += [f"{PAIR_FEEDS}/{entry.name}" for entry in entries if entry.is_file()]
+    return found
 
 
 @dataclass(frozen=True)

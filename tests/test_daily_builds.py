@@ -7,14 +7,19 @@ site's format: yesterday's articles lower on today's listing, one excerpt re-cut
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import itertools
 import json
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -162,14 +167,17 @@ def test_an_unsigned_change_takes_its_direction_from_history(tmp_path: Path) -> 
     out = tmp_path / "out"
     daily(ALL, out, tmp_path / "a.sqlite")
     sixth, seventh, eighth = (rates_of(out, f"2025-01-0{day}") for day in (6, 7, 8))
-    assert sixth["KZT/USD"] | {"date": ""} == {
+    assert sixth["KZT/USD"] | {"date": "", "provider": None} == {
         "base": "KZT", "quote": "USD", "value": "0.00192", "inverse": "520.833",
-        "change_percent": "0.52", "direction": "up", "date": "",
+        "change_percent": "+0.52", "direction": "up", "date": "", "change_percent_as_written": "0.52",
+        "rate_type": "news-site ticker", "official": False, "provider": None,
     }  # fmt: skip
-    assert sixth["TJS/USD"]["direction"] == "down" and sixth["TJS/USD"]["change_percent"] == "0.08"
+    assert sixth["TJS/USD"]["direction"] == "down" and sixth["TJS/USD"]["change_percent"] == "-0.08"
     assert seventh["TJS/USD"]["direction"] == "up"
-    assert eighth["KZT/USD"]["direction"] == "down" and eighth["KZT/USD"]["change_percent"] == "1.04"
+    assert eighth["KZT/USD"]["direction"] == "down" and eighth["KZT/USD"]["change_percent"] == "-1.04"
+    assert eighth["KZT/USD"]["change_percent_as_written"] == "1.04"  # the sign came from history
     assert seventh["TMT/USD"]["direction"] == "down"  # as the dump wrote it: -0.15%
+    assert seventh["TMT/USD"]["change_percent"] == seventh["TMT/USD"]["change_percent_as_written"] == "-0.15"
     assert len(json_items(out, "rates.json")) == 4
 
 
@@ -351,8 +359,8 @@ def test_a_version_1_archive_is_migrated_by_the_next_build(tmp_path: Path) -> No
     daily(ALL[:3], fresh, tmp_path / "fresh.sqlite", SMALL)
     migrated = published_files(tmp_path / "migrated")
     # version 1 did not keep a written sign: the seed's "0%" rates lost their "flat"
-    assert {n: d for n, d in migrated.items() if n != "rates.json"} == {
-        n: d for n, d in published_files(fresh).items() if n != "rates.json"
+    assert {n: d for n, d in migrated.items() if not n.startswith("rates")} == {
+        n: d for n, d in published_files(fresh).items() if not n.startswith("rates")
     }
     assert rates_of(tmp_path / "migrated", "2025-01-06")["KZT/USD"]["direction"] == "up"
 
@@ -366,11 +374,31 @@ def history(tmp_path: Path) -> Path:
 
 def test_rates_prints_the_history_as_a_table(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rates", "--archive", str(history)]) == 0
-    rows = [line.split() for line in capsys.readouterr().out.splitlines()]
-    assert rows[0] == ["date", "pair", "value", "inverse", "change", "direction"]
+    lines = capsys.readouterr().out.splitlines()
+    rows = [[cell.strip() for cell in line.split("  ") if cell] for line in lines]
+    assert rows[0] == ["date", "pair", "rate", "ticker", "change", "direction"]
     assert len(rows) == 1 + 5 * 4
-    assert ["2025-01-06", "KZT/USD", "0.00192", "520.833", "0.52%", "up"] in rows
-    assert ["2025-01-08", "KZT/USD", "0.00190", "526.316", "1.04%", "down"] in rows
+    assert ["2025-01-06", "KZT/USD", "1 USD = 521 KZT", "1 KZT = 0.00192 USD", "+0.52%", "up"] in rows
+    assert ["2025-01-08", "KZT/USD", "1 USD = 526 KZT", "1 KZT = 0.00190 USD", "-1.04%", "down"] in rows
+
+
+def test_rates_csv_is_the_archive_and_the_same_as_the_cli_prints(
+    history: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    published = (history.parent / "out" / "rates.csv").read_bytes()
+    rows = list(csv.DictReader(io.StringIO(published.decode("utf-8"), newline="")))
+    with Archive(history) as archive:
+        archived = sorted(archive.rates(), key=lambda rate: (rate.date, rate.base, rate.quote))
+    assert [(row["date"], row["base"], row["quote"], Decimal(row["value"])) for row in rows] == [
+        (rate.date.isoformat(), rate.base, rate.quote, rate.value) for rate in archived
+    ]
+    assert all(
+        (row["direction"], row["change_percent"][:1]) in {("up", "+"), ("down", "-"), ("flat", "0")}
+        or (row["direction"] == "" and row["change_percent"][:1].isdigit())
+        for row in rows
+    )
+    assert main(["rates", "--archive", str(history), "--csv"]) == 0
+    assert capsys.readouterr().out.encode() == published
 
 
 def test_rates_json_and_one_pair(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -415,3 +443,25 @@ def test_every_order_of_two_days_is_covered() -> None:
             name: order.index(a) < order.index(b) for name, order in flat.items() if name != "all at once"
         }
         assert True in firsts.values() and False in firsts.values()
+
+
+def test_a_daily_build_renders_only_the_new_rates_days_and_writes_what_a_whole_render_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Days arriving late and out of order: each build copies the rates page's and the CSV's older
+    days from the folder, yet its files are the bytes a build from scratch writes."""
+    out, store = tmp_path / "out", tmp_path / "a.sqlite"
+    asked: list[object] = []
+    real = Archive.rates_since
+    monkeypatch.setattr(Archive, "rates_since", lambda self, day=None: asked.append(day) or real(self, day))
+    for number, dump in enumerate((SEED, DAYS[2], DAYS[0], DAYS[1], DAYS[1])):
+        build([dump], out, archive=store)
+        scratch = tmp_path / f"scratch-{number}.sqlite"
+        shutil.copyfile(store, scratch)
+        whole = tmp_path / f"whole-{number}"
+        build([], whole, archive=scratch)
+        for name in ("rates.html", "rates.csv"):
+            assert (out / name).read_bytes() == (whole / name).read_bytes(), (number, name)
+    days = [dt.date(2025, 1, day) for day in (8, 6, 7, 7)]
+    assert asked[::2][1:] == days  # each daily build read its own days alone; each whole one, all
+    assert asked[1::2] == [None] * 5

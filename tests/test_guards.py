@@ -129,9 +129,8 @@ def test_a_bare_build_goes_only_into_an_archive_holding_nothing_else(
     for summary, state in (("6 new", "written"), ("0 new", "unchanged")):
         status, out, err = run(capsys, "build")
         assert (status, err) == (0, "")
-        assert out.endswith(
-            f"  6 item(s)  {state}\ncentralasia_feed.sqlite: {summary}, 0 updated, 6 archived\n"
-        )
+        assert f"public/index.html  6 item(s)  {state}\n" in out
+        assert out.endswith(f"  {state}\ncentralasia_feed.sqlite: {summary}, 0 updated, 6 archived\n")
     assert run(capsys, "build", DAYS[0])[0] == 0
     before = folder_files(tmp_path)
     for options, refused in (([], "public: shows"), (["--out", "fresh"], "centralasia_feed.sqlite: holds")):

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.serving import SITE_DUMPS, Served, plant_outside, start, stop
+from helpers.serving import SITE_DUMPS, SITE_FEEDS, Served, plant_outside, start, stop
 from helpers.serving import fetch as fetch_served
 from helpers.webserver import Nginx, fetch, free_port, nginx, readable_prefix, running
 from test_serve import SECRET, TRAVERSALS
@@ -31,7 +31,7 @@ from centralasia_feed.cli import main
 from centralasia_feed.publish import LOCK_NAME, STATE_NAME, is_hidden
 from centralasia_feed.serve import SECURITY_HEADERS
 
-FEEDS = ("rss.xml", "atom.xml", "feed.json", "rates.json")
+FEEDS = SITE_FEEDS
 SAME = (  # what both send alike; the ETag is a hash in one and size-mtime in the other
     "content-type",
     "content-encoding",
@@ -43,11 +43,7 @@ SAME = (  # what both send alike; the ETag is a hash in one and size-mtime in th
     *(name.lower() for name in SECURITY_HEADERS),
 )
 GUARDED = {name.lower(): value for name, value in SECURITY_HEADERS.items()}
-LATER_FILES = {  # the rates files a later build adds: typed by name, so any bytes will do
-    "rates.xml": b"<feed xmlns='http://www.w3.org/2005/Atom'/>\n",
-    "rates/KZT-USD.xml": b"<feed xmlns='http://www.w3.org/2005/Atom'/>\n",
-    "rates.csv": b"date,pair,value\n2025-01-05,KZT/USD,0.00191\n",
-}
+RATES_FILES = ("rates.csv", "rates.html")  # the rates besides the feeds: a table and a page
 
 
 def make_site(prefix: Path, port: int, hubs: tuple[str, ...] = ()) -> None:
@@ -56,9 +52,6 @@ def make_site(prefix: Path, port: int, hubs: tuple[str, ...] = ()) -> None:
     config = FeedConfig(feed_url=f"http://127.0.0.1:{port}/", limit=5, hubs=hubs)
     for dump in SITE_DUMPS:
         build([dump], prefix / "public", config, archive=prefix / "archive.sqlite")
-    for name, data in LATER_FILES.items():
-        (prefix / "public" / name).parent.mkdir(exist_ok=True)
-        (prefix / "public" / name).write_bytes(data)
     an_hour_ago = time.time() - 3600
     for path in (prefix / "public").rglob("*"):
         os.utime(path, (an_hour_ago, an_hour_ago))
@@ -98,7 +91,7 @@ def files(site: Path) -> list[str]:
 
 def test_the_site_has_every_kind_of_file(server: Nginx) -> None:
     names = files(server.site)
-    assert {*FEEDS, "index.html", *LATER_FILES} <= set(names)
+    assert {*FEEDS, "index.html", *RATES_FILES} <= set(names)
     assert "archive/rss-1.xml" in names and "archive/atom-1.xml" in names
 
 
@@ -124,7 +117,7 @@ def test_set_for_a_hub_it_names_the_hub_as_serve_does(served: Served) -> None:
         with running(prefix, port, hub=hub) as own:
             own_serve, thread = start(own.site)
             try:
-                built = sorted(set(files(own.site)) - set(LATER_FILES))  # not the stand-ins
+                built = files(own.site)
                 links = {name: fetch(own, "/" + name)[1].get("link") for name in built}
                 assert links == {
                     name: fetch_served(own_serve, "/" + name)[1].get("link") for name in links
@@ -144,7 +137,7 @@ def test_the_types_of_the_feeds_and_the_rates_files(server: Nginx) -> None:
     assert types["rates/KZT-USD.xml"] == atom
     assert types["feed.json"] == types["rates.json"] == "application/feed+json; charset=utf-8"
     assert types["rates.csv"] == "text/csv; charset=utf-8"
-    assert types["index.html"] == "text/html; charset=utf-8"
+    assert types["index.html"] == types["rates.html"] == "text/html; charset=utf-8"
 
 
 def test_every_text_file_is_gzipped(server: Nginx) -> None:

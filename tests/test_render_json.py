@@ -85,9 +85,11 @@ def test_rates_feed_has_one_item_per_date_newest_first():
     feed = assert_json_feed_valid(render_rates_feed(rates, CONFIG))
     assert feed["feed_url"] == "http://127.0.0.1:8000/rates.json"
     titles = [item["title"] for item in feed["items"]]
-    assert titles == ["Exchange rates, 5 January 2025", "Exchange rates, 4 January 2025"]
+    people = "1 USD = 87.03 KGS, 524 KZT, 10.85 TJS, 3.4947 TMT, 11,765–13,333 UZS"
+    assert titles == [f"{people} on 5 January 2025", f"{people} on 4 January 2025"]
     first = feed["items"][0]
     assert first["id"] == "tag:timesca.com,2025:rates/2025-01-05"
+    assert first["url"] == "http://127.0.0.1:8000/rates.html#2025-01-05"
     assert first["date_published"] == "2025-01-05T00:00:00+00:00"
 
 
@@ -104,19 +106,29 @@ def test_rates_extension_keeps_exact_decimals_sorted_by_pair():
         "change_percent": "0.44",
         "direction": None,
         "date": "2025-01-05",
+        "change_percent_as_written": "0.44",
+        "rate_type": "news-site ticker",
+        "official": False,
+        "provider": {"name": "The Times of Central Asia", "url": "https://timesca.com/"},
     }
     assert rows[4]["value"] == "0.00008" and rows[4]["inverse"] == "12500"
 
 
-def test_rates_text_and_html_tables_show_pair_value_inverse_change_direction():
+def test_rates_text_and_html_tables_lead_with_what_people_say_then_the_ticker():
     item = assert_json_feed_valid(render_rates_feed(seed_rates(), CONFIG))["items"][0]
     lines = item["content_text"].splitlines()
-    assert lines[0].split() == ["Pair", "Value", "Inverse", "Change", "Direction"]
-    assert lines[3].split() == ["TJS/USD", "0.09217", "10.8495", "0.44%", "?", "unknown"]
-    assert len({line.index("0%") + 2 for line in lines[1:6] if line.endswith("flat")}) == 1
+    assert lines[0].split() == ["Pair", "Rate", "Ticker", "Change"]
+    assert [cell for cell in lines[2].split("  ") if cell][:3] == [
+        "KZT/USD",
+        "1 USD = 524 KZT",
+        "1 KZT = 0.00191 USD",
+    ]
+    assert " ".join(lines[3].split()).endswith("1 TJS = 0.09217 USD 0.44% (direction unknown)")
+    assert len({line.index("1 KGS") for line in lines[1:6] if "1 KGS" in line}) == 1
+    assert "not an official rate" in lines[-1]
     html = item["content_html"]
     assert '<abbr title="Tajikistani somoni">TJS</abbr>/<abbr title="US dollar">USD</abbr>' in html
-    assert "<td>0.44%</td>" in html and "▬" in html
+    assert "<td>1&nbsp;USD = 11,765–13,333&nbsp;UZS</td>" in html and "▬" in html
 
 
 def test_rates_feed_keeps_at_most_limit_dates_and_each_pair_once_per_date():

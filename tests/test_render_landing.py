@@ -1,4 +1,4 @@
-"""The landing page (index.html): valid HTML5 (html5lib, strict), autodiscovery of all four feeds,
+"""The landing page (index.html): valid HTML5 (html5lib, strict), autodiscovery of every feed,
 the articles, the latest rates and, with history, one SVG chart per pair."""
 
 from __future__ import annotations
@@ -37,15 +37,21 @@ def test_page_is_valid_html5_with_language_charset_and_viewport():
     assert not list(doc.iter("script"))
 
 
-def test_page_names_all_four_feeds_for_autodiscovery_relative_to_itself():
-    doc = parse_html(render_landing(seed_entries(), seed_rates(), CONFIG))
+def test_page_names_every_feed_for_autodiscovery_relative_to_itself():
+    history = {pair: rates for pair, rates in _history(2).items() if pair in ("KZT/USD", "UZS/USD")}
+    doc = parse_html(render_landing(seed_entries(), seed_rates(), CONFIG, history=history))
     alternates = [link for link in doc.iter("link") if link.get("rel") == "alternate"]
     found = {link.get("href"): link.get("type") for link in alternates}
     assert found == {
         "rss.xml": "application/rss+xml",
         "atom.xml": "application/atom+xml",
         "feed.json": "application/feed+json",
+        "rates.xml": "application/atom+xml",
         "rates.json": "application/feed+json",
+        "rates/KZT-USD.xml": "application/atom+xml",
+        "rates/KZT-USD.json": "application/feed+json",
+        "rates/UZS-USD.xml": "application/atom+xml",
+        "rates/UZS-USD.json": "application/feed+json",
     }
     assert all(link.get("title") for link in alternates)
     subscribe = {a.get("href") for a in doc.iter("a")}
@@ -74,10 +80,13 @@ def test_latest_rates_table_has_pairs_values_and_direction_arrows():
         "TMT/USD",
         "UZS/USD",
     ]
-    cells = ["".join(td.itertext()) for td in rows[2].findall("td")]
-    assert cells == ["0.09217", "10.8495", "0.44%", "? unknown"]
-    assert "".join(rows[0].findall("td")[3].itertext()) == "▬ flat"
+    cells = ["".join(td.itertext()).replace("\xa0", " ") for td in rows[2].findall("td")]
+    assert cells == ["1 USD = 10.85 TJS", "1 TJS = 0.09217 USD", "0.44% ?"]
+    assert "".join(rows[0].findall("td")[2].itertext()) == "0% ▬"
     assert doc.find(".//section[@aria-labelledby='rates']/h2").text == "Exchange rates, 5 January 2025"
+    links = {a.get("href") for a in doc.iter("a")}
+    assert {"rates.html", "rates.csv"} <= links
+    assert "not an official rate" in "".join(doc.find(".//section[@aria-labelledby='rates']").itertext())
 
 
 def test_no_charts_without_history_and_one_per_pair_with_it():
@@ -89,15 +98,15 @@ def test_no_charts_without_history_and_one_per_pair_with_it():
     charts = list(doc.iter(f"{SVG}svg"))
     assert len(charts) == 5
     first = charts[0]
-    assert first.get("viewBox") == "0 0 320 110" and first.get("role") == "img"
+    assert first.get("role") == "img" and first.get("class") == "chart"
     title = first.find(f"{SVG}title").text
-    assert title.startswith("KGS/USD from 2 January 2025 to 5 January 2025: lowest 0.01149")
+    assert title.startswith("KGS/USD, 1 KGS in USD, from 2 January 2025 to 5 January 2025: lowest 0.01149")
     points = first.find(f"{SVG}polyline").get("points").split()
     assert len(points) == 4
     ys = [float(point.split(",")[1]) for point in points]
     assert ys == sorted(ys, reverse=True)  # rising values are drawn higher up (smaller y)
     labels = [t.text for t in first.iter(f"{SVG}text")]
-    assert "0.01149" in labels and "5 January 2025" in labels
+    assert "2 Jan 2025" in labels and "5 Jan 2025" in labels
 
 
 def test_a_flat_history_draws_a_level_line():

@@ -124,12 +124,12 @@ def test_an_empty_feed_is_dated_at_the_first_moment_of_id_date(id_date, zone, ex
 
 def test_field_turns_bare_value_errors_into_render_errors_and_chains_them():
     with pytest.raises(RenderError, match="cannot render the title: bad") as caught:
-        with xml._field("the title"):
+        with xml.field("the title"):
             raise ValueError("bad")
     assert isinstance(caught.value.__cause__, ValueError)
     assert (caught.value.field, caught.value.message) == ("the title", "bad")
     with pytest.raises(TypeError):
-        with xml._field("the title"):
+        with xml.field("the title"):
             raise TypeError("not ours to wrap")
 
 

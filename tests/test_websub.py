@@ -23,7 +23,10 @@ from centralasia_feed.errors import ConfigError
 
 DAYS = sorted((DATA / "days").glob("*.txt"))
 FEED_URL = "https://feeds.example.org/ca/"
-TOPICS = [FEED_URL + name for name in ("rss.xml", "atom.xml", "feed.json", "rates.json")]
+PAIRS = ("KGS-USD", "KZT-USD", "TJS-USD", "TMT-USD", "UZS-USD")
+TOPICS = [FEED_URL + name for name in ("rss.xml", "atom.xml", "feed.json", "rates.json", "rates.xml")] + [
+    f"{FEED_URL}rates/{pair}.{kind}" for pair in PAIRS for kind in ("json", "xml")
+]  # every feed people subscribe to, one pair's too; never an archive page, the CSV or a page
 
 
 class Hub(ThreadingHTTPServer):
@@ -106,14 +109,14 @@ def test_a_build_pings_each_hub_for_each_feed_it_changed_and_only_those(
         assert hub.topics() == TOPICS
         assert hub.pings[0] == [("hub.mode", "publish"), ("hub.url", TOPICS[0]), ("hub.topic", TOPICS[0])]
         assert set(hub.content_types) == {"application/x-www-form-urlencoded"}
-    assert f"{one.url}: pinged for 4 feed(s)" in capsys.readouterr().out
+    assert f"{one.url}: pinged for {len(TOPICS)} feed(s)" in capsys.readouterr().out
 
     assert _build(out, SEED, extra=options) == 0  # nothing new: no feed changed
-    assert (len(one.pings), len(two.pings)) == (4, 4)
+    assert (len(one.pings), len(two.pings)) == (len(TOPICS), len(TOPICS))
     assert "no feed changed: no hub pinged" in capsys.readouterr().out
 
     assert _build(out, DAYS[0], extra=options) == 0
-    assert one.topics()[4:] == TOPICS
+    assert one.topics()[len(TOPICS) :] == TOPICS
 
 
 def test_the_report_names_the_changed_feeds_only_when_there_are_hubs(tmp_path: Path) -> None:
@@ -169,7 +172,7 @@ def test_failing_hubs_are_one_line_each_and_never_fail_the_build(
     ]
     assert len(broken.pings) == len(moved.pings) == 1  # a failed hub is asked nothing more
     assert good.topics() == TOPICS  # the redirect was not followed
-    assert f"{good.url}: pinged for 4 feed(s)" in out
+    assert f"{good.url}: pinged for {len(TOPICS)} feed(s)" in out
     assert (tmp_path / "public" / "rss.xml").is_file()
 
 
@@ -182,7 +185,7 @@ def test_ping_resends_for_the_feeds_the_folder_holds(
     capsys.readouterr()
     assert main(["ping", str(out)]) == 0
     assert sorted(hub.topics()) == sorted(TOPICS)
-    assert capsys.readouterr().out == f"{hub.url}: pinged for 4 feed(s)\n"
+    assert capsys.readouterr().out == f"{hub.url}: pinged for {len(TOPICS)} feed(s)\n"
 
 
 def test_ping_fails_with_a_hub_that_fails_and_without_any_hub(

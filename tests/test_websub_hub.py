@@ -164,7 +164,7 @@ def test_a_subscriber_gets_the_new_edition_pushed_through_a_real_hub(
         assert err == ""  # no hub warning: the hub took every ping
         return out
 
-    assert f"{websub.hub_url}: pinged for 4 feed(s)" in build(SEED)
+    assert f"{websub.hub_url}: pinged for 15 feed(s)" in build(SEED)  # 5 feeds, and 2 a pair
     feed_url = url + "atom.xml"
     websub.subscribe(feed_url)
     assert websub.inbox.notifications == []

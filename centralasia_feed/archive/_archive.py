@@ -245,6 +245,12 @@ class Archive:
         with self._errors():
             return _rates.rates(self._conn, pair)
 
+    def rates_since(self, day: dt.date | None = None) -> tuple[Rate, ...]:
+        """The rates dated ``day`` or later (every rate without one), oldest date first, pairs
+        sorted within a date; directions as ``rates`` gives them."""
+        with self._errors():
+            return _rates.rates_since(self._conn, day)
+
     def rate_dates(self, limit: int | None = None) -> tuple[dt.date, ...]:
         """The edition dates that have rates, newest first."""
         with self._errors():

@@ -95,6 +95,14 @@ def rates(conn: sqlite3.Connection, pair: str | None) -> tuple[Rate, ...]:
     return tuple(_rate(row) for row in rows)
 
 
+def rates_since(conn: sqlite3.Connection, day: dt.date | None) -> tuple[Rate, ...]:
+    """The rates dated ``day`` or later (every one, without a day), oldest date first, pairs sorted
+    within a date: what a build renders of the rates page and CSV, through the index by date."""
+    where, params = ("WHERE r.date >= ?", (day.isoformat(),)) if day else ("", ())
+    rows = conn.execute(f"{_RATES} {where} ORDER BY r.date, r.base, r.quote", params).fetchall()
+    return tuple(_rate(row) for row in rows)
+
+
 def rate_dates(conn: sqlite3.Connection, limit: int | None) -> tuple[dt.date, ...]:
     rows = conn.execute(
         "SELECT DISTINCT date FROM rates ORDER BY date DESC LIMIT ?", (-1 if limit is None else limit,)

@@ -86,6 +86,14 @@ class Publication:
         if os.path.lexists(path):
             self._staged.append((None, path))
 
+    def read(self, name: str) -> bytes | None:
+        """The published file ``name`` as it stands (not what this build staged); None where there
+        is none. A build reads what the last one wrote only to keep what it need not render again."""
+        try:
+            return self._target(name).read_bytes()
+        except OSError:
+            return None
+
     def names(self, folder: str) -> set[str]:
         """The names in a folder of the output folder (``archive``); none where there is no such folder."""
         try:

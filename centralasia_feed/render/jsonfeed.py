@@ -36,8 +36,11 @@ def _document(entries: Sequence[Entry], config: FeedConfig) -> dict[str, Any]:
     return feed
 
 
-def header(config: FeedConfig, path: str, title: str, description: str) -> dict[str, Any]:
-    """The top-level members every JSON feed of ours starts with, in the spec's order.
+def header(
+    config: FeedConfig, path: str, title: str, description: str, home: str | None = None
+) -> dict[str, Any]:
+    """The top-level members every JSON feed of ours starts with, in the spec's order; ``home`` is
+    the page the feed stands for (by default the source site).
 
     JSON Feed's ``icon`` and ``favicon`` are both square, so both are the config's (square) icon;
     its wide logo has no place here.
@@ -45,7 +48,7 @@ def header(config: FeedConfig, path: str, title: str, description: str) -> dict[
     feed: dict[str, Any] = {
         "version": VERSION,
         "title": safe.line(title),
-        "home_page_url": config.source_url,
+        "home_page_url": home or config.source_url,
         "feed_url": config.url(path),
         "description": safe.line(description),
     }

@@ -1,61 +1,28 @@
 """The landing page, index.html: what a person opens first, and where a feed reader finds the feeds.
 
-Valid HTML5 with no script and no external resource: autodiscovery links and subscribe links for
-all four feeds, the latest rates and, where the archive has history, one inline SVG chart per pair,
-then the newest articles, each with the opening of its excerpt. Every piece of text is escaped.
+Valid HTML5 with no script and no external resource (see ``html``): autodiscovery links and
+subscribe links for every feed (the articles', the rates', each pair's), the latest rates, people's
+quote first, with links to the rates page and the CSV, and where the archive has history one inline
+SVG chart per pair; then the newest articles, each with the opening of its excerpt. Every piece of
+text is escaped.
 
 The page links the feeds by relative URLs (``rss.xml``), which browsers and feed readers resolve
 against the page's own address: the page works wherever the folder is served (another port or
 host, a path behind a proxy, a file:// preview) even when ``feed_url`` names somewhere else. The
 feeds themselves keep absolute self links and ids, as feed readers need.
-
-On a phone the rates table keeps every column: smaller text and padding below 32rem, and below
-23rem (the narrowest phones) the Inverse column gives way, as the caption says how to get it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .._media import ATOM, JSON_FEED, RSS
-from .._version import GENERATOR, __version__
 from ..config import FeedConfig
 from ..models import Entry, Rate
-from . import items, safe
-from .chart import chart_svg
+from . import chart, html, items, safe, tables
 from .dates import long_date
-from .rates import by_date, table_html
+from .rates import by_date
 
 TEASER = 320  # characters of an excerpt shown on the page; the title links to the whole text
-
-STYLE = """
-body{font:1rem/1.5 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:0 1rem;overflow-wrap:anywhere}
-body{color:#222;background:#fff}a{color:#0645ad}
-h1{font-size:1.6rem;margin-bottom:0}h2{margin-top:2rem}h3{font-size:1.1rem;margin:0}
-ol.articles{list-style:none;padding:0}ol.articles li{margin:0 0 1.2rem}
-.meta{color:#555;font-size:.9rem;margin:.2rem 0}
-.mark{border:1px solid #999;border-radius:.3rem;padding:0 .3rem}
-.scroll{overflow-x:auto;margin-bottom:1.5rem}table{border-collapse:collapse}caption{text-align:left;font-size:.9rem;color:#555}
-th,td{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:right}
-th[scope=row],thead th,td:last-child{text-align:left}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:1rem}
-.charts figure{margin:0}figcaption{font-weight:bold}
-svg{width:100%;height:auto;font-size:11px}svg .axis{stroke:#bbb}
-@media (max-width:32rem){body{padding:0 .75rem}table{font-size:.85rem}th,td{padding:.2rem .3rem}}
-@media (max-width:23rem){table{font-size:.8rem}th,td{padding:.15rem .2rem}
-th:nth-child(3),td:nth-child(3){display:none}}
-""".strip()
-
-
-def feeds(config: FeedConfig) -> tuple[tuple[str, str, str], ...]:
-    """(file, media type, title) of every feed, in the order they are offered."""
-    title = safe.line(config.title)
-    return (
-        ("rss.xml", RSS, f"{title} (RSS)"),
-        ("atom.xml", ATOM, f"{title} (Atom)"),
-        ("feed.json", JSON_FEED, f"{title} (JSON Feed)"),
-        ("rates.json", JSON_FEED, f"{title}: exchange rates (JSON Feed)"),
-    )
 
 
 def render_landing(
@@ -65,39 +32,26 @@ def render_landing(
     *,
     history: Mapping[str, Sequence[Rate]] | None = None,
 ) -> bytes:
-    """The landing page; ``history`` maps a pair to its rates, oldest first, for the charts."""
-    body = [_header(config), "<main>", _subscribe(config), _rates(rates, history or {})]
-    body += [_articles(items.unique(entries), config), "</main>"]
-    body.append(_footer())
-    lines = ["<!DOCTYPE html>", f'<html lang="{safe.escape(config.language)}">', _head(config)]
-    lines += ["<body>", *body, "</body>", "</html>", ""]
-    return "\n".join(lines).encode("utf-8")
+    """The landing page; ``history`` maps a pair to its rates, oldest first, for the charts and
+    the pairs' own feeds."""
+    history = history or {}
+    return landing_bytes(entries, rates, config, html.pairs_of(history), chart.figures(history))
 
 
-def _footer() -> str:
-    version = safe.escape(__version__)
-    note = "Article links are the probable addresses of the articles on the source site."
-    return f"<footer>\n<p>{note} Made by {GENERATOR} {version}.</p>\n</footer>"
-
-
-def _head(config: FeedConfig) -> str:
-    links = [
-        f'<link rel="alternate" type="{kind}" title="{safe.escape(title)}" href="{safe.escape(name)}">'
-        for name, kind, title in feeds(config)
-    ]
-    return "\n".join(
-        [
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{safe.escape(safe.line(config.title))}</title>",
-            f'<meta name="description" content="{safe.escape(safe.line(config.description))}">',
-            '<link rel="icon" href="data:,">',  # no icon: browsers then ask no /favicon.ico
-            *links,
-            f"<style>\n{STYLE}\n</style>",
-            "</head>",
-        ]
-    )
+def landing_bytes(
+    entries: Sequence[Entry],
+    rates: Sequence[Rate],
+    config: FeedConfig,
+    pairs: Sequence[tuple[str, str]],
+    charts: str,
+) -> bytes:
+    """The landing page, given the pairs whose feeds it offers and its ``charts`` already drawn
+    (``chart.figures``), which the rates page shows too."""
+    offered = html.feeds(config, pairs)
+    head = html.head(config, config.title, offered, config.description)
+    body = [_header(config), "<main>", html.section("subscribe", "Subscribe", html.feed_list(offered))]
+    body += [_rates(rates, charts, config), _articles(items.unique(entries), config), "</main>"]
+    return html.document(config, head, body)
 
 
 def _header(config: FeedConfig) -> str:
@@ -105,22 +59,9 @@ def _header(config: FeedConfig) -> str:
     return f"<header>\n<h1>{title}</h1>\n<p>{description}</p>\n</header>"
 
 
-def _subscribe(config: FeedConfig) -> str:
-    links = "\n".join(
-        f'<li><a href="{safe.escape(name)}" type="{kind}">{safe.escape(title)}</a></li>'
-        for name, kind, title in feeds(config)
-    )
-    return _section("subscribe", "Subscribe", f"<ul>\n{links}\n</ul>")
-
-
-def _section(name: str, heading: str, content: str) -> str:
-    """A section labelled by its heading; ``heading`` and ``content`` are already HTML."""
-    return f'<section aria-labelledby="{name}">\n<h2 id="{name}">{heading}</h2>\n{content}\n</section>'
-
-
 def _articles(entries: Sequence[Entry], config: FeedConfig) -> str:
     rows = "\n".join(_article(entry, config) for entry in entries) or "<li>No articles yet.</li>"
-    return _section("articles", "Latest articles", f'<ol class="articles">\n{rows}\n</ol>')
+    return html.section("articles", "Latest articles", f'<ol class="articles">\n{rows}\n</ol>')
 
 
 def _article(entry: Entry, config: FeedConfig) -> str:
@@ -145,26 +86,19 @@ def teaser(excerpt: str, most: int = TEASER) -> str:
     return cut.rstrip(" ,;:.") + " …"
 
 
-def _rates(rates: Sequence[Rate], history: Mapping[str, Sequence[Rate]]) -> str:
+def _rates(rates: Sequence[Rate], charts: str, config: FeedConfig) -> str:
     groups = by_date(rates)
     if not groups:
-        table = "<p>No exchange rates yet.</p>"
-        heading = "Exchange rates"
-    else:
-        day, latest = groups[0]
-        table = f'<div class="scroll">\n{table_html(latest)}\n</div>'
-        heading = f"Exchange rates, {long_date(day)}"
-    return _section("rates", heading, "\n".join(part for part in (table, _charts(history)) if part))
+        return html.section("rates", "Exchange rates", "<p>No exchange rates yet.</p>")
+    day, latest = groups[0]
+    parts = [
+        f'<div class="scroll">\n{tables.table_html(latest)}\n</div>',
+        _provenance(config),
+        html.rates_links(),
+    ]
+    parts += ["<h3>History</h3>", charts] if charts else []
+    return html.section("rates", f"Exchange rates, {long_date(day)}", "\n".join(parts))
 
 
-def _charts(history: Mapping[str, Sequence[Rate]]) -> str:
-    """One figure per pair with two or more dates, sorted by pair; "" when there is none."""
-    figures = []
-    for number, pair in enumerate(sorted(history), 1):
-        svg = chart_svg(history[pair], f"chart-{number}")
-        if svg:
-            caption = f"<figcaption>{safe.escape(safe.line(pair))}</figcaption>"
-            figures.append(f"<figure>\n{caption}\n{svg}\n</figure>")  # the name above its chart
-    if not figures:
-        return ""
-    return '<h3>History</h3>\n<div class="charts">\n' + "\n".join(figures) + "\n</div>"
+def _provenance(config: FeedConfig) -> str:
+    return f'<p class="note">{safe.escape(tables.provenance(config.author, config.source_url))}</p>'

@@ -1,46 +1,80 @@
-"""The exchange-rate feed (JSON Feed 1.1, one item per edition date) and the rate tables it shares.
+"""The exchange-rate feeds, in JSON Feed 1.1 and in Atom 1.0 so that every reader can follow them.
 
-A person reads the text or HTML table; a program reads the ``_centralasia_feed`` object, which keeps
-every decimal exactly as the site wrote it (``0.00000001``, never ``1E-8``) and says base and quote,
-since some banks quote the other way round. ``direction`` is null where neither the dump nor history tells.
+- ``rates.json`` and ``rates.xml``: one item per edition date, newest first, a table of every pair;
+- ``rates/KZT-USD.json`` and ``rates/KZT-USD.xml`` (``pair_path``): one item per date for one pair,
+  for readers who follow one currency, as the ECB publishes one rate feed per currency.
+
+Each item leads with what people say (``1 USD = 524 KZT``) and gives the ticker's own quote beside
+it (see ``quotes``), links its day on the rates page (``rates.html#2025-01-07``), and says where
+the rates come from: the site's ticker, not an official rate. A program reads the
+``_centralasia_feed`` object of the JSON feeds, which keeps every decimal exactly as the site wrote
+it (see ``_jsonable.rate_values``).
+
+Ids are tag URIs of their own: ``tag:...:rates/2025-01-07`` for a day's table and
+``tag:...:rates/KZT-USD/2025-01-07`` for one pair's day, apart from the article ids and from each
+other (newsboat keys items by id across all its feeds). A feed's JSON and Atom share their ids, as
+``rss.xml`` and ``atom.xml`` do. Both formats are written from one ``RateFeed``, worked out once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import re
 from collections.abc import Sequence
-from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
+
+from feedgen.feed import FeedGenerator
 
 from .._chars import clean
 from .._gc import paused as gc_paused
-from .._jsonable import rate_values
+from .._jsonable import RATE_TYPE, provider, rate_values
+from .._media import ATOM, HTML, PAIR_FEEDS
+from .._version import GENERATOR, __version__
 from ..config import FeedConfig
-from ..models import Rate, Stamp, currency_name
-from . import safe
-from .dates import long_date
+from ..errors import RenderError
+from ..models import Rate, Stamp
+from . import quotes, safe, tables
+from .archive_links import ArchiveLinks
+from .dates import feed_updated, long_date
+from .extensions import FeedExtension
 from .jsonfeed import EXTENSION, feed_bytes, header
+from .xml import field, identify
 
-ARROWS = {"up": "▲", "down": "▼", "flat": "▬"}
-UNKNOWN_ARROW = "?"
-COLUMNS = ("Pair", "Value", "Inverse", "Change", "Direction")
-EXPLANATION = (
-    "1 unit of the first currency of a pair is worth Value units of the second; Inverse is the reverse."
-)
+RATES_PAGE = "rates.html"
+RATES_CSV = "rates.csv"
+_CODE = re.compile("[A-Z]{3}")
+
+
+class RateItem(NamedTuple):
+    """One item as both formats state it."""
+
+    id: str
+    url: str
+    title: str
+    text: str
+    html: str
+    published: dt.datetime
+    rates: tuple[Rate, ...]
+
+
+class RateFeed(NamedTuple):
+    """One rates feed: where its two documents live, what it says of itself, its items newest first."""
+
+    path: str  # without the extension: ``rates``, ``rates/KZT-USD``
+    id: str
+    title: str
+    description: str
+    items: tuple[RateItem, ...]
 
 
 def render_rates_feed(rates: Sequence[Rate], config: FeedConfig) -> bytes:
-    """One item per edition date, newest first, at most ``config.limit`` dates."""
-    with gc_paused():
-        return feed_bytes(_document(rates, config))  # the document is freed before collection resumes
+    """``rates.json``: one item per edition date, newest first, at most ``config.limit`` dates."""
+    return json_bytes(daily_feed(rates, config), config)
 
 
-def _document(rates: Sequence[Rate], config: FeedConfig) -> dict[str, Any]:
-    description = f"Daily exchange rates of the Central Asian currencies, from {config.title}."
-    feed = header(config, "rates.json", f"{config.title}: exchange rates", description)
-    feed["items"] = [_item(day, group, config) for day, group in by_date(rates)[: config.limit]]
-    return feed
+def render_rates_atom(rates: Sequence[Rate], config: FeedConfig) -> bytes:
+    """``rates.xml``: the items of ``rates.json``, in Atom."""
+    return atom_bytes(daily_feed(rates, config), config)
 
 
 def by_date(rates: Sequence[Rate]) -> list[tuple[dt.date, tuple[Rate, ...]]]:
@@ -51,117 +85,182 @@ def by_date(rates: Sequence[Rate]) -> list[tuple[dt.date, tuple[Rate, ...]]]:
     return [(day, tuple(sorted(groups[day].values(), key=lambda r: r.pair))) for day in sorted(groups)[::-1]]
 
 
-def _item(day: dt.date, rates: tuple[Rate, ...], config: FeedConfig) -> dict[str, Any]:
-    paired = [(rate, inverse(rate)) for rate in rates]  # each inverse once: a Decimal division per rate
-    rows = [cells(rate, inverted) for rate, inverted in paired]
+def pair_path(base: str, quote: str) -> str | None:
+    """``rates/KZT-USD``, where a pair's feeds live; None for codes that are no ISO 4217 code
+    (three capital letters), which the parser never gives but a library caller might."""
+    if _CODE.fullmatch(base) and _CODE.fullmatch(quote):
+        return f"{PAIR_FEEDS}/{base}-{quote}"
+    return None
+
+
+def day_url(day: dt.date, config: FeedConfig) -> str:
+    """Where a day's rates stand on the rates page."""
+    return f"{config.url(RATES_PAGE)}#{day.isoformat()}"
+
+
+def daily_feed(rates: Sequence[Rate], config: FeedConfig) -> RateFeed:
+    """The feed of every pair, a day an item, newest first, at most ``config.limit`` days."""
+    items = tuple(_day_item(day, group, config) for day, group in by_date(rates)[: config.limit])
+    title = f"{config.title}: exchange rates"
+    description = f"Daily exchange rates of the Central Asian currencies. {_source(config)}"
+    return RateFeed("rates", config.tag("feed", "rates"), title, description, items)
+
+
+def pair_feed(history: Sequence[Rate], config: FeedConfig) -> RateFeed | None:
+    """One pair's feed from its history (oldest first), a day an item, newest first, at most
+    ``config.limit`` days; None when the pair has no feed of its own (see ``pair_path``)."""
+    if not history:
+        return None
+    first = history[0]
+    path = pair_path(first.base, first.quote)
+    if path is None:
+        return None
+    days = [rate for _, (rate, *_) in by_date(history)[: config.limit]]
+    items = tuple(_pair_item(rate, path, config) for rate in days)
+    name = safe.line(first.base_name)
+    title = f"{config.title}: {name} ({safe.line(first.pair)})"
+    per = f"1 {first.quote} in {first.base}" if first.value < 1 else f"1 {first.base} in {first.quote}"
+    description = f"The {name} day by day: {safe.line(per)}. {_source(config)}"
+    return RateFeed(path, config.tag("feed", path), title, description, items)
+
+
+def _source(config: FeedConfig) -> str:
+    return tables.provenance(safe.line(config.author), config.source_url)
+
+
+def _day_item(day: dt.date, rates: tuple[Rate, ...], config: FeedConfig) -> RateItem:
+    source = _source(config)
+    notes = [
+        note
+        for rate in rates
+        if rate.significant_digits < quotes.RANGE_BELOW and (note := quotes.precision_note(rate))
+    ]
+    text = tables.table_text(rates, [*notes, source])
+    paragraphs = "".join(f"<p>{safe.escape(note)}</p>" for note in [*notes, source])
+    title = f"{_summary(rates)} on {long_date(day)}"
+    html = f"{tables.table_html(rates)}\n{paragraphs}"
+    return RateItem(
+        config.tag("rates", day.isoformat()),
+        day_url(day, config),
+        title,
+        text,
+        html,
+        _start(day, config),
+        rates,
+    )
+
+
+def _summary(rates: Sequence[Rate]) -> str:
+    """``1 USD = 87.03 KGS, 524 KZT``: each pair's lead quote, those of one unit said together."""
+    said: dict[str, list[str]] = {}
+    for rate in rates:
+        unit, _, figure = safe.line(quotes.lead(rate)).partition(" = ")
+        said.setdefault(unit, []).append(figure)
+    return "; ".join(f"{unit} = {', '.join(figures)}" for unit, figures in said.items())
+
+
+def _pair_item(rate: Rate, path: str, config: FeedConfig) -> RateItem:
+    day = rate.date
+    direction = quotes.direction_word(rate.direction)
+    direction = f"direction {direction}" if rate.direction is None else direction
+    sentences = [
+        f"On {long_date(day)}, {quotes.lead(rate)}.",
+        f"The site's ticker quoted {quotes.ticker(rate)}, {quotes.change(rate)} ({direction}) "
+        "since the day before.",
+        quotes.precision_note(rate),
+        _source(config),
+    ]
+    kept = [safe.line(sentence) for sentence in sentences if sentence]
+    html = "\n".join(f"<p>{safe.escape(sentence)}</p>" for sentence in kept)
+    title = f"{safe.line(quotes.headline(rate))} on {long_date(day)}"
+    id_ = config.tag(path, day.isoformat())
+    return RateItem(id_, day_url(day, config), title, "\n".join(kept), html, _start(day, config), (rate,))
+
+
+def _start(day: dt.date, config: FeedConfig) -> dt.datetime:
+    """A day's rates are dated at its first instant in the feeds' zone."""
+    return Stamp(day).midnight(config.tz).astimezone(config.tz)
+
+
+def json_bytes(feed: RateFeed, config: FeedConfig) -> bytes:
+    """The feed as JSON Feed 1.1."""
+    with gc_paused():
+        document = header(config, f"{feed.path}.json", feed.title, feed.description, config.url(RATES_PAGE))
+        source = provider(clean(config.author), config.source_url)
+        document[EXTENSION] = {"rate_type": RATE_TYPE, "official": False, "provider": source}
+        document["items"] = [_json_item(item, source) for item in feed.items]
+        return feed_bytes(document)  # the document is freed before collection resumes
+
+
+def _json_item(item: RateItem, source: dict[str, Any]) -> dict[str, Any]:
+    values = [rate_values(rate, _inverse(rate), clean, source) for rate in item.rates]
     return {
-        "id": config.tag("rates", day.isoformat()),
-        "title": f"Exchange rates, {long_date(day)}",
-        "content_text": _table_text(rows),
-        "content_html": _table_html(rates, rows, EXPLANATION),
-        "date_published": Stamp(day).midnight(config.tz).astimezone(config.tz).isoformat(),  # the day's start
-        EXTENSION: {"rates": [rate_values(rate, inverted, _code) for rate, inverted in paired]},
+        "id": item.id,
+        "url": item.url,
+        "title": item.title,
+        "content_text": item.text,
+        "content_html": item.html,
+        "date_published": item.published.isoformat(),
+        EXTENSION: {"rates": values},
     }
 
 
-@functools.lru_cache(maxsize=256)
-def _code(code: str) -> str:
-    """Cached: a few currency codes recur on every date of the feed."""
-    return clean(code)
-
-
-def inverse(rate: Rate) -> Decimal | None:
-    """The inverse rate, or None for a value with no inverse (zero), so no input crashes a build."""
+def _inverse(rate: Rate) -> Any:
+    """``Rate.inverse``, or None for a value with no inverse (zero), so no input crashes a build."""
     try:
         return rate.inverse
     except ArithmeticError:
         return None
 
 
-def plain(number: Decimal | None) -> str:
-    """A decimal in positional notation (never ``8E-8``) for people to read; a missing one is a dash."""
-    return "–" if number is None else format(number, "f")
+def atom_bytes(feed: RateFeed, config: FeedConfig) -> bytes:
+    """The feed as Atom 1.0, through feedgen (see ``xml`` for its traps)."""
+    with gc_paused():
+        document = _atom(feed, config)
+        with field(f"the Atom feed {feed.path}.xml"):
+            data: bytes = document.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+        return data
 
 
-def change(rate: Rate) -> str:
-    return f"{plain(rate.change_percent)}%"
+def _atom(feed: RateFeed, config: FeedConfig) -> FeedGenerator:
+    """The feed, its site link the rates page; hubs and a title with ``&`` or ``<`` through
+    ``FeedExtension``, as the article feeds do."""
+    document = FeedGenerator()
+    title = safe.line(feed.title)
+    marked = safe.has_markup(title)
+    if marked or config.hubs:
+        document.register_extension("extras", FeedExtension, None)
+        generator = f"{GENERATOR} {__version__}"
+        document.extras.setup(
+            ArchiveLinks(f"{feed.path}.xml"), config, ATOM, generator, title if marked else None
+        )
+    with field("FeedConfig.title"):
+        document.title(title)
+        document.subtitle(safe.line(feed.description))
+    with field("FeedConfig.feed_url"):
+        document.id(feed.id)
+        document.link(href=config.url(RATES_PAGE), rel="alternate", type=HTML)
+        document.link(href=config.url(f"{feed.path}.xml"), rel="self", type=ATOM)
+    with field("FeedConfig.language"):
+        document.language(clean(config.language))
+    with field("FeedConfig.author"):
+        document.author(name=safe.line(config.author), uri=config.source_url)
+    document.generator(GENERATOR, version=__version__)
+    identify(document, config, rss=False)
+    document.updated(feed_updated([item.published for item in feed.items], config))
+    for item in feed.items:
+        _atom_entry(document, item)
+    return document
 
 
-def arrow(direction: str | None) -> str:
-    return ARROWS.get(direction or "", UNKNOWN_ARROW)
-
-
-def direction_word(direction: str | None) -> str:
-    return direction or "unknown"
-
-
-def pair_html(rate: Rate) -> str:
-    """``KGS/USD`` with each code's name in an ``<abbr title>``."""
-    return _pair_html(rate.base, rate.quote)
-
-
-@functools.lru_cache(maxsize=256)
-def _pair_html(base: str, quote: str) -> str:
-    """Cached: a few pairs recur on every date of the feed."""
-    base_html = f'<abbr title="{safe.escape(currency_name(base))}">{safe.escape(base)}</abbr>'
-    return f'{base_html}/<abbr title="{safe.escape(currency_name(quote))}">{safe.escape(quote)}</abbr>'
-
-
-Cells = tuple[str, str, str, str, str]
-
-
-def cells(rate: Rate, inverted: Decimal | None) -> Cells:
-    """The plain-text cells of one row, in COLUMNS order; ``inverted`` is ``inverse(rate)``."""
-    direction = f"{arrow(rate.direction)} {direction_word(rate.direction)}"
-    return (_pair_text(rate.pair), plain(rate.value), plain(inverted), change(rate), direction)
-
-
-@functools.lru_cache(maxsize=256)
-def _pair_text(pair: str) -> str:
-    """Cached: a few pairs recur on every date of the feed."""
-    return safe.line(pair)
-
-
-def _table_text(cells: Sequence[Cells]) -> str:
-    """An aligned plain-text table: text columns left, numbers right."""
-    rows = [COLUMNS, *cells]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    lines = ["  ".join(_align(i, cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
-    return "\n".join([*lines, "", EXPLANATION])
-
-
-def _align(column: int, cell: str, width: int) -> str:
-    return cell.rjust(width) if column in (1, 2, 3) else cell.ljust(width)
-
-
-def table_html(rates: Sequence[Rate]) -> str:
-    """A ``<table>`` of rates; every value is escaped."""
-    return _table_html(rates, [cells(rate, inverse(rate)) for rate in rates], EXPLANATION)
-
-
-_HEAD = "".join(f'<th scope="col">{name}</th>' for name in COLUMNS)
-
-
-def _table_html(rates: Sequence[Rate], cells: Sequence[Cells], caption: str) -> str:
-    rows = "\n".join(_row_html(rate, row) for rate, row in zip(rates, cells, strict=True))
-    return (
-        f"<table>\n<caption>{safe.escape(caption)}</caption>\n"
-        f"<thead><tr>{_HEAD}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
-    )
-
-
-def _row_html(rate: Rate, cells: Cells) -> str:
-    """One row; the number cells need no escaping: ``plain`` writes only digits, sign and point
-    (or a dash), whatever the Decimal."""
-    _, value, inverted, changed, _ = cells
-    return (
-        f'<tr><th scope="row">{pair_html(rate)}</th><td>{value}</td><td>{inverted}</td>'
-        f"<td>{changed}</td><td>{_direction_html(rate.direction)}</td></tr>"
-    )
-
-
-@functools.lru_cache(maxsize=64)
-def _direction_html(direction: str | None) -> str:
-    """Cached: a direction is one of a few words."""
-    word = safe.escape(direction_word(direction))
-    return f'<span title="{word}">{safe.escape(arrow(direction))}</span> {word}'
+def _atom_entry(document: FeedGenerator, item: RateItem) -> None:
+    try:
+        entry = document.add_entry(order="append")  # feedgen prepends by default
+        entry.id(item.id)
+        entry.title(item.title)
+        entry.link(href=item.url, rel="alternate", type=HTML)
+        entry.published(item.published)
+        entry.updated(item.published)
+        entry.content(item.html, type="html")
+    except ValueError as exc:
+        raise RenderError(str(exc), field=f"the rates item {item.id!r}") from exc

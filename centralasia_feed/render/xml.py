@@ -51,10 +51,10 @@ def _render(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, medi
     """The document's bytes; its feedgen objects are freed on return, before collection resumes."""
     feed = _feed(items, config, links, media_type)
     if media_type == RSS:
-        with _field("the RSS feed"):
+        with field("the RSS feed"):
             data: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     else:
-        with _field("the Atom feed"):
+        with field("the Atom feed"):
             data = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return data
 
@@ -75,7 +75,7 @@ def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_
         generator = f"{GENERATOR} {__version__}"
         feed.extras.setup(links, config, media_type, generator, title if marked else None)
     _describe(feed, config, links, media_type)
-    with _field("the feed's updated time"):
+    with field("the feed's updated time"):
         feed.updated(feed_updated([item.updated for item in items], config))
     for item in items:
         _add(feed, item, rss)
@@ -85,29 +85,29 @@ def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_
 def _describe(feed: FeedGenerator, config: FeedConfig, links: ArchiveLinks, media_type: str) -> None:
     """Feed-level metadata. In RSS the self link comes first, as the channel link is the last one
     added; in Atom the site's link does, as some clients take Atom's first link for the site."""
-    with _field("FeedConfig.title"):
+    with field("FeedConfig.title"):
         feed.title(safe.line(config.title))
-    with _field("FeedConfig.description"):
+    with field("FeedConfig.description"):
         feed.subtitle(safe.line(config.description))
-    with _field("FeedConfig.feed_url"):
+    with field("FeedConfig.feed_url"):
         feed.id(links.feed_id(config))
         own = config.url(clean(links.self_path))
     ordered = [("feed_url", own, "self", media_type)]
     ordered.append(("source_url", config.source_url, "alternate", HTML))
     for name, href, rel, kind in ordered if media_type == RSS else reversed(ordered):
-        with _field(f"FeedConfig.{name}"):
+        with field(f"FeedConfig.{name}"):
             feed.link(href=href, rel=rel, type=kind)
-    with _field("FeedConfig.language"):
+    with field("FeedConfig.language"):
         feed.language(clean(config.language))
-    with _field("FeedConfig.author"):
+    with field("FeedConfig.author"):
         feed.author(name=safe.line(config.author), uri=config.source_url)
     feed.generator(GENERATOR, version=__version__)
-    _identify(feed, config, media_type == RSS)
+    identify(feed, config, rss=media_type == RSS)
     if media_type == RSS and not links.is_archive:
         feed.ttl(config.ttl)  # a hint for pollers of the feed; an archive page is read once
 
 
-def _identify(feed: FeedGenerator, config: FeedConfig, rss: bool) -> None:
+def identify(feed: FeedGenerator, config: FeedConfig, *, rss: bool) -> None:
     """The feed's images: Atom's square icon and wide logo, RSS's one image (the logo, else the icon).
 
     feedgen's RSS image takes the channel's title and link, as the RSS profile requires.
@@ -159,7 +159,7 @@ def _add(feed: FeedGenerator, item: Item, rss: bool) -> None:
 
 
 @contextlib.contextmanager
-def _field(name: str) -> Iterator[None]:
+def field(name: str) -> Iterator[None]:
     """Turn a bare ValueError (feedgen's, lxml's) into a RenderError naming our field."""
     try:
         yield

@@ -16,6 +16,14 @@ from centralasia_feed.serve import MAX_CONNECTIONS, MAX_PER_CLIENT, FeedServer, 
 from .paths import DATA, SEED
 
 SITE_DUMPS = (SEED, *sorted((DATA / "days").glob("*.txt")))
+SITE_FEEDS = (  # every feed a build of SITE_DUMPS writes, as its landing page links them
+    "rss.xml",
+    "atom.xml",
+    "feed.json",
+    "rates.xml",
+    "rates.json",
+    *(f"rates/{pair}-USD.{kind}" for pair in ("KGS", "KZT", "TJS", "TMT", "UZS") for kind in ("xml", "json")),
+)
 
 
 def build_site(folder: Path, archive: Path) -> None:
