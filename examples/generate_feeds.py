@@ -4,11 +4,16 @@ Run it from anywhere, once the package is installed::
 
     $ python examples/generate_feeds.py [OUT_DIR]
     Built 6 articles from 000_caa332ea3062df9c.txt into public/
-      public/rss.xml     6 items  application/rss+xml
-      public/atom.xml    6 items  application/atom+xml
-      public/feed.json   6 items  application/feed+json
-      public/rates.json  1 item   application/feed+json
-      public/index.html  6 items  text/html
+      public/rss.xml             6 items  application/rss+xml
+      public/atom.xml            6 items  application/atom+xml
+      public/feed.json           6 items  application/feed+json
+      public/rates.json          1 item   application/feed+json
+      public/rates.xml           1 item   application/atom+xml
+      public/rates.csv           5 items  text/csv
+      public/rates.html          1 item   text/html
+      public/index.html          6 items  text/html
+      public/rates/KGS-USD.json  1 item   application/feed+json
+      ...
     Subscribe: run `centralasia-feed serve public`, then add http://127.0.0.1:8000/ to your feed reader
     (it finds the feeds on the page), or one feed directly, e.g. http://127.0.0.1:8000/atom.xml
 
