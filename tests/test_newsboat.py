@@ -147,3 +147,31 @@ def test_newsboat_that_read_an_old_folder_shows_each_article_once_after_the_new_
     assert {id_: new[id_] + dt.timedelta(days=1) for id_ in set(new) - set(old)} == {
         id_: evening[id_] for id_ in set(new) - set(old)
     }  # in New York, the evening before their UTC edition
+
+
+def test_newsboat_shows_the_rates_feeds_each_day_once_in_each(tmp_path: Path) -> None:
+    """The rates in Atom, as newsboat (which reads no JSON Feed) shows them: every pair's feed and the
+    daily one, each day once in each, titled as people say the rate."""
+    newsboat()
+    site, store = tmp_path / "public", tmp_path / "archive.sqlite"
+    for dump in (SEED, *DAYS):
+        build([dump], site, archive=store)
+    names = ["rates.xml", *(f"rates/{pair}-USD.xml" for pair in ("KGS", "KZT", "TJS", "TMT", "UZS"))]
+    served, thread = start(site)
+    try:
+        urls, cache = tmp_path / "urls", tmp_path / "cache.db"
+        urls.write_text("".join(f"{served.url}{name}\n" for name in names), encoding="utf-8")
+        environment = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "no_proxy": "127.0.0.1"}
+        command = [newsboat(), "-u", str(urls), "-c", str(cache), "-C", os.devnull, "-x", "reload"]
+        subprocess.run(command, env=environment, capture_output=True, timeout=120, check=True)
+    finally:
+        stop(served, thread)
+    with sqlite3.connect(cache) as connection:
+        rows = connection.execute("SELECT feedurl, guid, title FROM rss_item").fetchall()
+    shown: dict[str, set[str]] = {}
+    for url, guid, _ in rows:
+        shown.setdefault(url.removeprefix(served.url), set()).add(guid)
+    assert shown == {name: {e.id for e in feedparser.parse(site / name).entries} for name in names}
+    assert all(len(guids) == 1 + len(DAYS) for guids in shown.values())
+    kzt = {title for url, _, title in rows if url.endswith("KZT-USD.xml")}
+    assert "1 USD = 526 KZT (1 KZT = 0.00190 USD, -1.04%) on 8 January 2025" in kzt
