@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable
@@ -61,20 +62,26 @@ class Audit:
         return tuple(finding for finding in self.findings if not finding.ok)
 
     def table(self) -> list[str]:
-        """A row per check and a column per address (``ok``, ``FAIL``, or ``-`` where it does not
-        apply), then a line per failure saying what was seen, then the count."""
+        """A row per address (the landing page, then each feed) with how many of its checks hold
+        and the names of those that fail, so a site of many feeds still fits a terminal; then a line
+        per failure saying what was seen, then the count."""
         urls = (self.url, *self.feeds)
-        cells = {(found.url, found.check): "ok" if found.ok else "FAIL" for found in self.findings}
-        rows = [["check", *map(self.label, urls)]]
-        rows += [[check, *(cells.get((url, check), "-") for url in urls)] for check in CHECKS]
+        rows = [["address", "holds", "fails"], *map(self._row_of, urls)]
         widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
-        lines = [_row(row, widths) for row in rows]
+        lines = [*textwrap.wrap(f"checks: {', '.join(CHECKS)}", 80), *(_row(row, widths) for row in rows)]
         order = {(url, check): index for index, (url, check) in enumerate(product(urls, CHECKS))}
         failures = sorted(self.failures, key=lambda found: order[found.url, found.check])
         lines += [f"{self.label(found.url)}: {found.check}: {found.detail}" for found in failures]
         total, failed = len(self.findings), len(self.failures)
         lines.append(f"{failed} of {total} checks failed" if failed else f"all {total} checks hold")
         return lines
+
+    def _row_of(self, url: str) -> list[str]:
+        """An address's row: its label, how many of its checks hold, and the ones that fail."""
+        found = [finding for finding in self.findings if finding.url == url]
+        failed = sorted({finding.check for finding in found if not finding.ok}, key=CHECKS.index)
+        holds = sum(finding.ok for finding in found)
+        return [self.label(url), f"{holds} of {len(found)}", ", ".join(failed)]
 
     def label(self, url: str) -> str:
         """An address as a column names it: ``landing``, or relative to the landing page's folder."""
