@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from centralasia_feed.archive import (
     APPLICATION_ID,
+    MEMORY,
     SCHEMA_VERSION,
     Archive,
     Changes,
@@ -34,7 +35,7 @@ from centralasia_feed.archive._derive import older
 from centralasia_feed.archive._schema import V1_SCHEMA
 from centralasia_feed.archive_pages import archive_page, page_count
 from centralasia_feed.errors import ArchiveError, ConfigError
-from centralasia_feed.models import Article, Direction, Dump, Entry, Figure, Page, Rate, Stamp
+from centralasia_feed.models import Article, Direction, Dump, Entry, Figure, Page, Problem, Rate, Stamp
 
 D1, D2, D3 = dt.date(2025, 1, 5), dt.date(2025, 1, 6), dt.date(2025, 1, 7)
 
@@ -524,6 +525,86 @@ def test_any_history_in_any_order_matches_the_model(
         entries = archive.entries()
     found = {e.slug: (e.published, e.updated, e.article.summary.split(" of ")[0]) for e in entries}
     assert found == model(days)
+
+
+def other_rates(day: dt.date) -> tuple[Rate, ...]:
+    """Rates of ``day`` that agree with ``edition_dump``'s with more digits and a sign, or are new."""
+    value = f"0.0019{day.day % 7}"
+    return rate("KZT/USD", value + "0", "0.50", day, "up"), rate("KGS/USD", "0.0115", str(day.day % 3), day)
+
+
+def snapshots(days: dict[dt.date, Listing], again: dict[dt.date, Listing]) -> Dump:
+    """One dump of two snapshots of some editions: slugs of an edition again, in other places or
+    texts; its own rates after ``edition_dump``'s of the same dates."""
+    pages = [edition_dump(day, listing).pages[0] for day, listing in {**again, **days}.items()]
+    for day, listing in again.items():
+        pages.append(Page(day, edition_dump(day, listing).pages[0].articles, other_rates(day)))
+    return Dump("whole.txt", tuple(pages))
+
+
+def recorded_at_once(before: Sequence[Dump], whole: Dump) -> tuple[Problem, ...]:
+    """``whole`` added to an archive of ``before``; checked to keep and report what adding its
+    articles and rates one by one keeps and reports. Its problems.
+
+    Its revision marks exactly the entries whose row differs after the dump; one at a time also
+    marks any that a sighting changed and a later one of the same dump changed back."""
+    with Archive(MEMORY) as together, Archive(MEMORY) as apart:
+        for archive in (together, apart):
+            for one in before:
+                archive.add(one)
+        rows = _rows(together)
+        with together.transaction():
+            found = together.add(whole)
+            marked, revision = _marked(together), together.revision_id
+        with apart.transaction():
+            single = [apart.add(Dump(whole.source, (Page(a.date, (a,)),))) for a in whole.articles]
+            single += [apart.add(Dump(whole.source, (Page(r.date, (), (r,)),))) for r in whole.rates]
+            also = _marked(apart)
+        assert found == tuple(problem for problems in single for problem in problems)
+        assert state(together) == state(apart)
+        assert marked == {slug for slug, row in _rows(together).items() if rows.get(slug) != row} <= also
+        assert (revision == apart.revision_id) == (marked == also)
+    return found
+
+
+def _rows(archive: Archive) -> dict[str, tuple[object, ...]]:
+    """Each entry's row as a dump may change it: its stamps, its text, where that text was read."""
+    query = """SELECT slug, published_date, published_position, updated_date, updated_position, hash,
+        source, line FROM articles"""
+    return {slug: tuple(row) for slug, *row in archive._conn.execute(query)}
+
+
+def _marked(archive: Archive) -> set[str]:
+    """The slugs whose rows the open transaction marks as its revision's."""
+    query = "SELECT slug FROM articles WHERE revision = (SELECT max(revision) FROM revisions) + 1"
+    return {slug for (slug,) in archive._conn.execute(query)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(days=editions(), again=editions(), first=st.booleans())
+def test_a_dump_recorded_at_once_is_its_articles_and_rates_recorded_one_by_one(
+    days: dict[dt.date, Listing], again: dict[dt.date, Listing], first: bool
+) -> None:
+    """A dump's articles and rates are read and written together, a few statements in all: what is
+    kept, what is reported (naming both sources) and the revision id are those of one at a time."""
+    before = [edition_dump(day, listing) for day, listing in (days if first else again).items()]
+    recorded_at_once(before, snapshots(days, again))
+
+
+def test_recorded_at_once_meets_every_rule() -> None:
+    """The property above, on an example known to contradict, move and merge within one dump."""
+    listing = [(OIL, 0), (GAS, 1), (WATER, 0)]
+    again = [(GAS, 1), (WATER, 1), (OIL, 0), (FERRY, 0)]  # WATER's text differs, OIL moves down
+    days = {D1: listing, D2: listing}
+    before = [edition_dump(D1, listing), dump("rates.txt", D2, (), [rate("KGS/USD", "0.0116", "1", D2)])]
+    found = recorded_at_once(before, snapshots(days, {D1: again, D2: again}))
+    water = slugify(WATER)
+    assert [p.message.split(" differs")[0] for p in found] == [
+        f"article '{water}' of {D1}",
+        f"article '{water}' of {D2}",
+        f"KGS/USD on {D2}: 0.0115 (0%)",
+    ]
+    assert "archived from whole.txt:" in found[1].message and "archived from rates.txt:1" in found[2].message
 
 
 def test_iter_entries_streams_what_entries_returns() -> None:

@@ -150,17 +150,10 @@ class Archive:
                 self._conn.execute("RELEASE add_dump")
 
     def _record(self, dump: Dump, work: _Work) -> tuple[Problem, ...]:
-        problems: list[Problem] = []
-        for article in dump.articles:
-            problem, dirty = _articles.record(self._conn, article, dump.source)
-            problems.extend([problem] if problem else [])
-            change = _articles.refresh(self._conn, article.slug, work.revision + 1) if dirty else None
-            if change:
-                work.entries += change[0] is None
-        for rate in dump.rates:
-            problem = _rates.record(self._conn, rate, dump.source)
-            problems.extend([problem] if problem else [])
-        return tuple(problems)
+        """A dump's articles and rates, each kind read and written with a few statements."""
+        problems, changed = _articles.record(self._conn, dump.articles, dump.source)
+        work.entries += _articles.refresh(self._conn, changed, work.revision + 1)
+        return (*problems, *_rates.record(self._conn, dump.rates, dump.source))
 
     def entries(self, limit: int | None = None, offset: int = 0) -> tuple[Entry, ...]:
         """Entries newest first: published date descending, position ascending, slug ascending.

@@ -1,4 +1,4 @@
-"""Articles in SQL: record a sighting, refresh the derived row of its slug, read entries in order.
+"""Articles in SQL: record a dump's sightings, refresh the derived rows of their slugs, read entries in order.
 
 Every function takes the connection and works inside the caller's transaction.
 """
@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any
 
 from ..models import Article, Entry, Problem, Stamp
 from ._derive import Sighting, article_from_body, derive, text_body, text_hash
@@ -29,57 +30,111 @@ _NEWER = """
 """
 
 
-def record(conn: sqlite3.Connection, article: Article, source: str) -> tuple[Problem | None, bool]:
-    """Store one sighting; says what went wrong, and whether the slug's entry must be refreshed.
-
-    One sighting per (slug, edition date): a different text for a known one is a contradiction
-    and the archived text stays (readers have seen it). The same text lower on the listing keeps
-    the largest position, the latest snapshot of that edition, whichever dump came first.
-    """
-    body = text_body(article)
-    digest, day = text_hash(body), article.date.isoformat()
-    row = conn.execute(
-        "SELECT position, hash, source, line FROM sightings WHERE slug = ? AND date = ?", (article.slug, day)
-    ).fetchone()
-    if row is None:
-        conn.execute("INSERT OR IGNORE INTO texts (hash, body) VALUES (?, ?)", (digest, body))
-        conn.execute(
-            "INSERT INTO sightings (slug, date, position, hash, source, line) VALUES (?, ?, ?, ?, ?, ?)",
-            (article.slug, day, article.position, digest, source, article.line),
-        )
-        return None, True
-    position, known, first_source, first_line = row
-    if known != digest:
-        message = (
-            f"article {article.slug!r} of {day} differs from the text archived from "
-            f"{first_source}:{first_line}; the archived text is kept"
-        )
-        kind = "article differs from the text archived, which is kept"
-        return Problem(source, article.line, message, article.title, kind=kind), False
-    if article.position <= position:
-        return None, False
-    conn.execute(
-        "UPDATE sightings SET position = ? WHERE slug = ? AND date = ?", (article.position, article.slug, day)
-    )
-    return None, True
-
+Seen = list[Any]
+"""One sighting as archived: [position, text hash, source, line] (a list: a later one may move it)."""
 
 Row = tuple[str, int, str, int, str, str, int]
 """A slug's derived row: published date and position, updated date and position, text hash, source, line."""
 
+_MOST_VARIABLES = 500  # values bound to one statement: well under SQLite's oldest limit (999)
+
+
+def record(
+    conn: sqlite3.Connection, articles: Sequence[Article], source: str
+) -> tuple[list[Problem], dict[str, dict[str, Seen]]]:
+    """Store a dump's sightings; the contradictions, and every sighting (by date) of each slug whose
+    entry must be refreshed.
+
+    One sighting per (slug, edition date): a different text for a known one is a contradiction
+    and the archived text stays (readers have seen it). The same text lower on the listing keeps
+    the largest position, the latest snapshot of that edition, whichever dump came first. The
+    dump's articles are taken in order, as if one at a time, against what the archive and the
+    dump's earlier articles hold; the archive is read once and written with one statement per kind.
+    """
+    seen = _sightings(conn, {article.slug for article in articles})
+    texts: dict[str, str] = {}
+    added: dict[tuple[str, str], Seen] = {}
+    moved: dict[tuple[str, str], Seen] = {}
+    problems: list[Problem] = []
+    dirty: dict[str, None] = {}
+    for article in articles:
+        body = text_body(article)
+        digest, day, slug = text_hash(body), article.date.isoformat(), article.slug
+        dates = seen.setdefault(slug, {})
+        row = dates.get(day)
+        if row is None:
+            dates[day] = added[slug, day] = [article.position, digest, source, article.line]
+            texts.setdefault(digest, body)
+        elif row[1] != digest:
+            problems.append(_differs(article, day, row, source))
+            continue
+        elif article.position <= row[0]:
+            continue
+        else:
+            row[0] = article.position
+            moved.setdefault((slug, day), row)
+        dirty[slug] = None
+    _write_sightings(conn, texts, added, {key: row for key, row in moved.items() if key not in added})
+    return problems, {slug: seen[slug] for slug in dirty}
+
+
+def _differs(article: Article, day: str, row: Seen, source: str) -> Problem:
+    message = (
+        f"article {article.slug!r} of {day} differs from the text archived from "
+        f"{row[2]}:{row[3]}; the archived text is kept"
+    )
+    kind = "article differs from the text archived, which is kept"
+    return Problem(source, article.line, message, article.title, kind=kind)
+
+
+def _write_sightings(
+    conn: sqlite3.Connection,
+    texts: dict[str, str],
+    added: dict[tuple[str, str], Seen],
+    moved: dict[tuple[str, str], Seen],
+) -> None:
+    conn.executemany("INSERT OR IGNORE INTO texts (hash, body) VALUES (?, ?)", texts.items())
+    conn.executemany(
+        "INSERT INTO sightings (slug, date, position, hash, source, line) VALUES (?, ?, ?, ?, ?, ?)",
+        [(slug, day, *row) for (slug, day), row in added.items()],
+    )
+    conn.executemany(
+        "UPDATE sightings SET position = ? WHERE slug = ? AND date = ?",
+        [(row[0], slug, day) for (slug, day), row in moved.items()],
+    )
+
+
+def _sightings(conn: sqlite3.Connection, slugs: Collection[str]) -> dict[str, dict[str, Seen]]:
+    """Every archived sighting of these slugs, by slug and date: a few index seeks per statement."""
+    found: dict[str, dict[str, Seen]] = {}
+    query = "SELECT slug, date, position, hash, source, line FROM sightings WHERE slug IN ({})"
+    for slug, date, *row in _in_chunks(conn, query, list(slugs)):
+        found.setdefault(slug, {})[date] = row
+    return found
+
+
+def _in_chunks(conn: sqlite3.Connection, query: str, values: list[str]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``query`` (whose ``{}`` takes a list of values), a bounded number of values at a time."""
+    for start in range(0, len(values), _MOST_VARIABLES):
+        chunk = values[start : start + _MOST_VARIABLES]
+        yield from conn.execute(query.format(", ".join("?" * len(chunk))), chunk)
+
 
 def derived(conn: sqlite3.Connection, slug: str) -> Row:
     """A slug's entry as all its sightings decide it."""
-    rows = conn.execute(
-        "SELECT date, position, hash, source, line FROM sightings WHERE slug = ?", (slug,)
-    ).fetchall()
-    result = derive([Sighting(dt.date.fromisoformat(d), p, h) for d, p, h, _, _ in rows])
-    source, line = {d: (s, n) for d, _, _, s, n in rows}[result.updated.date.isoformat()]
+    return _derived(_sightings(conn, [slug])[slug])
+
+
+def _derived(dates: dict[str, Seen]) -> Row:
+    """An entry's row from its sightings by date (see ``derive``), with where its text was read."""
+    result = derive([Sighting(dt.date.fromisoformat(day), row[0], row[1]) for day, row in dates.items()])
     published, updated = result.published, result.updated
+    updated_day = updated.date.isoformat()
+    _, _, source, line = dates[updated_day]
     return (
         published.date.isoformat(),
         published.position,
-        updated.date.isoformat(),
+        updated_day,
         updated.position,
         result.hash,
         source,
@@ -87,29 +142,34 @@ def derived(conn: sqlite3.Connection, slug: str) -> Row:
     )
 
 
-def refresh(conn: sqlite3.Connection, slug: str, revision: int) -> tuple[Row | None, Row] | None:
-    """Recompute a slug's entry; (old row or None if new, new row) if it changed, else None.
+def refresh(conn: sqlite3.Connection, sightings: dict[str, dict[str, Seen]], revision: int) -> int:
+    """Recompute the entries of these slugs from their sightings; how many are new.
 
     A changed row is marked with ``revision``, the transaction's, in ``revision`` and, when its
     place in the published order is new or moved, in ``placed`` too, so readers can tell later
-    an entry that shifted the ones above it from one edited where it stands.
+    an entry that shifted the ones above it from one edited where it stands. A dump is one step:
+    its rows are compared with those before it, so an entry one of its sightings changes and a
+    later one changes back (its updated stamp, when texts alternate) is not marked, and a place,
+    which only ever moves earlier, is marked moved if any of its sightings moved it.
     """
-    new = derived(conn, slug)
-    found = conn.execute(
-        """SELECT published_date, published_position, updated_date, updated_position, hash, source, line,
-        placed FROM articles WHERE slug = ?""",
-        (slug,),
-    ).fetchone()
-    old: Row | None = None if found is None else found[:7]
-    if old == new:
-        return None
-    placed = found[7] if old is not None and old[:2] == new[:2] else revision
-    conn.execute(
+    query = """SELECT slug, published_date, published_position, updated_date, updated_position, hash,
+        source, line, placed FROM articles WHERE slug IN ({})"""
+    before = {row[0]: row[1:] for row in _in_chunks(conn, query, list(sightings))}
+    writes, new = [], 0
+    for slug, dates in sightings.items():
+        row = _derived(dates)
+        old = before.get(slug)
+        if old is not None and old[:7] == row:
+            continue
+        placed = old[7] if old is not None and old[:2] == row[:2] else revision
+        writes.append((slug, *row, revision, placed))
+        new += old is None
+    conn.executemany(
         """INSERT OR REPLACE INTO articles (slug, published_date, published_position, updated_date,
         updated_position, hash, source, line, revision, placed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (slug, *new, revision, placed),
+        writes,
     )
-    return old, new
+    return new
 
 
 def _entry(row: tuple[str, str, int, str, int, str, int, str]) -> Entry:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from ..errors import ConfigError
 from ..models import Direction, Problem, Rate
@@ -25,41 +25,68 @@ _RATES = """
 """
 
 
-def record(conn: sqlite3.Connection, rate: Rate, source: str) -> Problem | None:
-    """Store one rate; a different value for a known (pair, date) is a contradiction.
+def record(conn: sqlite3.Connection, rates: Sequence[Rate], source: str) -> list[Problem]:
+    """Store a dump's rates; a different value for a known (pair, date) is a contradiction.
 
     The value archived first stays: readers have already seen it. Agreeing dumps merge in an
     order-free way: a sign the first lacked and a later one gives is kept, and of two spellings of
-    one number (``0.0115``, ``0.01150``) the one with more digits.
+    one number (``0.0115``, ``0.01150``) the one with more digits. The dump's rates are taken in
+    order, as if one at a time; the archive is read once and written with one statement per kind.
     """
-    key = (rate.base, rate.quote, rate.date.isoformat())
-    row = conn.execute(
-        "SELECT value, change, direction, source, line FROM rates WHERE base = ? AND quote = ? AND date = ?",
-        key,
-    ).fetchone()
-    if row is None:
-        conn.execute(
-            "INSERT INTO rates (base, quote, date, value, change, direction, source, line)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (*key, str(rate.value), str(rate.change_percent), rate.direction, source, rate.line),
-        )
-        return None
+    known = _known(conn, {rate.date.isoformat() for rate in rates})
+    added: dict[tuple[str, str, str], list[Any]] = {}
+    merged: dict[tuple[str, str, str], list[Any]] = {}
+    problems = []
+    for rate in rates:
+        key = (rate.base, rate.quote, rate.date.isoformat())
+        row = known.get(key)
+        if row is None:
+            row = [str(rate.value), str(rate.change_percent), rate.direction, source, rate.line]
+            known[key] = added[key] = row
+        elif problem := _differs(rate, key[2], row, source):
+            problems.append(problem)
+        elif (fuller := _merged(row, rate)) != tuple(row[:3]):
+            row[:3] = fuller
+            merged.setdefault(key, row)
+    conn.executemany(
+        "INSERT INTO rates (base, quote, date, value, change, direction, source, line)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*key, *row) for key, row in added.items()],
+    )
+    conn.executemany(
+        "UPDATE rates SET value = ?, change = ?, direction = ? WHERE base = ? AND quote = ? AND date = ?",
+        [(*row[:3], *key) for key, row in merged.items() if key not in added],
+    )
+    return problems
+
+
+def _known(conn: sqlite3.Connection, days: set[str]) -> dict[tuple[str, str, str], list[Any]]:
+    """The archived rates of these dates by (base, quote, date): a dump's few dates, a seek each."""
+    found = {}
+    query = "SELECT base, quote, date, value, change, direction, source, line FROM rates WHERE date = ?"
+    for day in sorted(days):
+        for base, quote, date, *row in conn.execute(query, (day,)):
+            found[base, quote, date] = row
+    return found
+
+
+def _differs(rate: Rate, day: str, row: list[Any], source: str) -> Problem | None:
+    """The problem of a rate that contradicts the one archived (``row``), if it does."""
     value, change, direction, first_source, first_line = row
     same = Decimal(value) == rate.value and Decimal(change) == rate.change_percent
-    if not same or (None not in (direction, rate.direction) and direction != rate.direction):
-        written = _written(value, change, direction)
-        message = (
-            f"{rate.pair} on {key[2]}: {_written(rate.value, rate.change_percent, rate.direction)} "
-            f"differs from {written} archived from {first_source}:{first_line}; the archived value is kept"
-        )
-        return Problem(source, rate.line, message, kind="rate differs from the one archived, which is kept")
-    merged = (_fuller(value, rate.value), _fuller(change, rate.change_percent), direction or rate.direction)
-    if merged != (value, change, direction):
-        conn.execute(
-            "UPDATE rates SET value = ?, change = ?, direction = ? WHERE base = ? AND quote = ? AND date = ?",
-            (*merged, *key),
-        )
-    return None
+    if same and (None in (direction, rate.direction) or direction == rate.direction):
+        return None
+    written = _written(value, change, direction)
+    message = (
+        f"{rate.pair} on {day}: {_written(rate.value, rate.change_percent, rate.direction)} "
+        f"differs from {written} archived from {first_source}:{first_line}; the archived value is kept"
+    )
+    return Problem(source, rate.line, message, kind="rate differs from the one archived, which is kept")
+
+
+def _merged(row: list[Any], rate: Rate) -> tuple[str, str, str | None]:
+    value, change, direction = row[:3]
+    return _fuller(value, rate.value), _fuller(change, rate.change_percent), direction or rate.direction
 
 
 def _fuller(stored: str, written: Decimal) -> str:
