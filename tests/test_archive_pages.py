@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -233,15 +234,15 @@ def test_a_build_that_fails_publishing_leaves_pages_and_state_as_they_were(
     out, store = tmp_path / "out", tmp_path / "a.sqlite"
     daily(out, store)
     before = folder_files(out)
-    real, staged = _folder._stage, []
+    real, staged = _folder._stage_unless_held, []
 
-    def stage_two(staging: Path, data: bytes, path: Path) -> Path:
+    def stage_two(staging: Path, chunks: Iterable[bytes], path: Path) -> Path | None:
         if len(staged) == 2:
             raise PublishError("disk full", path=str(path))
         staged.append(path.name)
-        return real(staging, data, path)
+        return real(staging, chunks, path)
 
-    monkeypatch.setattr(_folder, "_stage", stage_two)
+    monkeypatch.setattr(_folder, "_stage_unless_held", stage_two)
     with pytest.raises(PublishError):
         build([recut(store, 3, dt.date(2025, 1, 9)), news(dt.date(2025, 1, 10))], out, SMALL, archive=store)
     monkeypatch.undo()

@@ -366,6 +366,9 @@ def test_a_full_disk_leaves_the_previous_output_and_archive(
             def fileno(self) -> int:
                 return self.handle.fileno()
 
+            def close(self) -> None:
+                self.handle.close()
+
         monkeypatch.setattr(os, "fdopen", Full)
     else:
         monkeypatch.setattr(os, where, full)

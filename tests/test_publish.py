@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,43 @@ def test_every_file_is_synced_before_the_first_rename_and_every_changed_folder_a
 )
 def test_media_types_follow_the_file_names(name: str, expected: str) -> None:
     assert media_type(name) == expected
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        [b"ab", b"cd"],  # the same bytes: nothing written
+        [b"a", b"", b"bcd"],
+        [b"ab", b"cX"],  # differs in the second piece: the first is copied from the file
+        [b"abcd", b"e"],  # longer
+        [b"ab"],  # shorter
+        [],
+        [b"X" * 3_000_000],
+    ],
+)
+def test_a_file_written_in_pieces_holds_them_and_an_unchanged_one_is_left_alone(
+    tmp_path: Path, pieces: list[bytes]
+) -> None:
+    publish(tmp_path, {"rss.xml": b"abcd"})
+    before = (tmp_path / "rss.xml").stat().st_ino
+    with Publication(tmp_path) as folder, folder.locked():
+        folder.write("rss.xml", iter(pieces))
+        changed = folder.commit(STATE)
+    data = b"".join(pieces)
+    assert (tmp_path / "rss.xml").read_bytes() == data
+    assert changed == (() if data == b"abcd" else ("rss.xml",))
+    assert ((tmp_path / "rss.xml").stat().st_ino == before) is (data == b"abcd")
+
+
+def test_a_file_whose_pieces_fail_midway_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
+    publish(tmp_path, {"rss.xml": b"old"})
+
+    def pieces() -> Iterator[bytes]:
+        yield b"new"
+        raise PublishError("the renderer failed", path="rss.xml")
+
+    with pytest.raises(PublishError), Publication(tmp_path) as folder, folder.locked():
+        folder.write("rss.xml", pieces())
+    assert (tmp_path / "rss.xml").read_bytes() == b"old"
+    left = sorted(path.relative_to(tmp_path).as_posix() for path in (tmp_path / STATE_FOLDER).iterdir())
+    assert left == [LOCK_NAME, STATE_NAME]  # nothing staged

@@ -4,14 +4,16 @@ A build pushes its files into a ``Publication`` and commits them together::
 
     with Publication("public") as folder:     # checked at once; a failed build removes what it made
         with folder.locked():                 # another build into the folder waits here
-            folder.write("rss.xml", data)     # staged at once, in full, on disk
+            folder.write("rss.xml", data)     # staged at once, in full, on disk (bytes or pieces)
             folder.remove("archive/rss-9.xml")
             changed = folder.commit(state)    # every file renamed into place, the state last
 
 Every file is staged first, then renamed over the old one (``os.replace`` is atomic on POSIX), so a
 full disk or a failed write leaves the folder as it was; a failed rename puts back the files renamed
 before it. Files whose bytes did not change are left alone, so their modification time, and the
-Last-Modified a server derives from it, stays put.
+Last-Modified a server derives from it, stays put. A file may come in pieces as it is rendered:
+each is compared with the old file's bytes as it comes, and the file is staged from the first
+piece that differs, so a long feed is never whole in memory and an unchanged one is not written.
 
 Everything a build keeps in the folder for itself is under one hidden name, never served nor
 copied to a web host (``STATE_FOLDER``, see docs/deploy.md):

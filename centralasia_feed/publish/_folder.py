@@ -8,9 +8,10 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from types import TracebackType
+from typing import BinaryIO
 
 from ..errors import PublishError
 from . import _legacy
@@ -72,12 +73,14 @@ class Publication:
             _remove_tree(staging)
             os.close(lock)  # closing releases the lock
 
-    def write(self, name: str, data: bytes) -> None:
-        """Stage ``data`` as the file ``name`` (``archive/rss-1.xml``); bytes equal to the file's are
-        left alone. Staged at once, so the whole folder is never in memory."""
+    def write(self, name: str, data: bytes | Iterable[bytes]) -> None:
+        """Stage ``data`` (bytes, or pieces of them as they are made) as the file ``name``
+        (``archive/rss-1.xml``); bytes equal to the file's are left alone. Staged at once, piece by
+        piece, so neither the folder nor a whole file need be in memory."""
         staging, path = self._require_lock(), self._target(name)
-        if not _holds(path, data):
-            self._staged.append((_stage(staging, data, path), path))
+        staged = _stage_unless_held(staging, [data] if isinstance(data, bytes) else data, path)
+        if staged is not None:
+            self._staged.append((staged, path))
 
     def remove(self, name: str) -> None:
         """Remove the file ``name`` with the commit, if there is one."""
@@ -177,6 +180,97 @@ def _made_folder(folder: Path) -> Path:
     except OSError as exc:
         raise PublishError(f"cannot write: {exc.strerror or exc}", path=str(folder)) from exc
     return folder
+
+
+def _stage_unless_held(staging: Path, chunks: Iterable[bytes], path: Path) -> Path | None:
+    """The ``chunks`` staged as ``_stage`` does, unless the file at ``path`` holds exactly them
+    (then None). They are compared with the file as they come and written only from the first
+    that differs, so an unchanged file costs no write and a long one is never held whole."""
+    with _opened(path) as old:
+        staged = _Staged(staging, path, old)
+        try:
+            for chunk in chunks:
+                staged.add(chunk)
+            return staged.finish()
+        finally:
+            staged.close()
+
+
+@contextlib.contextmanager
+def _opened(path: Path) -> Iterator[BinaryIO | None]:
+    """The file at ``path`` for reading, or None where there is none to read."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError:
+        yield None
+        return
+    with handle:
+        yield handle
+
+
+class _Staged:
+    """One file being staged: its pieces compared with the old file's bytes until one differs,
+    then written, after the bytes found equal (copied from the old file, a piece at a time)."""
+
+    def __init__(self, staging: Path, path: Path, old: BinaryIO | None) -> None:
+        self.staging, self.path, self.old = staging, path, old
+        self.same = 0  # bytes equal to the old file's so far, not written yet
+        self.temp: Path | None = None
+        self.handle: BinaryIO | None = None
+
+    def add(self, chunk: bytes) -> None:
+        if self.handle is None:
+            if self.old is not None and self.old.read(len(chunk)) == chunk:
+                self.same += len(chunk)
+                return
+            self._start()
+        self._write(chunk)
+
+    def finish(self) -> Path | None:
+        """The staged file, complete and synced; None if the old file holds the same bytes."""
+        if self.handle is None:
+            if self.old is not None and not self.old.read(1):
+                return None
+            self._start()
+        assert self.handle is not None and self.temp is not None
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            os.chmod(self.temp, 0o644)
+        except OSError as exc:
+            raise PublishError(f"cannot write: {exc.strerror or exc}", path=str(self.path)) from exc
+        return self.temp
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+    def _start(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=self.staging)
+        except OSError as exc:
+            raise PublishError(f"cannot write: {exc.strerror or exc}", path=str(self.path)) from exc
+        self.temp, self.handle = Path(temp), os.fdopen(fd, "wb")
+        if self.old is not None and self.same:
+            self.old.seek(0)
+            left = self.same
+            while left > 0:
+                piece = self.old.read(min(left, _PIECE))
+                if not piece:  # nothing else writes the folder while it is locked, but a person may
+                    raise PublishError("changed while this build read it", path=str(self.path))
+                self._write(piece)
+                left -= len(piece)
+
+    def _write(self, chunk: bytes) -> None:
+        assert self.handle is not None
+        try:
+            self.handle.write(chunk)
+        except OSError as exc:
+            raise PublishError(f"cannot write: {exc.strerror or exc}", path=str(self.path)) from exc
+
+
+_PIECE = 1 << 20
 
 
 def _stage(staging: Path, data: bytes, path: Path) -> Path:
