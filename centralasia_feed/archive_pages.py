@@ -33,7 +33,7 @@ from .config import FeedConfig
 from .errors import ConfigError
 from .models import Entry
 from .publish import BuildState, Publication
-from .render import ArchiveLinks, render_atom, render_rss
+from .render import ArchiveLinks, atom_chunks, prepare, rss_chunks
 from .render.peek import count_items
 
 
@@ -210,13 +210,14 @@ def _pages_from(
 def _write_page(
     folder: Publication, page: ArchivePage, entries: Sequence[Entry], config: FeedConfig
 ) -> dict[str, int]:
-    """The RSS and Atom documents of one archive page, written; their item counts by name."""
-    items = {}
-    for kind, render in (("rss", render_rss), ("atom", render_atom)):
+    """The RSS and Atom documents of one archive page, written from one preparation of its
+    items; their item counts by name."""
+    items, counts = prepare(entries, config), {}
+    for kind, chunks in (("rss", rss_chunks), ("atom", atom_chunks)):
         links = _page_links(kind, page)
-        folder.write(links.self_path, render(entries, config, links=links))
-        items[links.self_path] = len(entries)
-    return items
+        folder.write(links.self_path, chunks(items, config, links=links))
+        counts[links.self_path] = len(entries)
+    return counts
 
 
 def render_salt(config: FeedConfig) -> str:

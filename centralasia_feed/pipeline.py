@@ -11,7 +11,7 @@ import datetime as dt
 import importlib.resources
 import itertools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -25,7 +25,7 @@ from .errors import ArchiveError, DumpError, FewerArticlesError, PublishError
 from .models import KEPT_PER_KIND, Dump, Entry, Problem, Rate
 from .parse import parse_dump
 from .publish import BuildState, Publication
-from .render import render_atom, render_json_feed, render_rss
+from .render import atom_chunks, json_feed_chunks, prepare, rss_chunks
 from .render.chart import figures
 from .render.html import pairs_of
 from .render.landing import landing_bytes
@@ -357,19 +357,25 @@ def _write(store: Archive, config: FeedConfig, folder: Publication, since: dt.da
     pairs = pairs_of(history)
     charts = figures({pair: kept[-HISTORY_DAYS:] for pair, kept in history.items()})  # on both pages
     daily = daily_feed(rates, config)
-    feeds = (
-        ("rss.xml", render_rss(entries, config, links=main_links("rss", newest)), len(entries)),
-        ("atom.xml", render_atom(entries, config, links=main_links("atom", newest)), len(entries)),
-        ("feed.json", render_json_feed(entries, config), len(entries)),
-        ("rates.json", json_bytes(daily, config), len(daily.items)),
-        ("rates.xml", atom_bytes(daily, config), len(daily.items)),
-        *_rates_files(store, config, folder, since, (pairs, charts)),
-        ("index.html", landing_bytes(entries, latest, config, pairs, charts), len(entries)),
-    )
-    for name, data, count in feeds:
-        folder.write(name, data)
+    prepared = prepare(entries, config)  # once for the three feeds of articles
+    feeds: list[tuple[str, Callable[[], bytes | Iterable[bytes]], int]] = [
+        ("rss.xml", lambda: rss_chunks(prepared, config, links=main_links("rss", newest)), len(entries)),
+        ("atom.xml", lambda: atom_chunks(prepared, config, links=main_links("atom", newest)), len(entries)),
+        ("feed.json", lambda: json_feed_chunks(prepared, config), len(entries)),
+        ("rates.json", lambda: json_bytes(daily, config), len(daily.items)),
+        ("rates.xml", lambda: atom_bytes(daily, config), len(daily.items)),
+    ]
+    rates_files = _rates_files(store, config, folder, since, (pairs, charts))  # small: made at once
+    feeds += [(name, _given(data), count) for name, data, count in rates_files]
+    feeds.append(("index.html", lambda: landing_bytes(entries, latest, config, pairs, charts), len(entries)))
+    for name, render, count in feeds:  # each written as it is made: one document at a time in memory
+        folder.write(name, render())
         items[name] = count
     return items | _write_pair_feeds(history, config, folder)
+
+
+def _given(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
 
 
 def _rates_files(

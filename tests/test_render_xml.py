@@ -7,16 +7,25 @@ import calendar
 import datetime as dt
 import gc
 import re
+from dataclasses import replace
 
 import pytest
 from helpers.render_checks import assert_atom_valid, parse_feed
-from helpers.render_fixtures import CONFIG, make_entry, seed_articles, seed_entries, updated_entry
+from helpers.render_fixtures import CONFIG, DAY, make_entry, seed_articles, seed_entries, updated_entry
 from lxml import etree
 
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.errors import RenderError
 from centralasia_feed.models import Entry, entries_of
-from centralasia_feed.render import ArchiveLinks, items, render_atom, render_json_feed, render_rss
+from centralasia_feed.render import (
+    ArchiveLinks,
+    items,
+    jsonfeed,
+    render_atom,
+    render_json_feed,
+    render_rss,
+    xml,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FH = "{http://purl.org/syndication/history/1.0}"
@@ -270,3 +279,41 @@ def test_only_a_feed_with_no_history_marker_or_link_says_nothing(links, silent):
     assert links.says_nothing is silent
     data = render_atom(seed_entries(), CONFIG, links=links)
     assert (b"purl.org/syndication/history" not in data and b'rel="prev-archive"' not in data) is silent
+
+
+def _entries(count: int) -> tuple[Entry, ...]:
+    """``count`` entries, newest first, some with a title that needs references."""
+    days = [DAY + dt.timedelta(days=day) for day in range(count // 6, -1, -1)]
+    found = [replace(a, slug=f"{a.slug}-{day}") for day in days for a in seed_articles(day)][:count]
+    found[1:2] = [make_entry("Q&A <b>", "q-and-a", position=1).article] if count > 1 else []
+    return entries_of(found)
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 7])
+@pytest.mark.parametrize(
+    "links",
+    [
+        ArchiveLinks("feed.xml", prev_archive="archive/2.xml"),
+        ArchiveLinks("a/2.xml", current="feed.xml", prev_archive="a/1.xml", next_archive="a/3.xml"),
+    ],
+)
+def test_a_document_written_a_batch_at_a_time_is_the_one_written_at_once(monkeypatch, count, links):
+    """Pieces cut from batch documents, joined, give feedgen's document of every item."""
+    config = FeedConfig(title="News & <More>", hubs=("https://hub.example/",), limit=10)
+    entries = _entries(count)
+    whole = [render(entries, config, links=links) for render in RENDERERS]
+    assert all(data.count(b"<item>") + data.count(b"<entry>") == count for data in whole)
+    for size in (1, 2, 3):
+        monkeypatch.setattr(xml, "BATCH", size)
+        prepared = items.prepare(entries, config)
+        pieces = [list(chunks(prepared, config, links=links)) for chunks in (xml.rss_chunks, xml.atom_chunks)]
+        assert [b"".join(piece) for piece in pieces] == whole
+        assert [len(piece) for piece in pieces] == [max(1, -(-count // size))] * 2
+
+
+def test_a_json_feed_written_a_batch_at_a_time_is_the_one_written_at_once(monkeypatch):
+    entries = _entries(7)
+    whole = render_json_feed(entries, CONFIG)
+    monkeypatch.setattr(jsonfeed, "BATCH", 2)
+    assert b"".join(jsonfeed.json_feed_chunks(items.prepare(entries, CONFIG), CONFIG)) == whole
+    assert render_json_feed((), CONFIG).count(b'"items": []') == 1

@@ -6,20 +6,30 @@ Every function takes values and a FeedConfig and returns the document's bytes, d
 where they first appeared (the archive gives them; ``entries_of`` makes them from parsed articles),
 in the order to publish, newest first; the renderer neither sorts nor limits them, and drops a
 repeated slug (the first wins). This is the only package that imports feedgen.
+
+Documents of many items (a backfill's archive pages, a feed of a long ``--limit``) are written in
+pieces: ``prepare`` works out the items once for every format, and ``rss_chunks``, ``atom_chunks``
+and ``json_feed_chunks`` give a document's bytes a batch of items at a time, the same bytes as the
+``render_`` functions, so memory follows one batch rather than the document.
 """
 
 from __future__ import annotations
 
 from .archive_links import ArchiveLinks
-from .jsonfeed import render_json_feed
+from .items import Item, prepare
+from .jsonfeed import json_feed_chunks, render_json_feed
 from .landing import render_landing
 from .rates import render_rates_atom, render_rates_feed
 from .rates_csv import render_rates_csv
 from .rates_page import render_rates_page
-from .xml import render_atom, render_rss
+from .xml import atom_chunks, render_atom, render_rss, rss_chunks
 
 __all__ = [
     "ArchiveLinks",
+    "Item",
+    "atom_chunks",
+    "json_feed_chunks",
+    "prepare",
     "render_atom",
     "render_json_feed",
     "render_landing",
@@ -28,4 +38,5 @@ __all__ = [
     "render_rates_feed",
     "render_rates_page",
     "render_rss",
+    "rss_chunks",
 ]

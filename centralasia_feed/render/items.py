@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from .._chars import clean
+from .._gc import paused as gc_paused
 from ..config import FeedConfig
 from ..models import Article, Entry, Stamp
 from . import safe
@@ -40,7 +41,8 @@ class Item(NamedTuple):
 def prepare(entries: Sequence[Entry], config: FeedConfig) -> list[Item]:
     """The ``entries`` in the order given, each slug once (see ``unique``)."""
     feed = _Feed(config)
-    return [feed.item(entry) for entry in unique(entries)]
+    with gc_paused():  # many objects, no cycles (see _gc)
+        return [feed.item(entry) for entry in unique(entries)]
 
 
 def unique(entries: Iterable[Entry]) -> tuple[Entry, ...]:

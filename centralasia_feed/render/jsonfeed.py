@@ -9,7 +9,7 @@ Machine-readable extras live in one ``_centralasia_feed`` object per item, which
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .._chars import clean
@@ -22,18 +22,20 @@ from .items import Item, prepare
 
 VERSION = "https://jsonfeed.org/version/1.1"
 EXTENSION = "_centralasia_feed"
+BATCH = 256  # items encoded into one piece of the document
 
 
 def render_json_feed(entries: Sequence[Entry], config: FeedConfig) -> bytes:
     """A JSON Feed 1.1 of ``entries`` in the order given (newest first)."""
     with gc_paused():
-        return feed_bytes(_document(entries, config))  # the document is freed before collection resumes
+        return b"".join(json_feed_chunks(prepare(entries, config), config))
 
 
-def _document(entries: Sequence[Entry], config: FeedConfig) -> dict[str, Any]:
+def json_feed_chunks(items: Iterable[Item], config: FeedConfig) -> Iterator[bytes]:
+    """``render_json_feed`` of prepared items (``items.prepare``), as consecutive pieces of its bytes."""
     feed = header(config, "feed.json", config.title, config.description)
-    feed["items"] = [_item(item) for item in prepare(entries, config)]
-    return feed
+    feed["items"] = (_item(item) for item in items)
+    return document_chunks(feed)
 
 
 def header(
@@ -94,24 +96,36 @@ def feed_bytes(document: dict[str, Any]) -> bytes:
 
     A readable layout that stdlib json's C encoder can write: with ``indent`` it falls back to
     pure Python, which made JSON the slowest part of a daily build. A changed item is one
-    changed line in a diff. Each piece is encoded on its own and joined once, as bytes: a feed of
-    100,000 items is never one more string in memory.
+    changed line in a diff.
     """
-    chunks = [b"{"]
+    with gc_paused():
+        return b"".join(document_chunks(document))
+
+
+def document_chunks(document: dict[str, Any]) -> Iterator[bytes]:
+    """``feed_bytes`` in pieces of ``BATCH`` items: ``items`` may be any iterable, made as it is
+    read, so a feed of 100,000 items is never one more string in memory, nor a list of its items."""
+    yield b"{"
     separator = b"\n  "
     for key, value in document.items():
-        chunks += (separator, _encode(key), b": ")
+        yield b"".join((separator, _encode(key), b": "))
         separator = b",\n  "
-        if key == "items" and value:
-            item_separator = b"[\n    "
-            for item in value:
-                chunks += (item_separator, _encode(item))
-                item_separator = b",\n    "
-            chunks.append(b"\n  ]")
-        else:
-            chunks.append(_encode(value))
-    chunks.append(b"\n}\n")
-    return b"".join(chunks)
+        yield from _items(value) if key == "items" else (_encode(value),)
+    yield b"\n}\n"
+
+
+def _items(items: Iterable[Any]) -> Iterator[bytes]:
+    """The items' array, an item per line, ``BATCH`` of them at a time."""
+    pieces: list[bytes] = []
+    separator = b"[\n    "
+    for item in items:
+        pieces += (separator, _encode(item))
+        separator = b",\n    "
+        if len(pieces) >= 2 * BATCH:
+            yield b"".join(pieces)
+            pieces = []
+    pieces.append(b"[]" if separator == b"[\n    " else b"\n  ]")
+    yield b"".join(pieces)
 
 
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -13,6 +13,7 @@ type="html">``) ending in a Read more link, never content; a whole paragraph is 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator, Sequence
 
 from feedgen.feed import FeedGenerator
@@ -30,26 +31,65 @@ from .dates import feed_updated
 from .extensions import FeedExtension, RssItemExtension, TitleExtension
 from .items import Item, prepare
 
+BATCH = 256  # items feedgen writes at a time: a document of any length holds one batch's objects
+
 
 def render_rss(
     entries: Sequence[Entry], config: FeedConfig, *, links: ArchiveLinks | None = None
 ) -> bytes:
     """An RSS 2.0 document of ``entries`` in the order given (newest first), UTF-8 and pretty-printed."""
-    with gc_paused():
-        return _render(prepare(entries, config), config, links or ArchiveLinks("rss.xml"), RSS)
+    return b"".join(rss_chunks(prepare(entries, config), config, links=links))
 
 
 def render_atom(
     entries: Sequence[Entry], config: FeedConfig, *, links: ArchiveLinks | None = None
 ) -> bytes:
     """An Atom 1.0 document of ``entries`` in the order given (newest first), UTF-8 and pretty-printed."""
-    with gc_paused():
-        return _render(prepare(entries, config), config, links or ArchiveLinks("atom.xml"), ATOM)
+    return b"".join(atom_chunks(prepare(entries, config), config, links=links))
 
 
-def _render(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_type: str) -> bytes:
-    """The document's bytes; its feedgen objects are freed on return, before collection resumes."""
-    feed = _feed(items, config, links, media_type)
+def rss_chunks(
+    items: Sequence[Item], config: FeedConfig, *, links: ArchiveLinks | None = None
+) -> Iterator[bytes]:
+    """``render_rss`` of prepared items (``items.prepare``), as consecutive pieces of its bytes."""
+    return _chunks(items, config, links or ArchiveLinks("rss.xml"), RSS)
+
+
+def atom_chunks(
+    items: Sequence[Item], config: FeedConfig, *, links: ArchiveLinks | None = None
+) -> Iterator[bytes]:
+    """``render_atom`` of prepared items (``items.prepare``), as consecutive pieces of its bytes."""
+    return _chunks(items, config, links or ArchiveLinks("atom.xml"), ATOM)
+
+
+def _chunks(
+    items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_type: str
+) -> Iterator[bytes]:
+    """The document, written by feedgen ``BATCH`` items at a time.
+
+    Each batch is a whole document of the same feed with the batch's items, which feedgen puts
+    last in the channel (Atom: the feed); pretty-printed, an item's bytes depend only on the item
+    and its depth, so the document of every item is the first batch's up to its last item, the
+    items of the middle batches, and the last batch's from its first item. The feed's updated
+    time comes from all the items, as if they were one batch.
+    """
+    updated = feed_updated([item.updated for item in items], config)
+    tag = b"<item>" if media_type == RSS else b"<entry>"
+    end = b"</item>\n" if media_type == RSS else b"</entry>\n"
+    last = max(0, (len(items) - 1) // BATCH)
+    for number in range(last + 1):
+        with gc_paused():  # the batch's feedgen objects are freed on return, before collection resumes
+            data = _render(items[number * BATCH : (number + 1) * BATCH], config, links, media_type, updated)
+        start = 0 if number == 0 else data.rindex(b"\n", 0, data.index(tag)) + 1
+        stop = len(data) if number == last else data.rindex(end) + len(end)
+        yield data[start:stop]
+
+
+def _render(
+    items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_type: str, updated: dt.datetime
+) -> bytes:
+    """The document's bytes."""
+    feed = _feed(items, config, links, media_type, updated)
     if media_type == RSS:
         with field("the RSS feed"):
             data: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
@@ -59,7 +99,9 @@ def _render(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, medi
     return data
 
 
-def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_type: str) -> FeedGenerator:
+def _feed(
+    items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_type: str, updated: dt.datetime
+) -> FeedGenerator:
     """The feed with its items; RSS items get their link and pubDate from ``RssItemExtension``.
 
     feedgen offers every registered extension to every entry (an ImportError per entry when it
@@ -76,7 +118,7 @@ def _feed(items: Sequence[Item], config: FeedConfig, links: ArchiveLinks, media_
         feed.extras.setup(links, config, media_type, generator, title if marked else None)
     _describe(feed, config, links, media_type)
     with field("the feed's updated time"):
-        feed.updated(feed_updated([item.updated for item in items], config))
+        feed.updated(updated)
     for item in items:
         _add(feed, item, rss)
     return feed
