@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -184,8 +185,12 @@ class Bench:
             result = self.run(task, once=True)
             prepared[count] = (archive, out)
             if count in archives:
-                self.results.append((f"backfill {count:,}", result, None))
-                backfills.append((count, count // PER_DAY, result))
+                plain = self.folder / f"plain-{count}"
+                task.update(task="backfill_baseline", out=str(plain), archive=f"{plain}.sqlite")
+                baseline = self.run(task, once=True)
+                self.results.append((f"backfill {count:,}", result, baseline))
+                backfills.append((count, count // PER_DAY, result, baseline))
+                shutil.rmtree(plain, ignore_errors=True)
         dump = self._write_new_day(largest, first + dt.timedelta(days=len(days)))
         daily = []
         for count in sorted({0, FULL_FEEDS, *archives}):

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from tools import dumpgen
@@ -16,6 +17,7 @@ from benchmarks import baselines, items
 from centralasia_feed.config import FeedConfig
 from centralasia_feed.models import Dump
 from centralasia_feed.parse import parse_dump
+from centralasia_feed.pipeline import build
 from centralasia_feed.render import render_atom, render_json_feed, render_rates_feed, render_rss
 
 CONFIG = FeedConfig(limit=120)
@@ -78,3 +80,24 @@ def test_values_baseline_builds_every_value_our_parse_returns_anew() -> None:
 def _values(dump: Dump) -> list[object]:
     figures = [figure for article in dump.articles for figure in article.figures]
     return [dump, *dump.pages, *dump.articles, *figures, *dump.rates, *dump.problems]
+
+
+def test_backfill_baseline_stores_and_writes_the_items_ours_does(tmp_path: Path) -> None:
+    days = []
+    for day, text in dumpgen.generate_days(260, 13, seed=3, first=dt.date(2025, 1, 1)):
+        days.append(tmp_path / f"{day}.txt")
+        days[-1].write_text(text, encoding="utf-8")
+    dumps = [str(path) for path in days]
+    written = baselines.backfill(dumps, tmp_path / "plain", tmp_path / "plain.sqlite", 50)
+    report = build(dumps, tmp_path / "ours", archive=tmp_path / "ours.sqlite")
+    articles = re.compile(r"(rss|atom|archive/(rss|atom)-[0-9]+)\.xml")  # not the rates' feeds
+    ours = {file.name: file.items for file in report.files if articles.fullmatch(file.name)}
+    assert written == ours and len(ours) == 2 + 2 * 5  # the feeds and pages 1 to 5
+    for name in ours:
+        mine, theirs = (_ids(tmp_path / side / name) for side in ("ours", "plain"))
+        assert mine == theirs and len(mine) == ours[name]
+
+
+def _ids(path: Path) -> list[str]:
+    """The items' ids, in order (an id names an article, a feed's own id does not)."""
+    return re.findall(r">(tag:[^<]*:article/[^<]*)</", path.read_text(encoding="utf-8"))
