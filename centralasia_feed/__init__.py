@@ -53,7 +53,7 @@ from .errors import (
 )
 from .models import Article, Dump, Entry, Figure, Page, Problem, Rate, Stamp, currency_name, entries_of
 from .parse import parse_dump, slugify
-from .pipeline import BuildReport, OutputFile, build, bundled_seeds, read_dump
+from .pipeline import BuildReport, OutputFile, Progress, build, bundled_seeds, read_dump
 from .render import (
     ArchiveLinks,
     render_atom,
@@ -89,6 +89,7 @@ __all__ = [
     "Page",
     "PingResult",
     "Problem",
+    "Progress",
     "PublishError",
     "Rate",
     "RenderError",

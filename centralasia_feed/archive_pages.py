@@ -26,6 +26,7 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from ._version import __version__
 from .archive import Archive
@@ -133,24 +134,43 @@ def articles_shown(folder: Publication) -> int:
     return sum(count_items(folder.root / name) for name in ("rss.xml", *pages))
 
 
+class Tally(Protocol):
+    """Told how many files a build will write, then of each one written (``pipeline.Progress``)."""
+
+    def will_write(self, files: int) -> None: ...
+
+    def wrote(self) -> None: ...
+
+
+class _Silent:
+    def will_write(self, files: int) -> None:
+        pass
+
+    def wrote(self) -> None:
+        pass
+
+
 def write_archive_pages(
-    store: Archive, total: int, config: FeedConfig, folder: Publication
+    store: Archive, total: int, config: FeedConfig, folder: Publication, tally: Tally | None = None
 ) -> dict[str, int]:
     """Render the RFC 5005 archive documents that may have changed into ``folder``, one page at a
     time, and remove those past the last; the item count of each document written, by name.
 
     Only the pages that changed since the folder's state are read and rendered (see ``_stale``).
+    ``tally`` is told how many documents that is before the first, then of each.
     """
-    size = config.limit
+    size, tally = config.limit, tally or _Silent()
     last = page_count(total, size)
     edited, start = _stale(store, folder.state, render_salt(config), size, total)
     below = min(start, last + 1)
+    alone = sorted(index for index in edited if index < below)
+    tally.will_write(len(KINDS) * (len(alone) + max(0, last + 1 - below)))
     items: dict[str, int] = {}
-    for index in sorted(index for index in edited if index < below):
+    for index in alone:
         page = archive_page(index, total, size)
-        items |= _write_page(folder, page, store.entries(page.count, page.offset), config)
+        items |= _write_page(folder, page, store.entries(page.count, page.offset), config, tally)
     for page, chunk in _pages_from(store, below, total, size):
-        items |= _write_page(folder, page, chunk, config)
+        items |= _write_page(folder, page, chunk, config, tally)
     if start == 1:  # everything rendered anew: pages past the last (another limit, archive) must go
         for name in _pages_past(folder, last):
             folder.remove(f"archive/{name}")
@@ -207,16 +227,20 @@ def _pages_from(
     next(entries, None)  # end the walk, so its statement is done before the commit
 
 
+KINDS = (("rss", rss_chunks), ("atom", atom_chunks))  # the documents of one archive page
+
+
 def _write_page(
-    folder: Publication, page: ArchivePage, entries: Sequence[Entry], config: FeedConfig
+    folder: Publication, page: ArchivePage, entries: Sequence[Entry], config: FeedConfig, tally: Tally
 ) -> dict[str, int]:
     """The RSS and Atom documents of one archive page, written from one preparation of its
     items; their item counts by name."""
     items, counts = prepare(entries, config), {}
-    for kind, chunks in (("rss", rss_chunks), ("atom", atom_chunks)):
+    for kind, chunks in KINDS:
         links = _page_links(kind, page)
         folder.write(links.self_path, chunks(items, config, links=links))
         counts[links.self_path] = len(entries)
+        tally.wrote()
     return counts
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 from . import pipeline, websub
 from ._chars import one_line
 from ._jsonable import dump_to_dict, rate_to_dict
+from ._progress import ProgressBars
 from ._version import __version__
 from .archive import Archive
 from .audit import TIMEOUT as AUDIT_TIMEOUT
@@ -153,6 +154,16 @@ def _add_build(commands: Commands) -> None:
         "--allow-fewer",
         action="store_true",
         help="publish even fewer articles than the output folder shows (drops the others)",
+    )
+    shown = command.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--progress",
+        action="store_true",
+        default=None,
+        help="show progress on stderr even when it is not a terminal (default: only on a terminal)",
+    )
+    shown.add_argument(
+        "--quiet", action="store_false", dest="progress", help="show no progress, even on a terminal"
     )
     _add_publishing_options(command, defaults)
 
@@ -342,17 +353,20 @@ def _run_build(args: argparse.Namespace) -> int:
         for path in pipeline.bundled_seeds()
     ]
     archive = None if args.no_archive else args.archive
+    shown = sys.stderr.isatty() if args.progress is None else args.progress
     try:
-        report = pipeline.build(
-            dumps,
-            args.out,
-            config,
-            archive=archive,
-            strict=args.strict,
-            max_bytes=args.max_bytes,
-            allow_fewer=args.allow_fewer,
-            sample=not args.dumps,
-        )
+        with ProgressBars(sys.stderr) as bars:
+            report = pipeline.build(
+                dumps,
+                args.out,
+                config,
+                archive=archive,
+                strict=args.strict,
+                max_bytes=args.max_bytes,
+                allow_fewer=args.allow_fewer,
+                sample=not args.dumps,
+                progress=bars if shown else None,
+            )
     except FewerArticlesError as exc:
         exc.option = "--allow-fewer"
         raise

@@ -11,10 +11,10 @@ import datetime as dt
 import importlib.resources
 import itertools
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from ._files import open_regular
 from ._media import PAIR_FEEDS, media_type
@@ -76,6 +76,28 @@ class BuildReport:
         return tuple(file for file in self.files if file.changed)
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where a running build stands, told to ``build(progress=...)`` after each dump it archived
+    (``stage="read"``) and after each file it wrote (``stage="write"``, archive pages first).
+
+    ``dumps_total`` is None when the dumps came as an iterator of unknown length; ``files_total``
+    counts the files the build knows it will write: the archive pages once reading is done, then
+    the feeds and the landing page too. ``archived`` is the articles the archive holds.
+    """
+
+    stage: Literal["read", "write"]
+    dumps: int
+    dumps_total: int | None
+    archived: int
+    files: int = 0
+    files_total: int = 0
+
+
+ProgressCallback = Callable[[Progress], None]
+"""Called in the build's own thread; what it raises ends the build, as a failure would."""
+
+
 def bundled_seeds() -> tuple[Path, ...]:
     """The seed dumps shipped inside the package (or, in a source checkout, in ``seeds/``)."""
     packaged = Path(str(importlib.resources.files(__package__ or "centralasia_feed") / "_seeds"))
@@ -133,6 +155,7 @@ def build(
     max_bytes: int = DEFAULT_MAX_BYTES,
     allow_fewer: bool = False,
     sample: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> BuildReport:
     """Ingest dumps (paths or parsed Dumps, or one of them) and publish every feed into ``out_dir``.
 
@@ -145,10 +168,14 @@ def build(
     unless ``allow_fewer``. ``sample=True`` says the dumps are the bundled sample (the seed a
     build with no dumps publishes): they go only into an archive, and a folder, that hold nothing
     else.
+
+    ``progress``, if given, is told where the build stands as it goes (see ``Progress``); the
+    files are the same with or without it.
     """
     config = config or FeedConfig()
     if isinstance(dumps, (str, os.PathLike, Dump)):
         dumps = [dumps]  # one dump, not the characters of its name
+    tell = _Teller(progress, len(dumps) if isinstance(dumps, Sized) else None)
     with Publication(out_dir) as folder:  # checked before any work; made folders go if the build fails
         parsed = _read_first(_dumps(dumps, strict, max_bytes))
         alone = None
@@ -157,7 +184,7 @@ def build(
             alone, parsed = _holding(sampled), iter(sampled)
             if folder.state is not None and not folder.state.sample:
                 raise PublishError(f"shows more than {_SAMPLE}", path=str(folder.root))
-        return _build(parsed, folder, config, _archive_path(archive), strict, allow_fewer, alone)
+        return _build(parsed, folder, config, _archive_path(archive), strict, allow_fewer, alone, tell)
 
 
 def _build(
@@ -168,11 +195,12 @@ def _build(
     strict: bool,
     allow_fewer: bool,
     alone: _Holding | None,
+    tell: _Teller,
 ) -> BuildReport:
     with Archive(path, timeout=ARCHIVE_WAIT) as store:
         with store.transaction():
             new, shown = store.count() == 0, store.revision_id  # what the folder shows, if up to date
-            problems, earliest = _ingest(store, parsed, strict, _today(config))
+            problems, earliest = _ingest(store, parsed, strict, _today(config), tell)
             if alone is not None:
                 _keep_sample_apart(store, alone, path)
             if not allow_fewer:
@@ -182,7 +210,7 @@ def _build(
             added, updated = store.tally()
             with folder.locked():  # from here, another build into the folder waits
                 since = None if alone else _unchanged_before(folder, config, shown, earliest)
-                items = _write(store, config, folder, since)
+                items = _write(store, config, folder, since, tell)
                 changed = set(folder.commit(_state(store, config, sample=alone is not None)))
         archived = store.count()
     names = sorted(items, key=lambda name: "/" in name)  # the feeds first, then the archive pages
@@ -261,11 +289,34 @@ def _today(config: FeedConfig) -> dt.date:
     return dt.datetime.now(config.tz).date()
 
 
+class _Teller:
+    """What a build tells its ``progress`` callback: counts kept here, events made only if asked."""
+
+    def __init__(self, callback: ProgressCallback | None, dumps_total: int | None) -> None:
+        self.callback, self.dumps_total = callback, dumps_total
+        self.dumps = self.archived = self.files = self.files_total = 0
+
+    def read(self, archived: int) -> None:
+        self.dumps, self.archived = self.dumps + 1, archived
+        if self.callback is not None:
+            self.callback(Progress("read", self.dumps, self.dumps_total, archived))
+
+    def will_write(self, files: int) -> None:
+        self.files_total += files
+
+    def wrote(self) -> None:
+        self.files += 1
+        if self.callback is not None:
+            done = (self.dumps, self.dumps_total, self.archived, self.files, self.files_total)
+            self.callback(Progress("write", *done))
+
+
 def _ingest(
-    store: Archive, dumps: Iterator[Dump], strict: bool, today: dt.date
+    store: Archive, dumps: Iterator[Dump], strict: bool, today: dt.date, tell: _Teller
 ) -> tuple[tuple[Problem, ...], dt.date | None]:
-    """Add the dumps to the archive; their problems, and the earliest date of their rates (None
-    when they have none): no archived rate dated before it can have changed."""
+    """Add the dumps to the archive, telling ``tell`` of each; their problems, and the earliest
+    date of their rates (None when they have none): no archived rate dated before it can have
+    changed."""
     problems = _Problems()
     earliest: dt.date | None = None
     for dump in dumps:
@@ -277,6 +328,7 @@ def _ingest(
             raise DumpError(first.message, source=first.source, line=first.line)
         dates = [rate.date for rate in dump.rates]
         earliest = min([*dates, earliest] if earliest else dates, default=None)
+        tell.read(store.count())
     return problems.all(), earliest
 
 
@@ -338,7 +390,9 @@ def _future_editions(dump: Dump, today: dt.date) -> list[Problem]:
     return list(found.values())
 
 
-def _write(store: Archive, config: FeedConfig, folder: Publication, since: dt.date | None) -> dict[str, int]:
+def _write(
+    store: Archive, config: FeedConfig, folder: Publication, since: dt.date | None, tell: _Teller
+) -> dict[str, int]:
     """Render every file of the output folder into it; the item count of each, by name.
 
     Archive pages come first and the main feeds after them, so a feed never links a page that is
@@ -347,7 +401,7 @@ def _write(store: Archive, config: FeedConfig, folder: Publication, since: dt.da
     (see ``_unchanged_before``) as the folder has them.
     """
     total = store.count()
-    items = write_archive_pages(store, total, config, folder)
+    items = write_archive_pages(store, total, config, folder, tell)
     entries = store.entries(config.limit)
     newest = newest_page(total, config.limit)
     dates = store.rate_dates(config.limit)
@@ -368,10 +422,12 @@ def _write(store: Archive, config: FeedConfig, folder: Publication, since: dt.da
     rates_files = _rates_files(store, config, folder, since, (pairs, charts))  # small: made at once
     feeds += [(name, _given(data), count) for name, data, count in rates_files]
     feeds.append(("index.html", lambda: landing_bytes(entries, latest, config, pairs, charts), len(entries)))
+    tell.will_write(len(feeds))
     for name, render, count in feeds:  # each written as it is made: one document at a time in memory
         folder.write(name, render())
         items[name] = count
-    return items | _write_pair_feeds(history, config, folder)
+        tell.wrote()
+    return items | _write_pair_feeds(history, config, folder, tell)
 
 
 def _given(data: bytes) -> Callable[[], bytes]:
@@ -401,20 +457,21 @@ def _rates_files(
 
 
 def _write_pair_feeds(
-    history: dict[str, tuple[Rate, ...]], config: FeedConfig, folder: Publication
+    history: dict[str, tuple[Rate, ...]], config: FeedConfig, folder: Publication, tell: _Teller
 ) -> dict[str, int]:
     """Each pair's feeds, in JSON Feed and Atom; those of pairs the archive does not have (the
     folder showed another archive) go."""
     items: dict[str, int] = {}
-    for pair_rates in history.values():
-        feed = pair_feed(pair_rates, config)
-        if feed is not None:
-            for name, data in (
-                (f"{feed.path}.json", json_bytes(feed, config)),
-                (f"{feed.path}.xml", atom_bytes(feed, config)),
-            ):
-                folder.write(name, data)
-                items[name] = len(feed.items)
+    feeds = [feed for pair_rates in history.values() if (feed := pair_feed(pair_rates, config)) is not None]
+    tell.will_write(2 * len(feeds))
+    for feed in feeds:
+        for name, data in (
+            (f"{feed.path}.json", json_bytes(feed, config)),
+            (f"{feed.path}.xml", atom_bytes(feed, config)),
+        ):
+            folder.write(name, data)
+            items[name] = len(feed.items)
+            tell.wrote()
     for name in sorted(folder.names(PAIR_FEEDS)):
         if f"{PAIR_FEEDS}/{name}" not in items:
             folder.remove(f"{PAIR_FEEDS}/{name}")
