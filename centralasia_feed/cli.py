@@ -8,6 +8,7 @@ the traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -19,7 +20,6 @@ from typing import TYPE_CHECKING, NoReturn
 from . import pipeline, websub
 from ._chars import one_line
 from ._jsonable import dump_to_dict, rate_to_dict
-from ._progress import ProgressBars
 from ._version import __version__
 from .archive import Archive
 from .audit import TIMEOUT as AUDIT_TIMEOUT
@@ -355,7 +355,7 @@ def _run_build(args: argparse.Namespace) -> int:
     archive = None if args.no_archive else args.archive
     shown = sys.stderr.isatty() if args.progress is None else args.progress
     try:
-        with ProgressBars(sys.stderr) as bars:
+        with _progress_bars() if shown else contextlib.nullcontext() as bars:
             report = pipeline.build(
                 dumps,
                 args.out,
@@ -365,7 +365,7 @@ def _run_build(args: argparse.Namespace) -> int:
                 max_bytes=args.max_bytes,
                 allow_fewer=args.allow_fewer,
                 sample=not args.dumps,
-                progress=bars if shown else None,
+                progress=bars,
             )
     except FewerArticlesError as exc:
         exc.option = "--allow-fewer"
@@ -381,6 +381,14 @@ def _run_build(args: argparse.Namespace) -> int:
             print("no feed changed: no hub pinged")
         _print_pings(websub.ping(config.hubs, report.topics), "warning")  # published anyway
     return 0
+
+
+def _progress_bars() -> contextlib.AbstractContextManager[pipeline.ProgressCallback]:
+    """The bars on stderr; tqdm is imported only for a build that shows them (importing it costs
+    tens of milliseconds, which a daily build in cron would pay for nothing)."""
+    from ._progress import ProgressBars
+
+    return ProgressBars(sys.stderr)
 
 
 def _print_pings(results: Sequence[websub.PingResult], severity: str) -> bool:
