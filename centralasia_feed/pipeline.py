@@ -25,7 +25,7 @@ from .errors import ArchiveError, DumpError, FewerArticlesError, PublishError
 from .models import KEPT_PER_KIND, Dump, Entry, Problem, Rate
 from .parse import parse_dump
 from .publish import BuildState, Publication
-from .render import atom_chunks, json_feed_chunks, prepare, rss_chunks
+from .render import Lazy, atom_chunks, json_feed_chunks, rss_chunks
 from .render.chart import figures
 from .render.html import pairs_of
 from .render.landing import landing_bytes
@@ -402,7 +402,7 @@ def _write(
     """
     total = store.count()
     items = write_archive_pages(store, total, config, folder, tell)
-    entries = store.entries(config.limit)
+    entries = tuple(store.iter_entries(config.limit))  # row by row: never all rows and all entries
     newest = newest_page(total, config.limit)
     dates = store.rate_dates(config.limit)
     rates = store.rates_on(dates)
@@ -411,7 +411,7 @@ def _write(
     pairs = pairs_of(history)
     charts = figures({pair: kept[-HISTORY_DAYS:] for pair, kept in history.items()})  # on both pages
     daily = daily_feed(rates, config)
-    prepared = prepare(entries, config)  # once for the three feeds of articles
+    prepared = Lazy(entries, config)  # a batch at a time: a long --limit never holds every item's HTML
     feeds: list[tuple[str, Callable[[], bytes | Iterable[bytes]], int]] = [
         ("rss.xml", lambda: rss_chunks(prepared, config, links=main_links("rss", newest)), len(entries)),
         ("atom.xml", lambda: atom_chunks(prepared, config, links=main_links("atom", newest)), len(entries)),

@@ -317,3 +317,24 @@ def test_a_json_feed_written_a_batch_at_a_time_is_the_one_written_at_once(monkey
     monkeypatch.setattr(jsonfeed, "BATCH", 2)
     assert b"".join(jsonfeed.json_feed_chunks(items.prepare(entries, CONFIG), CONFIG)) == whole
     assert render_json_feed((), CONFIG).count(b'"items": []') == 1
+
+
+@pytest.mark.parametrize("count", [0, 1, 7])
+def test_items_prepared_a_batch_at_a_time_write_the_same_documents(monkeypatch, count):
+    """``Lazy`` (the main feeds of a build) prepares at most a batch at a time, and the three
+    formats read from it give the documents of every item prepared at once; a repeated slug is
+    dropped in both."""
+    config = FeedConfig(title="News & <More>", limit=10)
+    entries = _entries(count) + _entries(count)[:1]  # the first entry again, last
+    whole = [render(entries, config) for render in (*RENDERERS, render_json_feed)]
+    sizes: list[int] = []
+    prepare = items.prepare
+    monkeypatch.setattr(items, "prepare", lambda some, cfg: sizes.append(len(some)) or prepare(some, cfg))
+    monkeypatch.setattr(items, "BATCH", 2)
+    monkeypatch.setattr(xml, "BATCH", 3)
+    lazy = items.Lazy(entries, config)
+    assert len(lazy) == count and lazy.updated() == [item.updated for item in prepare(entries, config)]
+    written = [b"".join(chunks(lazy, config)) for chunks in (xml.rss_chunks, xml.atom_chunks)]
+    written.append(b"".join(jsonfeed.json_feed_chunks(lazy, config)))
+    assert written == whole
+    assert max(sizes, default=0) <= 3

@@ -8,15 +8,16 @@ in the order to publish, newest first; the renderer neither sorts nor limits the
 repeated slug (the first wins). This is the only package that imports feedgen.
 
 Documents of many items (a backfill's archive pages, a feed of a long ``--limit``) are written in
-pieces: ``prepare`` works out the items once for every format, and ``rss_chunks``, ``atom_chunks``
-and ``json_feed_chunks`` give a document's bytes a batch of items at a time, the same bytes as the
-``render_`` functions, so memory follows one batch rather than the document.
+pieces: ``prepare`` works out the items once for every format (``Lazy`` a batch at a time, as they
+are written), and ``rss_chunks``, ``atom_chunks`` and ``json_feed_chunks`` give a document's bytes a
+batch of items at a time, the same bytes as the ``render_`` functions, so memory follows one batch
+rather than the document.
 """
 
 from __future__ import annotations
 
 from .archive_links import ArchiveLinks
-from .items import Item, prepare
+from .items import Item, Lazy, prepare
 from .jsonfeed import json_feed_chunks, render_json_feed
 from .landing import render_landing
 from .rates import render_rates_atom, render_rates_feed
@@ -27,6 +28,7 @@ from .xml import atom_chunks, render_atom, render_rss, rss_chunks
 __all__ = [
     "ArchiveLinks",
     "Item",
+    "Lazy",
     "atom_chunks",
     "json_feed_chunks",
     "prepare",

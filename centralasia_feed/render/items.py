@@ -12,8 +12,8 @@ import datetime as dt
 import html
 import re
 import urllib.parse
-from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple, overload
 
 from .._chars import clean
 from .._gc import paused as gc_paused
@@ -43,6 +43,48 @@ def prepare(entries: Sequence[Entry], config: FeedConfig) -> list[Item]:
     feed = _Feed(config)
     with gc_paused():  # many objects, no cycles (see _gc)
         return [feed.item(entry) for entry in unique(entries)]
+
+
+BATCH = 256  # items a lazy preparation works out at a time
+
+
+class Lazy(Sequence[Item]):
+    """``prepare(entries, config)`` worked out a slice at a time, as a writer reads it, and dropped
+    after: a feed of 100,000 items holds its entries and one batch of HTML, not every item's.
+
+    Each format reads it anew (three feeds prepare their items three times, a few µs an item);
+    ``updated`` gives every item's updated time without the rest.
+    """
+
+    def __init__(self, entries: Sequence[Entry], config: FeedConfig) -> None:
+        self.entries, self.config = unique(entries), config
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        if isinstance(index, slice):
+            return prepare(self.entries[index], self.config)
+        return prepare((self.entries[index],), self.config)[0]
+
+    def __iter__(self) -> Iterator[Item]:
+        for start in range(0, len(self.entries), BATCH):
+            yield from self[start : start + BATCH]
+
+    def updated(self) -> list[dt.datetime]:
+        feed = _Feed(self.config)
+        return [feed.time(entry.updated) for entry in self.entries]
+
+
+def updated_times(items: Sequence[Item]) -> list[dt.datetime]:
+    """Every item's updated time, without preparing a ``Lazy`` sequence's items."""
+    return items.updated() if isinstance(items, Lazy) else [item.updated for item in items]
 
 
 def unique(entries: Iterable[Entry]) -> tuple[Entry, ...]:

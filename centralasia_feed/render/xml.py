@@ -29,7 +29,7 @@ from . import safe
 from .archive_links import ArchiveLinks
 from .dates import feed_updated
 from .extensions import FeedExtension, RssItemExtension, TitleExtension
-from .items import Item, prepare
+from .items import Item, prepare, updated_times
 
 BATCH = 256  # items feedgen writes at a time: a document of any length holds one batch's objects
 
@@ -73,7 +73,7 @@ def _chunks(
     items of the middle batches, and the last batch's from its first item. The feed's updated
     time comes from all the items, as if they were one batch.
     """
-    updated = feed_updated([item.updated for item in items], config)
+    updated = feed_updated(updated_times(items), config)
     tag = b"<item>" if media_type == RSS else b"<entry>"
     end = b"</item>\n" if media_type == RSS else b"</entry>\n"
     last = max(0, (len(items) - 1) // BATCH)
