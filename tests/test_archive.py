@@ -956,3 +956,28 @@ def test_the_pairs_seeked_one_by_one_are_the_distinct_pairs(rows: list[tuple[str
     )
     distinct = conn.execute("SELECT DISTINCT base, quote FROM rates ORDER BY base, quote").fetchall()
     assert _rates._pairs(conn) == distinct
+
+
+def test_a_dump_written_a_few_articles_at_a_time_is_archived_as_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A long dump's sightings are written in parts: an article seen again lower down, or with
+    another text, in a later part than its first sighting, is archived as in one part."""
+    titles = [OIL, BORDER, ENERGY, WATER, GAS, FERRY]
+    listing = [article(title, D1, position) for position, title in enumerate(titles)]
+    listing += [article(BORDER, D1, 6), article(ENERGY, D1, 7, SHORT), article(FERRY, D2, 8)]
+    listing += [article(OIL, D1, 9), article(FERRY, D2, 10)]
+    long = dump("long.txt", D1, listing)
+    whole = _archived(day2(), long)
+    assert len(whole[2]) == 1  # ENERGY's other text, reported once
+    for size in (1, 2, 3):
+        monkeypatch.setattr(_articles, "_WRITTEN_AT_ONCE", size)
+        assert _archived(day2(), long) == whole
+
+
+def _archived(*dumps: Dump) -> tuple[object, ...]:
+    """The archive's state, its sightings as stored, and the problems its adds reported."""
+    archive = Archive(":memory:")
+    problems = [problem for one in dumps for problem in archive.add(one)]
+    sightings = archive._conn.execute("SELECT * FROM sightings ORDER BY slug, date").fetchall()
+    return state(archive), sightings, problems

@@ -49,7 +49,8 @@ def record(
     and the archived text stays (readers have seen it). The same text lower on the listing keeps
     the largest position, the latest snapshot of that edition, whichever dump came first. The
     dump's articles are taken in order, as if one at a time, against what the archive and the
-    dump's earlier articles hold; the archive is read once and written with one statement per kind.
+    dump's earlier articles hold; the archive is read once and written with one statement per kind
+    for every ``_WRITTEN_AT_ONCE`` articles, so a dump of 100,000 never holds all its texts twice.
     """
     seen = _sightings(conn, {article.slug for article in articles})
     texts: dict[str, str] = {}
@@ -57,7 +58,10 @@ def record(
     moved: dict[tuple[str, str], Seen] = {}
     problems: list[Problem] = []
     dirty: dict[str, None] = {}
-    for article in articles:
+    for number, article in enumerate(articles):
+        if number and number % _WRITTEN_AT_ONCE == 0:
+            _write_sightings(conn, texts, added, moved)
+            texts, added, moved = {}, {}, {}
         body = text_body(article)
         digest, day, slug = text_hash(body), article.date.isoformat(), article.slug
         dates = seen.setdefault(slug, {})
@@ -74,8 +78,11 @@ def record(
             row[0] = article.position
             moved.setdefault((slug, day), row)
         dirty[slug] = None
-    _write_sightings(conn, texts, added, {key: row for key, row in moved.items() if key not in added})
+    _write_sightings(conn, texts, added, moved)
     return problems, {slug: seen[slug] for slug in dirty}
+
+
+_WRITTEN_AT_ONCE = 512  # articles whose new texts and sightings one set of statements writes
 
 
 def _differs(article: Article, day: str, row: Seen, source: str) -> Problem:
@@ -98,9 +105,9 @@ def _write_sightings(
         "INSERT INTO sightings (slug, date, position, hash, source, line) VALUES (?, ?, ?, ?, ?, ?)",
         [(slug, day, *row) for (slug, day), row in added.items()],
     )
-    conn.executemany(
+    conn.executemany(  # a sighting added since the last write goes in with its latest position
         "UPDATE sightings SET position = ? WHERE slug = ? AND date = ?",
-        [(row[0], slug, day) for (slug, day), row in moved.items()],
+        [(row[0], slug, day) for (slug, day), row in moved.items() if (slug, day) not in added],
     )
 
 
