@@ -106,9 +106,13 @@ def parse(rows: Sequence[tuple[int, float, Result, Result, Result]]) -> str:
 
 
 def _speed(megabytes: float, result: Result | None) -> str:
+    return _per_second(megabytes, result, ".1f")
+
+
+def _per_second(amount: float, result: Result | None, spec: str) -> str:
     if not result or "error" in result or result["seconds"] <= 0:
         return "n/a"
-    return f"{megabytes / result['seconds']:.1f}"
+    return format(amount / result["seconds"], spec)
 
 
 def render(rows: Sequence[tuple[str, int, Result, Result, Result | None]]) -> str:
@@ -204,9 +208,7 @@ def backfill(rows: Sequence[tuple[int, int, Result, Result]]) -> str:
 
 
 def _rate(count: int, result: Result | None) -> str:
-    if not result or "error" in result or result["seconds"] <= 0:
-        return "n/a"
-    return f"{count / result['seconds']:,.0f}"
+    return _per_second(count, result, ",.0f")
 
 
 def multiples(rows: Sequence[tuple[str, int, Result, Result | None]], startup: Result) -> str:
