@@ -260,6 +260,12 @@ def test_a_sign_given_later_is_kept_and_a_different_one_is_a_contradiction() -> 
     assert archive.rates("TJS/USD")[0].direction == "up"
 
 
+def test_a_contradiction_shows_both_changes_signed_once() -> None:
+    archive = built(dump("day1.txt", D1, [], [rate("KZT/USD", "0.00191", "-0.52", D1, "down")]))
+    (problem,) = archive.add(dump("later.txt", D1, [], [rate("KZT/USD", "0.00192", "0.52", D1, "up")]))
+    assert "KZT/USD on 2025-01-05: 0.00192 (+0.52%) differs from 0.00191 (-0.52%) archived" in problem.message
+
+
 def test_agreeing_spellings_of_a_rate_merge_whatever_the_order() -> None:
     short = dump("short.txt", D1, [], [rate("KGS/USD", "0.0115", "0.1", D1)])
     long = dump("long.txt", D1, [], [rate("KGS/USD", "0.01150", "0.10", D1, "up")])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, cast
 
@@ -76,10 +77,10 @@ def _differs(rate: Rate, day: str, row: list[Any], source: str) -> Problem | Non
     same = Decimal(value) == rate.value and Decimal(change) == rate.change_percent
     if same and (None in (direction, rate.direction) or direction == rate.direction):
         return None
-    written = _written(value, change, direction)
+    archived = replace(rate, value=Decimal(value), change_percent=Decimal(change), direction=direction)
     message = (
-        f"{rate.pair} on {day}: {_written(rate.value, rate.change_percent, rate.direction)} "
-        f"differs from {written} archived from {first_source}:{first_line}; the archived value is kept"
+        f"{rate.pair} on {day}: {_written(rate)} differs from {_written(archived)} archived from "
+        f"{first_source}:{first_line}; the archived value is kept"
     )
     return Problem(source, rate.line, message, kind="rate differs from the one archived, which is kept")
 
@@ -94,9 +95,9 @@ def _fuller(stored: str, written: Decimal) -> str:
     return max(stored, str(written), key=lambda text: (len(text), text))
 
 
-def _written(value: object, change: object, direction: str | None) -> str:
-    sign = {"up": "+", "down": "-"}.get(direction or "", "")
-    return f"{value} ({sign}{change}%)"
+def _written(rate: Rate) -> str:
+    """A rate as a problem names it, its change signed by the one rule every output follows."""
+    return f"{rate.value} ({rate.signed_change}%)"
 
 
 def _rate(row: tuple[str, str, str, str, str, str | None, str, int, str | None]) -> Rate:
