@@ -32,6 +32,7 @@ from .render.rates_csv import render_rates_csv
 from .serve import serve
 
 PROG = "centralasia-feed"
+ARCHIVE_PAGES = "archive/"  # the folder archive_pages names every page in: archive/rss-K.xml
 Handler = Callable[[argparse.Namespace], int]
 
 if TYPE_CHECKING:
@@ -370,9 +371,7 @@ def _run_build(args: argparse.Namespace) -> int:
     except FewerArticlesError as exc:
         exc.option = "--allow-fewer"
         raise
-    for file in report.files:
-        state = "written" if file.changed else "unchanged"
-        print(f"{report.out_dir / file.name}  {file.items} item(s)  {state}")
+    _print_files(report)
     if archive is not None:
         print(f"{archive}: {report.added} new, {report.updated} updated, {report.archived} archived")
     _print_problems(report.problems)
@@ -381,6 +380,19 @@ def _run_build(args: argparse.Namespace) -> int:
             print("no feed changed: no hub pinged")
         _print_pings(websub.ping(config.hubs, report.topics), "warning")  # published anyway
     return 0
+
+
+def _print_files(report: pipeline.BuildReport) -> None:
+    """A line per file, but one for all the archive pages: a backfill writes thousands of them."""
+    pages = [file for file in report.files if file.name.startswith(ARCHIVE_PAGES)]
+    for file in report.files:
+        if file not in pages:
+            state = "written" if file.changed else "unchanged"
+            print(f"{report.out_dir / file.name}  {file.items} item(s)  {state}")
+    if pages:
+        written = sum(file.changed for file in pages)
+        folder = f"{report.out_dir / ARCHIVE_PAGES}{os.sep}"
+        print(f"{folder}  {len(pages)} archive page(s)  {written} written, {len(pages) - written} unchanged")
 
 
 def _progress_bars() -> contextlib.AbstractContextManager[pipeline.ProgressCallback]:

@@ -58,6 +58,16 @@ def test_strict_parse_fails_on_a_problem(capsys: pytest.CaptureFixture[str], tmp
     assert f"{dump}:2: " in capsys.readouterr().err
 
 
+def test_archive_pages_are_one_line_however_many(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out, argv = tmp_path / "public", ["build", "--archive", str(tmp_path / "a.sqlite"), "--limit", "1"]
+    assert main([*argv, "--out", str(out), str(SEED)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    pages = len(list((out / "archive").iterdir()))
+    assert pages > 2  # several a format
+    assert f"{out / 'archive'}{os.sep}  {pages} archive page(s)  {pages} written, 0 unchanged" in printed
+    assert not [line for line in printed if "rss-" in line or "atom-" in line]
+
+
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     for argv in (["nonsense"], ["build", "--limit", "0"], [], ["serve", "--port", "99999"]):
         with pytest.raises(SystemExit) as caught:
@@ -73,6 +83,7 @@ def test_build_prints_each_file_and_its_items(capsys: pytest.CaptureFixture[str]
     printed = capsys.readouterr().out
     assert f"{out / 'rss.xml'}  6 item(s)  written" in printed
     assert f"{out / 'rates.json'}  1 item(s)  written" in printed
+    assert "archive page(s)" not in printed  # none yet: six articles fit the feeds
     assert main(["rates", "--archive", str(tmp_path / "a.sqlite"), "--pair", "KZT/USD"]) == 0
     table = capsys.readouterr().out.splitlines()
     assert table[0].split() == ["date", "pair", "rate", "ticker", "change", "direction"]
