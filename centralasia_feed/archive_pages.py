@@ -24,7 +24,7 @@ import hashlib
 import itertools
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -32,9 +32,9 @@ from ._version import __version__
 from .archive import Archive
 from .config import FeedConfig
 from .errors import ConfigError
-from .models import Entry
+from .models import EntryRow
 from .publish import BuildState, Publication
-from .render import ArchiveLinks, atom_chunks, prepare, rss_chunks
+from .render import ArchiveLinks, atom_chunks, prepare_rows, rss_chunks
 from .render.peek import count_items
 
 
@@ -168,7 +168,7 @@ def write_archive_pages(
     items: dict[str, int] = {}
     for index in alone:
         page = archive_page(index, total, size)
-        items |= _write_page(folder, page, store.entries(page.count, page.offset), config, tally)
+        items |= _write_page(folder, page, store.rows(page.count, page.offset), config, tally)
     for page, chunk in _pages_from(store, below, total, size):
         items |= _write_page(folder, page, chunk, config, tally)
     if start == 1:  # everything rendered anew: pages past the last (another limit, archive) must go
@@ -211,8 +211,9 @@ def _stale(store: Archive, old: BuildState | None, salt: str, size: int, total: 
 
 def _pages_from(
     store: Archive, start: int, total: int, size: int
-) -> Iterator[tuple[ArchivePage, tuple[Entry, ...]]]:
-    """Pages ``start`` to the newest with their entries, newest page first, from one index walk.
+) -> Iterator[tuple[ArchivePage, Iterator[EntryRow]]]:
+    """Pages ``start`` to the newest with their rows, newest page first, from one index walk: each
+    page's rows are read as its items are prepared, which must be before the next page is asked for.
 
     The walk starts at the feed's boundary (offset ``size``) and reads only these pages' entries.
     """
@@ -220,26 +221,26 @@ def _pages_from(
     if start > last:
         return
     first = archive_page(start, total, size)
-    entries = store.iter_entries(first.offset + first.count - size, offset=size)
+    rows = store.iter_rows(first.offset + first.count - size, offset=size)
     for index in range(last, start - 1, -1):
         page = archive_page(index, total, size)
-        yield page, tuple(itertools.islice(entries, page.count))
-    next(entries, None)  # end the walk, so its statement is done before the commit
+        yield page, itertools.islice(rows, page.count)
+    next(rows, None)  # end the walk, so its statement is done before the commit
 
 
 KINDS = (("rss", rss_chunks), ("atom", atom_chunks))  # the documents of one archive page
 
 
 def _write_page(
-    folder: Publication, page: ArchivePage, entries: Sequence[Entry], config: FeedConfig, tally: Tally
+    folder: Publication, page: ArchivePage, rows: Iterable[EntryRow], config: FeedConfig, tally: Tally
 ) -> dict[str, int]:
     """The RSS and Atom documents of one archive page, written from one preparation of its
-    items; their item counts by name."""
-    items, counts = prepare(entries, config), {}
+    items, made from the rows as they are read; their item counts by name."""
+    items, counts = prepare_rows(rows, config), {}
     for kind, chunks in KINDS:
         links = _page_links(kind, page)
         folder.write(links.self_path, chunks(items, config, links=links))
-        counts[links.self_path] = len(entries)
+        counts[links.self_path] = len(items)
         tally.wrote()
     return counts
 

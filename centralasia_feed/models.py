@@ -1,4 +1,5 @@
-"""Frozen values: what a dump says (Article, Rate, Page, Dump, Problem) and what publishing adds (Entry).
+"""Frozen values: what a dump says (Article, Rate, Page, Dump, Problem) and what publishing adds
+(Entry, and EntryRow, an entry as the archive reads it back for rendering).
 
 What the parser produces is kept apart from what the archive adds: an ``Article`` is the dump's text
 and where it stood on the listing; an ``Entry`` is an article as published, with the edition it first
@@ -11,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Context, Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Direction = Literal["up", "down", "flat"]
 
@@ -261,8 +262,13 @@ class Stamp:
 
         The seconds are counted from the day's first instant, not read off a wall clock, so a
         clock change in the first hour keeps items a second apart and on their day."""
-        later = MAX_RANK_SECONDS - min(max(self.position, 0), MAX_RANK_SECONDS)
-        return (midnight + dt.timedelta(seconds=later)).astimezone(tz)
+        return rank_time(midnight, self.position, tz)
+
+
+def rank_time(midnight: dt.datetime, position: int, tz: dt.tzinfo) -> dt.datetime:
+    """The time of rank ``position`` on the edition whose first instant is ``midnight`` (see ``Stamp``)."""
+    later = MAX_RANK_SECONDS - min(max(position, 0), MAX_RANK_SECONDS)
+    return (midnight + dt.timedelta(seconds=later)).astimezone(tz)
 
 
 @dataclass(frozen=True)
@@ -282,6 +288,38 @@ class Entry:
     @property
     def slug(self) -> str:
         return self.article.slug
+
+
+class EntryRow(NamedTuple):
+    """An entry as the archive reads it back for rendering: what an ``Entry`` says, with no object
+    made for it (a tuple; stamps as ISO dates and ranks), so a backfill's archive pages go from
+    rows to items without the three values and two date parses an ``Entry`` costs each.
+    """
+
+    slug: str
+    published: str  # the ISO date of the edition that first showed it
+    published_position: int
+    updated: str  # the ISO date of the edition that first showed its current text
+    updated_position: int
+    title: str
+    summary: str
+    truncated: bool
+    figures: tuple[Figure, ...]
+
+    @classmethod
+    def of(cls, entry: Entry) -> EntryRow:
+        article, published, updated = entry.article, entry.published, entry.updated
+        return cls(
+            article.slug,
+            published.date.isoformat(),
+            published.position,
+            updated.date.isoformat(),
+            updated.position,
+            article.title,
+            article.summary,
+            article.truncated,
+            article.figures,
+        )
 
 
 def entries_of(articles: Iterable[Article]) -> tuple[Entry, ...]:

@@ -35,7 +35,18 @@ from centralasia_feed.archive._derive import older
 from centralasia_feed.archive._schema import V1_SCHEMA
 from centralasia_feed.archive_pages import archive_page, page_count
 from centralasia_feed.errors import ArchiveError, ConfigError
-from centralasia_feed.models import Article, Direction, Dump, Entry, Figure, Page, Problem, Rate, Stamp
+from centralasia_feed.models import (
+    Article,
+    Direction,
+    Dump,
+    Entry,
+    EntryRow,
+    Figure,
+    Page,
+    Problem,
+    Rate,
+    Stamp,
+)
 
 D1, D2, D3 = dt.date(2025, 1, 5), dt.date(2025, 1, 6), dt.date(2025, 1, 7)
 
@@ -618,6 +629,15 @@ def test_iter_entries_streams_what_entries_returns() -> None:
     assert tuple(archive.iter_entries()) == archive.entries()
     assert tuple(archive.iter_entries(3, offset=2)) == archive.entries(3, offset=2)
     assert tuple(archive.iter_entries(offset=6)) == ()
+
+
+def test_rows_say_what_entries_say_in_the_same_order() -> None:
+    archive = built(day1(), day2(), day3())
+    assert any(entry.article.figures for entry in archive.entries())
+    assert archive.rows() == [EntryRow.of(entry) for entry in archive.entries()]
+    assert list(archive.iter_rows()) == archive.rows()
+    assert list(archive.iter_rows(3, offset=2)) == archive.rows(3, offset=2) == archive.rows()[2:5]
+    assert list(archive.iter_rows(offset=6)) == []
 
 
 def test_streamed_entries_follow_the_index_without_a_sort() -> None:

@@ -243,7 +243,7 @@ def test_a_complete_feed_says_so_and_an_ordinary_one_declares_no_history_namespa
 def test_rendering_pauses_garbage_collection_and_leaves_it_as_it_found_it(monkeypatch, render, enabled):
     seen = []
     excerpt = items.excerpt
-    monkeypatch.setattr(items, "excerpt", lambda article: seen.append(gc.isenabled()) or excerpt(article))
+    monkeypatch.setattr(items, "excerpt", lambda *given: seen.append(gc.isenabled()) or excerpt(*given))
     (gc.enable if enabled else gc.disable)()
     try:
         render(seed_entries(), CONFIG)

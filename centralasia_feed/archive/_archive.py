@@ -13,7 +13,7 @@ from contextlib import contextmanager, suppress
 from types import TracebackType
 
 from ..errors import ArchiveError
-from ..models import Dump, Entry, Problem, Rate
+from ..models import Dump, Entry, EntryRow, Problem, Rate
 from . import _articles, _rates, _revisions
 from ._revisions import Changes
 from ._schema import check_file, prepare
@@ -171,6 +171,17 @@ class Archive:
         """
         with self._errors():
             yield from _articles.stream(self._conn, limit, offset)
+
+    def rows(self, limit: int | None = None, offset: int = 0) -> list[EntryRow]:
+        """``entries`` as the renderer takes them, with no ``Entry`` made (see ``EntryRow``)."""
+        with self._errors():
+            return _articles.rows(self._conn, limit, offset)
+
+    def iter_rows(self, limit: int | None = None, offset: int = 0) -> Iterator[EntryRow]:
+        """``iter_entries`` as the renderer takes them, one at a time, with no ``Entry`` made: what
+        pages cut from one walk of the index render straight from."""
+        with self._errors():
+            yield from _articles.stream_rows(self._conn, limit, offset)
 
     def entry(self, slug: str) -> Entry | None:
         with self._errors():

@@ -6,11 +6,12 @@ Every function takes the connection and works inside the caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
-from ..models import Article, Entry, Problem, Stamp
+from ..models import Article, Entry, EntryRow, Figure, Problem, Stamp
 from ._derive import Sighting, article_from_body, derive, text_body, text_hash
 
 Key = tuple[dt.date, int, str]
@@ -184,6 +185,35 @@ def _entry(row: tuple[str, str, int, str, int, str, int, str]) -> Entry:
     updated = Stamp(dt.date.fromisoformat(updated_date), updated_position)
     article = article_from_body(body, slug, updated, source, line)
     return Entry(article, Stamp(dt.date.fromisoformat(published_date), published_position), updated)
+
+
+def _row(row: tuple[str, str, int, str, int, str, int, str]) -> EntryRow:
+    """The row as the renderer takes it: the text decoded, nothing else made."""
+    slug, published_date, published_position, updated_date, updated_position, _, _, body = row
+    text: dict[str, Any] = json.loads(body)
+    figures = text["figures"]
+    return EntryRow(
+        slug,
+        published_date,
+        published_position,
+        updated_date,
+        updated_position,
+        text["title"],
+        text["summary"],
+        text["truncated"],
+        tuple(Figure(**figure) for figure in figures) if figures else (),
+    )
+
+
+def rows(conn: sqlite3.Connection, limit: int | None, offset: int) -> list[EntryRow]:
+    """``entries`` as rows (see ``EntryRow``)."""
+    return [_row(row) for row in conn.execute(ENTRIES_QUERY, (-1 if limit is None else limit, offset))]
+
+
+def stream_rows(conn: sqlite3.Connection, limit: int | None, offset: int) -> Iterator[EntryRow]:
+    """``stream`` as rows (see ``EntryRow``), one at a time in index order."""
+    for row in conn.execute(STREAM_QUERY, (-1 if limit is None else limit, offset)):
+        yield _row(row)
 
 
 def entries(conn: sqlite3.Connection, limit: int | None, offset: int) -> tuple[Entry, ...]:

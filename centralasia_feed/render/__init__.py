@@ -17,7 +17,7 @@ rather than the document.
 from __future__ import annotations
 
 from .archive_links import ArchiveLinks
-from .items import Item, Lazy, prepare
+from .items import Item, Lazy, prepare, prepare_rows
 from .jsonfeed import json_feed_chunks, render_json_feed
 from .landing import render_landing
 from .rates import render_rates_atom, render_rates_feed
@@ -32,6 +32,7 @@ __all__ = [
     "atom_chunks",
     "json_feed_chunks",
     "prepare",
+    "prepare_rows",
     "render_atom",
     "render_json_feed",
     "render_landing",

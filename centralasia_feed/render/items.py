@@ -18,7 +18,7 @@ from typing import NamedTuple, overload
 from .._chars import clean
 from .._gc import paused as gc_paused
 from ..config import FeedConfig
-from ..models import Article, Entry, Stamp
+from ..models import Entry, EntryRow, Figure, Stamp, rank_time
 from . import safe
 
 ELLIPSIS = "…"
@@ -28,7 +28,7 @@ UNTITLED = "(untitled)"
 class Item(NamedTuple):
     """One entry as every format states it (a tuple: 100,000 of them are made per feed)."""
 
-    entry: Entry
+    slug: str
     id: str
     link: str
     title: str
@@ -36,13 +36,23 @@ class Item(NamedTuple):
     html: str
     published: dt.datetime
     updated: dt.datetime
+    modified: bool  # its text changed after it first appeared (its stamps differ)
+    truncated: bool
+    first_edition: str  # the ISO date of the edition that first showed it
+    figures: tuple[Figure, ...]
 
 
 def prepare(entries: Sequence[Entry], config: FeedConfig) -> list[Item]:
     """The ``entries`` in the order given, each slug once (see ``unique``)."""
+    return prepare_rows([EntryRow.of(entry) for entry in unique(entries)], config)
+
+
+def prepare_rows(rows: Iterable[EntryRow], config: FeedConfig) -> list[Item]:
+    """``prepare`` of the archive's rows, in one pass as they come: each slug is once in the
+    archive, so none is dropped."""
     feed = _Feed(config)
     with gc_paused():  # many objects, no cycles (see _gc)
-        return [feed.item(entry) for entry in unique(entries)]
+        return [feed.item(row) for row in rows]
 
 
 BATCH = 256  # items a lazy preparation works out at a time
@@ -79,7 +89,7 @@ class Lazy(Sequence[Item]):
 
     def updated(self) -> list[dt.datetime]:
         feed = _Feed(self.config)
-        return [feed.time(entry.updated) for entry in self.entries]
+        return [feed.time(e.updated.date.isoformat(), e.updated.position) for e in self.entries]
 
 
 def updated_times(items: Sequence[Item]) -> list[dt.datetime]:
@@ -112,15 +122,15 @@ def item_link(entry: Entry, config: FeedConfig) -> str:
     return config.source_link(slug_part(entry.slug))
 
 
-def title(entry: Entry) -> str:
+def title(text: str) -> str:
     """The title as one clean line (feeds show titles on one line; an empty one gets a placeholder)."""
-    return safe.line(entry.article.title) or UNTITLED
+    return safe.line(text) or UNTITLED
 
 
-def excerpt(article: Article) -> str:
+def excerpt(summary: str, truncated: bool) -> str:
     """The paragraph as plain text; a truncated one always ends in an ellipsis."""
-    text = clean(article.summary).strip()
-    if article.truncated and not text.endswith(("...", ELLIPSIS)):
+    text = clean(summary).strip()
+    if truncated and not text.endswith(("...", ELLIPSIS)):
         text = f"{text} {ELLIPSIS}" if text else ELLIPSIS
     return text
 
@@ -130,7 +140,7 @@ class _Feed:
 
     def __init__(self, config: FeedConfig) -> None:
         self.tz = config.tz
-        self.midnights: dict[dt.date, dt.datetime] = {}
+        self.midnights: dict[str, dt.datetime] = {}
         self.tag = config.tag("article", "")
         self.source = config.source_url
         site = urllib.parse.urlsplit(config.source_url).hostname or config.source_url
@@ -139,37 +149,38 @@ class _Feed:
         self.more = f'<p><a href="{safe.escape(config.source_url)}'
         self.more_end = f'/">Read more at {safe.escape(site)}</a></p>'
 
-    def item(self, entry: Entry) -> Item:
-        article = entry.article
-        part = slug_part(entry.slug)
-        text = excerpt(article)
-        published = self.time(entry.published)
-        updated = published if entry.updated == entry.published else self.time(entry.updated)
-        body = self.body(article, text, part)
+    def item(self, row: EntryRow) -> Item:
+        part = slug_part(row.slug)
+        text = excerpt(row.summary, row.truncated)
+        published = self.time(row.published, row.published_position)
+        modified = row.updated != row.published or row.updated_position != row.published_position
+        updated = self.time(row.updated, row.updated_position) if modified else published
         return Item(
-            entry,
+            row.slug,
             self.tag + part,
             f"{self.source}{part}/",
-            title(entry),
+            title(row.title),
             text,
-            body,
+            self.body(row, text, part),
             published,
             updated,
+            modified,
+            row.truncated,
+            row.published,
+            row.figures,
         )
 
-    def time(self, stamp: Stamp) -> dt.datetime:
-        """``stamp.time(tz)``, its edition's midnight worked out once for the twenty items of a day."""
-        midnight = self.midnights.get(stamp.date)
+    def time(self, day: str, position: int) -> dt.datetime:
+        """The stamp's time, its edition's midnight worked out once for the twenty items of a day."""
+        midnight = self.midnights.get(day)
         if midnight is None:
-            midnight = self.midnights[stamp.date] = stamp.midnight(self.tz)
-        return stamp.time_from(midnight, self.tz)
+            midnight = self.midnights[day] = Stamp(dt.date.fromisoformat(day)).midnight(self.tz)
+        return rank_time(midnight, position, self.tz)
 
-    def body(self, article: Article, text: str, part: str) -> str:
+    def body(self, row: EntryRow, text: str, part: str) -> str:
         """The paragraph and figures as HTML; a truncated excerpt ends with a Read more link."""
         parts = [f"<p>{html.escape(text)}</p>"]
-        parts += [
-            f"<figure><figcaption>{safe.escape(f.caption)}</figcaption></figure>" for f in article.figures
-        ]
-        if article.truncated:
+        parts += [f"<figure><figcaption>{safe.escape(f.caption)}</figcaption></figure>" for f in row.figures]
+        if row.truncated:
             parts.append(self.more + part + self.more_end)
         return "\n".join(parts)

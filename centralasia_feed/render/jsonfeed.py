@@ -65,23 +65,20 @@ def header(
 
 def _item(item: Item) -> dict[str, Any]:
     """One item: always ``content_html``; a truncated one also its plain excerpt as ``summary``."""
-    entry = item.entry
     out: dict[str, Any] = {"id": item.id, "url": item.link, "title": item.title, "content_html": item.html}
-    if entry.article.truncated:
+    if item.truncated:
         out["summary"] = item.excerpt
     out["date_published"] = item.published.isoformat()
-    if entry.updated != entry.published:
+    if item.modified:
         out["date_modified"] = item.updated.isoformat()
-    out[EXTENSION] = _extension(entry)
+    out[EXTENSION] = _extension(item)
     return out
 
 
-def _extension(entry: Entry) -> dict[str, Any]:
+def _extension(item: Item) -> dict[str, Any]:
     """What a program may want that JSON Feed has no member for."""
-    article = entry.article
-    figures = [_figure(figure) for figure in article.figures]
-    first = entry.published.date.isoformat()
-    return {"truncated": article.truncated, "first_edition": first, "figures": figures}
+    figures = [_figure(figure) for figure in item.figures]
+    return {"truncated": item.truncated, "first_edition": item.first_edition, "figures": figures}
 
 
 def _figure(figure: Figure) -> dict[str, Any]:

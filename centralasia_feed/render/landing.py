@@ -71,9 +71,9 @@ def _article(entry: Entry, config: FeedConfig) -> str:
     meta = f'<time datetime="{day.isoformat()}">{long_date(day)}</time>'
     meta += mark if entry.article.truncated else ""
     link = safe.escape(items.item_link(entry, config))
-    opening = safe.escape(teaser(items.excerpt(entry.article)))
+    opening = safe.escape(teaser(items.excerpt(entry.article.summary, entry.article.truncated)))
     return (
-        f'<li><article>\n<h3><a href="{link}">{safe.escape(items.title(entry))}</a></h3>\n'
+        f'<li><article>\n<h3><a href="{link}">{safe.escape(items.title(entry.article.title))}</a></h3>\n'
         f'<p class="meta">{meta}</p>\n<p>{opening}</p>\n</article></li>'
     )
 

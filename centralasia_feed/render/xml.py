@@ -190,14 +190,14 @@ def _add(feed: FeedGenerator, item: Item, rss: bool) -> None:
             entry.published(item.published)
             entry.updated(item.updated)
         step = "text"
-        if item.entry.article.truncated:
+        if item.truncated:
             entry.summary(item.html, type="html")
         else:
             if rss:
                 entry.description(item.html)  # RSS's description; Atom's content is content()'s
             entry.content(item.html, type="html")
     except ValueError as exc:
-        raise RenderError(str(exc), field=f"the {step} of article {item.entry.slug!r}") from exc
+        raise RenderError(str(exc), field=f"the {step} of article {item.slug!r}") from exc
 
 
 @contextlib.contextmanager
