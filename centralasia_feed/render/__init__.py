@@ -9,9 +9,10 @@ repeated slug (the first wins). This is the only package that imports feedgen.
 
 Documents of many items (a backfill's archive pages, a feed of a long ``--limit``) are written in
 pieces: ``prepare`` works out the items once for every format (``Lazy`` a batch at a time, as they
-are written; ``prepare_rows`` from the archive's rows as they are read, for its archive pages), and ``rss_chunks``, ``atom_chunks`` and ``json_feed_chunks`` give a document's bytes a
-batch of items at a time, the same bytes as the ``render_`` functions, so memory follows one batch
-rather than the document.
+are written; ``prepare_rows`` from the archive's rows as they are read, for its archive pages), and
+``rss_chunks``, ``atom_chunks`` and ``json_feed_chunks`` give a document's bytes a batch of items at
+a time, the same bytes as the ``render_`` functions, so memory follows one batch rather than the
+document.
 """
 
 from __future__ import annotations
