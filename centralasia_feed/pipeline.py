@@ -29,9 +29,9 @@ from .render import Lazy, atom_chunks, json_feed_chunks, rss_chunks
 from .render.chart import figures
 from .render.html import pairs_of
 from .render.landing import landing_bytes
-from .render.rates import RATES_CSV, RATES_PAGE, atom_bytes, by_date, daily_feed, json_bytes, pair_feed
-from .render.rates_csv import csv_bytes, kept_rows
-from .render.rates_page import DAY_MARK, kept_days, page_bytes
+from .render.rates import RATES_CSV, RATES_PAGE, atom_bytes, daily_feed, days_of, json_bytes, pair_feed
+from .render.rates_csv import csv_pieces, kept_rows
+from .render.rates_page import DAY_MARK, kept_days, page_pieces
 from .websub import is_topic
 
 DEFAULT_ARCHIVE = DEFAULT_PATH
@@ -412,26 +412,21 @@ def _write(
     charts = figures({pair: kept[-HISTORY_DAYS:] for pair, kept in history.items()})  # on both pages
     daily = daily_feed(rates, config)
     prepared = Lazy(entries, config)  # a batch at a time: a long --limit never holds every item's HTML
-    feeds: list[tuple[str, Callable[[], bytes | Iterable[bytes]], int]] = [
+    feeds: list[tuple[str, Callable[[], bytes | Iterable[bytes]], int | Callable[[], int]]] = [
         ("rss.xml", lambda: rss_chunks(prepared, config, links=main_links("rss", newest)), len(entries)),
         ("atom.xml", lambda: atom_chunks(prepared, config, links=main_links("atom", newest)), len(entries)),
         ("feed.json", lambda: json_feed_chunks(prepared, config), len(entries)),
         ("rates.json", lambda: json_bytes(daily, config), len(daily.items)),
         ("rates.xml", lambda: atom_bytes(daily, config), len(daily.items)),
     ]
-    rates_files = _rates_files(store, config, folder, since, (pairs, charts))  # small: made at once
-    feeds += [(name, _given(data), count) for name, data, count in rates_files]
+    feeds += _rates_files(store, config, folder, since, (pairs, charts))
     feeds.append(("index.html", lambda: landing_bytes(entries, latest, config, pairs, charts), len(entries)))
     tell.will_write(len(feeds))
     for name, render, count in feeds:  # each written as it is made: one document at a time in memory
         folder.write(name, render())
-        items[name] = count
+        items[name] = count if isinstance(count, int) else count()  # the rates files count as written
         tell.wrote()
     return items | _write_pair_feeds(history, config, folder, tell)
-
-
-def _given(data: bytes) -> Callable[[], bytes]:
-    return lambda: data
 
 
 def _rates_files(
@@ -440,20 +435,34 @@ def _rates_files(
     folder: Publication,
     since: dt.date | None,
     shown: tuple[list[tuple[str, str]], str],
-) -> list[tuple[str, bytes, int]]:
+) -> list[tuple[str, Callable[[], Iterable[bytes]], Callable[[], int]]]:
     """rates.csv and rates.html, each with its rows or days before ``since`` kept from the folder
     where it has them (a daily build renders its new days alone, however long the history);
-    ``shown`` is what the page offers and shows besides (pairs, charts). The item counts are rows
-    and days."""
+    ``shown`` is what the page offers and shows besides (pairs, charts). Both stream from the
+    archive as they are written, and count their items (rows and days) as they pass."""
     old_days = kept_days(folder.read(RATES_PAGE), since) if since else None
     old_rows = kept_rows(folder.read(RATES_CSV), since) if since else None
-    both = old_days is not None and old_rows is not None
-    rates = store.rates_since(since if both else None)
-    days = by_date([rate for rate in rates if old_days is None or since is None or rate.date >= since])
-    rows = [rate for rate in rates if old_rows is None or since is None or rate.date >= since]
-    page = page_bytes(days, old_days or b"", config, *shown)
-    table = csv_bytes(rows, old_rows or b"")
-    return [(RATES_CSV, table, table.count(b"\n") - 1), (RATES_PAGE, page, page.count(DAY_MARK))]
+    fresh_days = store.iter_rates_since(since if old_days is not None else None, newest_first=True)
+    fresh_rows = store.iter_rates_since(since if old_rows is not None else None)
+    table = _Counted(csv_pieces(fresh_rows, old_rows or b""), b"\n")
+    page = _Counted(page_pieces(days_of(fresh_days), old_days or b"", config, *shown), DAY_MARK)
+    return [
+        (RATES_CSV, lambda: table, lambda: table.count - 1),  # the header's line is no row
+        (RATES_PAGE, lambda: page, lambda: page.count),
+    ]
+
+
+class _Counted:
+    """A file's pieces as they pass to the folder, counting ``mark`` in them: its items, known once
+    it is written, though it is never held whole (no piece cuts a mark in two)."""
+
+    def __init__(self, pieces: Iterable[bytes], mark: bytes) -> None:
+        self.pieces, self.mark, self.count = pieces, mark, 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for piece in self.pieces:
+            self.count += piece.count(self.mark)
+            yield piece
 
 
 def _write_pair_feeds(

@@ -18,7 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,9 @@ from centralasia_feed import FeedConfig, build
 from centralasia_feed.archive import APPLICATION_ID, SCHEMA_VERSION, Archive
 from centralasia_feed.archive._schema import V1_SCHEMA
 from centralasia_feed.cli import main
+from centralasia_feed.models import Rate
+from centralasia_feed.publish import Publication
+from centralasia_feed.render import rates_csv, rates_page
 
 DAYS = tuple(sorted((DATA / "days").glob("*.txt")))
 ALL = (SEED, *DAYS)
@@ -445,6 +448,47 @@ def test_every_order_of_two_days_is_covered() -> None:
         assert True in firsts.values() and False in firsts.values()
 
 
+def test_a_first_build_streams_the_rates_page_and_csv_from_the_archive_as_it_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backfill of years never holds the rates page or CSV whole, nor every archived rate: each
+    file reaches the folder in pieces, and each piece is written before the archive is read past
+    it. Pieces of a day (a row) each show it, however few the days here."""
+    monkeypatch.setattr(rates_page, "BATCH", 1)
+    monkeypatch.setattr(rates_csv, "BATCH", 1)
+    read = [0]  # the rates the archive has given the file being written
+    real_rates, real_write = Archive.iter_rates_since, Publication.write
+
+    def iter_rates_since(self: Archive, day: dt.date | None = None, **order: bool) -> Iterator[Rate]:
+        for rate in real_rates(self, day, **order):
+            read[0] += 1
+            yield rate
+
+    written: dict[str, list[tuple[int, bytes]]] = {}  # name: (rates read, piece), as they pass
+
+    def write(self: Publication, name: str, data: bytes | Iterable[bytes]) -> None:
+        if name in ("rates.html", "rates.csv"):
+            assert not isinstance(data, bytes), name
+            read[0], pieces = 0, written.setdefault(name, [])
+            data = (pieces.append((read[0], piece)) or piece for piece in data)
+        real_write(self, name, data)
+
+    monkeypatch.setattr(Archive, "iter_rates_since", iter_rates_since)
+    monkeypatch.setattr(Publication, "write", write)
+    report = build(ALL, tmp_path / "out", archive=tmp_path / "a.sqlite")
+    items = {file.name: file.items for file in report.files}
+    days = [(count, piece) for count, piece in written["rates.html"] if rates_page.DAY_MARK in piece]
+    rows = [(count, piece) for count, piece in written["rates.csv"][1:]]  # the header first, alone
+    assert len(days) == items["rates.html"] >= 3 and len(rows) == items["rates.csv"] > len(days)
+    assert all(piece.count(rates_page.DAY_MARK) == 1 for _, piece in days)
+    assert all(piece.count(b"\n") == 1 for _, piece in rows)
+    for pieces in (days, rows):  # the archive read as the file is written, not all of it first
+        counts = [count for count, _ in pieces]
+        assert counts == sorted(set(counts)), counts
+    for name in ("rates.html", "rates.csv"):
+        assert b"".join(piece for _, piece in written[name]) == (tmp_path / "out" / name).read_bytes()
+
+
 def test_a_daily_build_renders_only_the_new_rates_days_and_writes_what_a_whole_render_would(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -452,8 +496,13 @@ def test_a_daily_build_renders_only_the_new_rates_days_and_writes_what_a_whole_r
     days from the folder, yet its files are the bytes a build from scratch writes."""
     out, store = tmp_path / "out", tmp_path / "a.sqlite"
     asked: list[object] = []
-    real = Archive.rates_since
-    monkeypatch.setattr(Archive, "rates_since", lambda self, day=None: asked.append(day) or real(self, day))
+    real = Archive.iter_rates_since
+
+    def iter_rates_since(self: Archive, day: dt.date | None = None, **order: bool) -> Iterator[Rate]:
+        asked.append(day)
+        return real(self, day, **order)
+
+    monkeypatch.setattr(Archive, "iter_rates_since", iter_rates_since)
     for number, dump in enumerate((SEED, DAYS[2], DAYS[0], DAYS[1], DAYS[1])):
         build([dump], out, archive=store)
         scratch = tmp_path / f"scratch-{number}.sqlite"
@@ -463,5 +512,7 @@ def test_a_daily_build_renders_only_the_new_rates_days_and_writes_what_a_whole_r
         for name in ("rates.html", "rates.csv"):
             assert (out / name).read_bytes() == (whole / name).read_bytes(), (number, name)
     days = [dt.date(2025, 1, day) for day in (8, 6, 7, 7)]
-    assert asked[::2][1:] == days  # each daily build read its own days alone; each whole one, all
-    assert asked[1::2] == [None] * 5
+    assert asked[::2] == asked[1::2]  # the page and the CSV read the same days
+    builds = asked[::2]
+    assert builds[::2][1:] == days  # each daily build read its own days alone; each whole one, all
+    assert builds[1::2] == [None] * 5

@@ -255,6 +255,12 @@ class Archive:
         with self._errors():
             return _rates.rates_since(self._conn, day)
 
+    def iter_rates_since(self, day: dt.date | None = None, *, newest_first: bool = False) -> Iterator[Rate]:
+        """``rates_since`` one at a time, in constant memory, newest date first if asked (pairs
+        still sorted within a date). Do not change the archive while the iterator is alive."""
+        with self._errors():
+            yield from _rates.iter_rates_since(self._conn, day, newest_first=newest_first)
+
     def rate_dates(self, limit: int | None = None) -> tuple[dt.date, ...]:
         """The edition dates that have rates, newest first."""
         with self._errors():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any, cast
@@ -125,10 +125,17 @@ def rates(conn: sqlite3.Connection, pair: str | None) -> tuple[Rate, ...]:
 
 def rates_since(conn: sqlite3.Connection, day: dt.date | None) -> tuple[Rate, ...]:
     """The rates dated ``day`` or later (every one, without a day), oldest date first, pairs sorted
-    within a date: what a build renders of the rates page and CSV, through the index by date."""
+    within a date, through the index by date."""
+    return tuple(iter_rates_since(conn, day, newest_first=False))
+
+
+def iter_rates_since(conn: sqlite3.Connection, day: dt.date | None, *, newest_first: bool) -> Iterator[Rate]:
+    """``rates_since`` one at a time from the cursor, dates in the order a file shows them: what a
+    build streams into the rates page (newest first) and CSV (oldest first), never all at once."""
     where, params = ("WHERE r.date >= ?", (day.isoformat(),)) if day else ("", ())
-    rows = conn.execute(f"{_RATES} {where} ORDER BY r.date, r.base, r.quote", params).fetchall()
-    return tuple(_rate(row) for row in rows)
+    order = "r.date DESC, r.base, r.quote" if newest_first else "r.date, r.base, r.quote"
+    for row in conn.execute(f"{_RATES} {where} ORDER BY {order}", params):
+        yield _rate(row)
 
 
 def rate_dates(conn: sqlite3.Connection, limit: int | None) -> tuple[dt.date, ...]:

@@ -44,11 +44,13 @@ class Said(NamedTuple):
 def said(rate: Rate) -> Said:
     """How ``rate`` is said. Cached by what it depends on (the value as written: 0.00191 and
     0.001910 are equal, but not in digits): a pair's value and change recur day after day, and a
-    build says each rate in several files."""
+    build says each rate in several files. The cache holds about a daily build's rates said twice
+    (the feeds' ``limit`` days of every pair: 250 by default), and no more: a rates page of years,
+    each rate said once, would fill a larger one with what no other file says."""
     return _said(rate.base, rate.quote, rate.value.as_tuple(), rate.signed_change)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)  # about 0.9 KB an entry
 def _said(base: str, quote: str, written: DecimalTuple, signed: str) -> Said:
     base, quote, value = clean(base), clean(quote), Decimal(written)  # type: ignore[arg-type]
     mine = f"1 {base} = {number(value)} {quote}"

@@ -19,8 +19,9 @@ other (newsboat keys items by id across all its feeds). A feed's JSON and Atom s
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from feedgen.feed import FeedGenerator
@@ -83,6 +84,13 @@ def by_date(rates: Sequence[Rate]) -> list[tuple[dt.date, tuple[Rate, ...]]]:
     for rate in rates:
         groups.setdefault(rate.date, {}).setdefault(rate.pair, rate)
     return [(day, tuple(sorted(groups[day].values(), key=lambda r: r.pair))) for day in sorted(groups)[::-1]]
+
+
+def days_of(rates: Iterable[Rate]) -> Iterator[tuple[dt.date, tuple[Rate, ...]]]:
+    """``by_date`` of rates that come grouped by date, newest first (as the archive streams them
+    for the rates page), a day at a time: a history of any length is never held whole."""
+    for _, day in itertools.groupby(rates, key=lambda rate: rate.date):
+        yield from by_date(tuple(day))
 
 
 def pair_path(base: str, quote: str) -> str | None:

@@ -27,13 +27,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 
 from .._chars import clean
 from ..models import Rate
 
 HEADER = ("date", "base", "quote", "value", "inverse", "change_percent", "direction")
 NEWLINE = "\r\n"
+BATCH = 1024  # rows a piece of the file holds: about 45 KB
 _HEADER_LINE = (",".join(HEADER) + NEWLINE).encode("ascii")
 
 
@@ -43,12 +45,20 @@ def render_rates_csv(rates: Iterable[Rate]) -> bytes:
 
 
 def csv_bytes(rates: Iterable[Rate], kept: bytes = b"") -> bytes:
+    """``csv_pieces`` joined: the file at once, for a history that is small."""
+    return b"".join(csv_pieces(rates, kept))
+
+
+def csv_pieces(rates: Iterable[Rate], kept: bytes = b"") -> Iterator[bytes]:
     """The header (or ``kept``: the header and older rows as ``kept_rows`` found them), then a row
-    for each of ``rates``, which come sorted by date, base and quote."""
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator=NEWLINE)
-    writer.writerows(_row(rate) for rate in rates)
-    return (kept or _HEADER_LINE) + text.getvalue().encode("utf-8")
+    for each of ``rates``, which come sorted by date, base and quote. In pieces, ``BATCH`` rows at
+    a time as the rates come, so that a history of any length is never held whole."""
+    yield kept or _HEADER_LINE
+    rates = iter(rates)
+    while batch := list(itertools.islice(rates, BATCH)):
+        text = io.StringIO()
+        csv.writer(text, lineterminator=NEWLINE).writerows(_row(rate) for rate in batch)
+        yield text.getvalue().encode("utf-8")
 
 
 def _row(rate: Rate) -> tuple[str, ...]:

@@ -15,7 +15,8 @@ to hold them (no page, another format), everything is rendered.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ..config import FeedConfig
 from ..models import Rate
@@ -27,6 +28,7 @@ DAYS_START = "<!-- days, newest first: format 1 -->"
 DAYS_END = "<!-- end of days -->"
 DAY_MARK = b'\n<tbody id="'  # where each day starts: the page holds as many days as these
 _START, _END = f"\n{DAYS_START}\n".encode(), f"\n{DAYS_END}\n".encode()
+BATCH = 64 * 1024  # about the bytes of days a piece of the page holds
 _HOLE = b"\x00days\x00"  # where the days go into the page: a NUL, which no escaped text holds
 
 
@@ -40,21 +42,47 @@ def render_rates_page(
 
 
 def page_bytes(
-    days: Sequence[tuple[dt.date, Sequence[Rate]]],
+    days: Iterable[tuple[dt.date, Sequence[Rate]]],
     kept: bytes,
     config: FeedConfig,
     pairs: Sequence[tuple[str, str]],
     charts: str,
 ) -> bytes:
-    """The page of ``days`` (newest first, each its rates by pair, as ``by_date`` gives them), then
-    ``kept``: the older days as an earlier page wrote them (``kept_days``), copied as bytes; the
-    pairs whose feeds it offers, and its ``charts`` already drawn (``chart.figures``), which the
-    landing page shows too."""
+    """``page_pieces`` joined: the page at once, for a history that is small."""
+    return b"".join(page_pieces(days, kept, config, pairs, charts))
+
+
+def page_pieces(
+    days: Iterable[tuple[dt.date, Sequence[Rate]]],
+    kept: bytes,
+    config: FeedConfig,
+    pairs: Sequence[tuple[str, str]],
+    charts: str,
+) -> Iterator[bytes]:
+    """The page of ``days`` (newest first, each its rates by pair, as ``by_date`` or ``days_of``
+    give them), then ``kept``: the older days as an earlier page wrote them (``kept_days``), copied
+    as bytes; the pairs whose feeds it offers, and its ``charts`` already drawn (``chart.figures``),
+    which the landing page shows too. In pieces, the days rendered as they come, a batch of about
+    ``BATCH`` bytes at a time, so that a history of any length is never held whole."""
+    days = iter(days)
+    first = next(days, None)
+    before, after = _frame(first is not None or bool(kept), config, pairs, charts)
+    yield before
+    if first is not None:
+        yield from _batches(day_html(day, rates) for day, rates in itertools.chain([first], days))
+    if kept:
+        yield kept
+    yield after
+
+
+def _frame(
+    any_days: bool, config: FeedConfig, pairs: Sequence[tuple[str, str]], charts: str
+) -> tuple[bytes, bytes]:
+    """The page before its days and after them."""
     offered = html.feeds(config, pairs)
     title = f"Exchange rates: {safe.line(config.title)}"
     source = tables.provenance(config.author, config.source_url)
     head = html.head(config, title, offered, f"Every day's exchange rates. {source}")
-    days_html = _days_table(bool(days or kept))
     body = [
         "<header>",
         f"<h1>Exchange rates</h1>\n<p>{safe.escape(source)}</p>",
@@ -63,14 +91,27 @@ def page_bytes(
         "</header>",
         "<main>",
         html.section("charts", "History", charts) if charts else "",
-        html.section("days", "Day by day", days_html),
+        html.section("days", "Day by day", _days_table(any_days)),
         html.section("subscribe", "Subscribe", html.feed_list(offered)),
         "</main>",
     ]
     page = html.document(config, head, [part for part in body if part])
     before, _, after = page.partition(_HOLE)
-    fresh = "".join(day_html(day, rates) for day, rates in days).encode("utf-8")
-    return b"".join((before, fresh, kept, after))
+    return before, after
+
+
+def _batches(texts: Iterable[str]) -> Iterator[bytes]:
+    """The texts encoded, joined into pieces of about ``BATCH`` bytes (a day is about 1 KB)."""
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        batch.append(text)
+        size += len(text)
+        if size >= BATCH:
+            yield "".join(batch).encode("utf-8")
+            batch, size = [], 0
+    if batch:
+        yield "".join(batch).encode("utf-8")
 
 
 def _days_table(any_days: bool) -> str:
