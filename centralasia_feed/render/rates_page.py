@@ -38,18 +38,8 @@ def render_rates_page(
     """The whole page: every day of ``rates``; ``history`` maps a pair to its rates, oldest first,
     for the charts and the pairs' own feeds."""
     history = history or {}
-    return page_bytes(by_date(rates), b"", config, html.pairs_of(history), chart.figures(history))
-
-
-def page_bytes(
-    days: Iterable[tuple[dt.date, Sequence[Rate]]],
-    kept: bytes,
-    config: FeedConfig,
-    pairs: Sequence[tuple[str, str]],
-    charts: str,
-) -> bytes:
-    """``page_pieces`` joined: the page at once, for a history that is small."""
-    return b"".join(page_pieces(days, kept, config, pairs, charts))
+    pieces = page_pieces(by_date(rates), b"", config, html.pairs_of(history), chart.figures(history))
+    return b"".join(pieces)
 
 
 def page_pieces(
