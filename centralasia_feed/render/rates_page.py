@@ -107,10 +107,9 @@ def _batches(texts: Iterable[str]) -> Iterator[bytes]:
 def _days_table(any_days: bool) -> str:
     if not any_days:
         return "<p>No exchange rates yet.</p>"
-    head = "".join(f'<th scope="col">{name}</th>' for name in tables.COLUMNS)
     return (
         f'<div class="scroll">\n<table class="days">\n<caption>{safe.escape(tables.EXPLANATION)}</caption>\n'
-        f"<thead><tr>{head}</tr></thead>\n{DAYS_START}{_HOLE.decode()}\n{DAYS_END}\n</table>\n</div>"
+        f"<thead><tr>{tables.HEAD}</tr></thead>\n{DAYS_START}{_HOLE.decode()}\n{DAYS_END}\n</table>\n</div>"
     )
 
 

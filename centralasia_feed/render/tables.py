@@ -54,7 +54,7 @@ def table_text(rates: Sequence[Rate], notes: Sequence[str] = ()) -> str:
     return "\n".join([*lines, "", EXPLANATION, *notes])
 
 
-_HEAD = "".join(f'<th scope="col">{name}</th>' for name in COLUMNS)
+HEAD = "".join(f'<th scope="col">{name}</th>' for name in COLUMNS)  # the header row's cells
 
 
 def table_html(rates: Sequence[Rate], caption: str = EXPLANATION) -> str:
@@ -62,7 +62,7 @@ def table_html(rates: Sequence[Rate], caption: str = EXPLANATION) -> str:
     rows = "\n".join(row_html(rate) for rate in rates)
     return (
         f"<table>\n<caption>{safe.escape(caption)}</caption>\n"
-        f"<thead><tr>{_HEAD}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
+        f"<thead><tr>{HEAD}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
     )
 
 
