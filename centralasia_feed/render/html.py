@@ -16,7 +16,7 @@ from .._version import GENERATOR, __version__
 from ..config import FeedConfig
 from ..models import Rate, currency_name
 from . import safe
-from .rates import RATES_PAGE, pair_path
+from .rates import RATES_CSV, RATES_PAGE, pair_path
 
 STYLE = """
 :root{color-scheme:light dark}
@@ -149,5 +149,5 @@ def rates_links() -> str:
     """Where the rates go on: every day on the rates page, and all of them as CSV."""
     return (
         f'<p><a href="{RATES_PAGE}">Every day since the first, with charts</a> · '
-        '<a href="rates.csv" type="text/csv">all rates as CSV</a></p>'
+        f'<a href="{RATES_CSV}" type="text/csv">all rates as CSV</a></p>'
     )

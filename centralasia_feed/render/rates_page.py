@@ -22,7 +22,7 @@ from ..config import FeedConfig
 from ..models import Rate
 from . import chart, html, safe, tables
 from .dates import long_date
-from .rates import by_date
+from .rates import RATES_CSV, by_date
 
 DAYS_START = "<!-- days, newest first: format 1 -->"
 DAYS_END = "<!-- end of days -->"
@@ -76,7 +76,7 @@ def _frame(
     body = [
         "<header>",
         f"<h1>Exchange rates</h1>\n<p>{safe.escape(source)}</p>",
-        f'<p><a href="index.html">{safe.escape(safe.line(config.title))}</a> · <a href="rates.csv" '
+        f'<p><a href="index.html">{safe.escape(safe.line(config.title))}</a> · <a href="{RATES_CSV}" '
         'type="text/csv">all rates as CSV</a> · <a href="#subscribe">feeds</a></p>',
         "</header>",
         "<main>",
