@@ -41,12 +41,7 @@ _HEADER_LINE = (",".join(HEADER) + NEWLINE).encode("ascii")
 
 def render_rates_csv(rates: Iterable[Rate]) -> bytes:
     """The header, then a row for each of ``rates``, sorted by date, base and quote."""
-    return csv_bytes(sorted(rates, key=lambda rate: (rate.date, rate.base, rate.quote)))
-
-
-def csv_bytes(rates: Iterable[Rate], kept: bytes = b"") -> bytes:
-    """``csv_pieces`` joined: the file at once, for a history that is small."""
-    return b"".join(csv_pieces(rates, kept))
+    return b"".join(csv_pieces(sorted(rates, key=lambda rate: (rate.date, rate.base, rate.quote))))
 
 
 def csv_pieces(rates: Iterable[Rate], kept: bytes = b"") -> Iterator[bytes]:
