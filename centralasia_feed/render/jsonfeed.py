@@ -93,10 +93,9 @@ def feed_bytes(document: dict[str, Any]) -> bytes:
 
     A readable layout that stdlib json's C encoder can write: with ``indent`` it falls back to
     pure Python, which made JSON the slowest part of a daily build. A changed item is one
-    changed line in a diff.
+    changed line in a diff. The caller pauses collection around the document it built.
     """
-    with gc_paused():
-        return b"".join(document_chunks(document))
+    return b"".join(document_chunks(document))
 
 
 def document_chunks(document: dict[str, Any]) -> Iterator[bytes]:
