@@ -96,6 +96,14 @@ def precision_note(rate: Rate) -> str:
     return said(rate).note
 
 
+def inverse(rate: Rate) -> Decimal | None:
+    """``Rate.inverse``, or None for a value with no inverse (zero), so no input crashes a build."""
+    try:
+        return rate.inverse
+    except ArithmeticError:
+        return None
+
+
 def inverse_figure(rate: Rate) -> str | None:
     """``1 / value`` for people: to the value's significant digits (``524``, ``12,500``), or the
     range the value allows where it has fewer than ``RANGE_BELOW`` (``11,765–13,333``); None where

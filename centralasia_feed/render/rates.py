@@ -201,7 +201,7 @@ def json_bytes(feed: RateFeed, config: FeedConfig) -> bytes:
 
 
 def _json_item(item: RateItem, source: dict[str, Any]) -> dict[str, Any]:
-    values = [rate_values(rate, _inverse(rate), clean, source) for rate in item.rates]
+    values = [rate_values(rate, quotes.inverse(rate), clean, source) for rate in item.rates]
     return {
         "id": item.id,
         "url": item.url,
@@ -211,14 +211,6 @@ def _json_item(item: RateItem, source: dict[str, Any]) -> dict[str, Any]:
         "date_published": item.published.isoformat(),
         EXTENSION: {"rates": values},
     }
-
-
-def _inverse(rate: Rate) -> Any:
-    """``Rate.inverse``, or None for a value with no inverse (zero), so no input crashes a build."""
-    try:
-        return rate.inverse
-    except ArithmeticError:
-        return None
 
 
 def atom_bytes(feed: RateFeed, config: FeedConfig) -> bytes:

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 
 from .._chars import clean
 from ..models import Rate
+from . import quotes
 
 HEADER = ("date", "base", "quote", "value", "inverse", "change_percent", "direction")
 NEWLINE = "\r\n"
@@ -57,16 +58,13 @@ def csv_pieces(rates: Iterable[Rate], kept: bytes = b"") -> Iterator[bytes]:
 
 
 def _row(rate: Rate) -> tuple[str, ...]:
-    try:
-        inverse = format(rate.inverse, "f")
-    except ArithmeticError:
-        inverse = ""
+    inverse = quotes.inverse(rate)
     return (
         rate.date.isoformat(),
         clean(rate.base),
         clean(rate.quote),
         format(rate.value, "f"),
-        inverse,
+        "" if inverse is None else format(inverse, "f"),
         rate.signed_change,
         rate.direction or "",
     )
