@@ -167,6 +167,11 @@ def test_the_csv_holds_every_rate_oldest_first_exact_and_signed():
     assert rows[2]["change_percent"] == "0.44" and rows[2]["direction"] == ""
 
 
+def test_a_zero_rate_has_an_empty_inverse_in_the_csv_instead_of_crashing():
+    (row,) = csv_rows(render_rates_csv([rate("ABC/USD", "0", "0", None)]))
+    assert row["value"] == "0" and row["inverse"] == ""
+
+
 def test_the_rates_page_has_every_day_newest_first_where_the_items_link():
     rates = two_days()
     page = render_rates_page(rates, CONFIG)
