@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from centralasia_feed.render import (
     quotes,
+    rates_csv,
+    rates_page,
     render_rates_atom,
     render_rates_csv,
     render_rates_feed,
@@ -170,6 +172,23 @@ def test_the_csv_holds_every_rate_oldest_first_exact_and_signed():
 def test_a_zero_rate_has_an_empty_inverse_in_the_csv_instead_of_crashing():
     (row,) = csv_rows(render_rates_csv([rate("ABC/USD", "0", "0", None)]))
     assert row["value"] == "0" and row["inverse"] == ""
+
+
+def test_a_daily_build_keeps_older_csv_rows_and_page_days_only_from_a_file_it_can_trust():
+    history = [*seed_rates(DAY), rate("KZT/USD", "0.00190", "0.53", "down", DAY.replace(day=6))]
+    data, page = render_rates_csv(history), render_rates_page(history, CONFIG)
+    kept = rates_csv.kept_rows(data, DAY.replace(day=6))
+    assert kept is not None and [row["date"] for row in csv_rows(kept)] == ["2025-01-05"] * 5
+    days = rates_page.kept_days(page, DAY.replace(day=6))
+    assert days is not None and days.count(rates_page.DAY_MARK) == 1 and b'id="2025-01-05"' in days
+    assert rates_csv.kept_rows(data, DAY) == data[: data.index(b"\n") + 1]  # the header alone
+    assert rates_page.kept_days(page, DAY) == b""
+    untrusted_csvs = [None, b"", data[:-1], b"date,value\r\n" + data.partition(b"\n")[2]]
+    assert [rates_csv.kept_rows(old, DAY) for old in untrusted_csvs] == [None] * 4
+    start = f"\n{rates_page.DAYS_START}\n".encode()
+    twice, no_days = page + start, page.replace(b"<tbody", b"<tr")  # its days marked twice; none
+    untrusted_pages = [None, b"<html></html>", twice, no_days]
+    assert [rates_page.kept_days(old, DAY.replace(day=6)) for old in untrusted_pages] == [None] * 4
 
 
 def test_the_rates_page_has_every_day_newest_first_where_the_items_link():
