@@ -109,6 +109,16 @@ def test_no_charts_without_history_and_one_per_pair_with_it():
     assert "2 Jan 2025" in labels and "5 Jan 2025" in labels
 
 
+def test_the_rates_page_link_promises_charts_only_where_there_are_some():
+    def link(history: dict[str, list]) -> str:
+        doc = parse_html(render_landing(seed_entries(), seed_rates(), CONFIG, history=history))
+        (found,) = [a.text for a in doc.iter("a") if a.get("href") == "rates.html"]
+        return found
+
+    assert link(_history(1)) == "Every day since the first"
+    assert link(_history(4)) == "Every day since the first, with charts"
+
+
 def test_a_flat_history_draws_a_level_line():
     flat = {"KGS/USD": [rate("KGS/USD", "0.01149", "0", "flat", dt.date(2025, 1, d)) for d in (1, 3)]}
     doc = parse_html(render_landing([], seed_rates(), CONFIG, history=flat))

@@ -145,9 +145,11 @@ def _pair_line(path: str, formats: Sequence[Feed]) -> str:
     return f"<li>{safe.escape(currency_name(base))} ({safe.escape(pair)}): {links}</li>"
 
 
-def rates_links() -> str:
-    """Where the rates go on: every day on the rates page, and all of them as CSV."""
+def rates_links(charted: bool) -> str:
+    """Where the rates go on: every day on the rates page (whose charts are named only where
+    there are some: a pair needs two dates to be drawn), and all of them as CSV."""
+    page = "Every day since the first, with charts" if charted else "Every day since the first"
     return (
-        f'<p><a href="{RATES_PAGE}">Every day since the first, with charts</a> · '
+        f'<p><a href="{RATES_PAGE}">{page}</a> · '
         f'<a href="{RATES_CSV}" type="text/csv">all rates as CSV</a></p>'
     )

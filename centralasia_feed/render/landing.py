@@ -94,7 +94,7 @@ def _rates(rates: Sequence[Rate], charts: str, config: FeedConfig) -> str:
     parts = [
         f'<div class="scroll">\n{tables.table_html(latest)}\n</div>',
         _provenance(config),
-        html.rates_links(),
+        html.rates_links(charted=bool(charts)),
     ]
     parts += ["<h3>History</h3>", charts] if charts else []
     return html.section("rates", f"Exchange rates, {long_date(day)}", "\n".join(parts))
