@@ -249,15 +249,10 @@ class Archive:
         with self._errors():
             return _rates.rates(self._conn, pair)
 
-    def rates_since(self, day: dt.date | None = None) -> tuple[Rate, ...]:
-        """The rates dated ``day`` or later (every rate without one), oldest date first, pairs
-        sorted within a date; directions as ``rates`` gives them."""
-        with self._errors():
-            return _rates.rates_since(self._conn, day)
-
     def iter_rates_since(self, day: dt.date | None = None, *, newest_first: bool = False) -> Iterator[Rate]:
-        """``rates_since`` one at a time, in constant memory, newest date first if asked (pairs
-        still sorted within a date). Do not change the archive while the iterator is alive."""
+        """The rates dated ``day`` or later (every rate without one), one at a time, in constant
+        memory: oldest date first, or newest first if asked, pairs sorted within a date; directions
+        as ``rates`` gives them. Do not change the archive while the iterator is alive."""
         with self._errors():
             yield from _rates.iter_rates_since(self._conn, day, newest_first=newest_first)
 

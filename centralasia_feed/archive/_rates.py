@@ -123,15 +123,10 @@ def rates(conn: sqlite3.Connection, pair: str | None) -> tuple[Rate, ...]:
     return tuple(_rate(row) for row in rows)
 
 
-def rates_since(conn: sqlite3.Connection, day: dt.date | None) -> tuple[Rate, ...]:
-    """The rates dated ``day`` or later (every one, without a day), oldest date first, pairs sorted
-    within a date, through the index by date."""
-    return tuple(iter_rates_since(conn, day, newest_first=False))
-
-
 def iter_rates_since(conn: sqlite3.Connection, day: dt.date | None, *, newest_first: bool) -> Iterator[Rate]:
-    """``rates_since`` one at a time from the cursor, dates in the order a file shows them: what a
-    build streams into the rates page (newest first) and CSV (oldest first), never all at once."""
+    """The rates dated ``day`` or later (every one, without a day), one at a time from the cursor
+    through the index by date, pairs sorted within a date and dates in the order a file shows them:
+    what a build streams into the rates page (newest first) and CSV (oldest first), never all at once."""
     where, params = ("WHERE r.date >= ?", (day.isoformat(),)) if day else ("", ())
     order = "r.date DESC, r.base, r.quote" if newest_first else "r.date, r.base, r.quote"
     for row in conn.execute(f"{_RATES} {where} ORDER BY {order}", params):
