@@ -142,16 +142,8 @@ class Tally(Protocol):
     def wrote(self) -> None: ...
 
 
-class _Silent:
-    def will_write(self, files: int) -> None:
-        pass
-
-    def wrote(self) -> None:
-        pass
-
-
 def write_archive_pages(
-    store: Archive, total: int, config: FeedConfig, folder: Publication, tally: Tally | None = None
+    store: Archive, total: int, config: FeedConfig, folder: Publication, tally: Tally
 ) -> dict[str, int]:
     """Render the RFC 5005 archive documents that may have changed into ``folder``, one page at a
     time, and remove those past the last; the item count of each document written, by name.
@@ -159,7 +151,7 @@ def write_archive_pages(
     Only the pages that changed since the folder's state are read and rendered (see ``_stale``).
     ``tally`` is told how many documents that is before the first, then of each.
     """
-    size, tally = config.limit, tally or _Silent()
+    size = config.limit
     last = page_count(total, size)
     edited, start = _stale(store, folder.state, render_salt(config), size, total)
     below = min(start, last + 1)
