@@ -97,11 +97,12 @@ def _positive(size: int) -> int:
     return size
 
 
+FOLDER = "archive"  # the folder of the output folder every archive page is in
 _PAGE_FILE = re.compile(r"(rss|atom)-([1-9][0-9]*)\.xml")
 
 
 def _page_name(kind: str, index: int) -> str:
-    return f"archive/{kind}-{index}.xml"
+    return f"{FOLDER}/{kind}-{index}.xml"
 
 
 def main_links(kind: str, newest: int | None) -> ArchiveLinks:
@@ -130,7 +131,7 @@ def articles_shown(folder: Publication) -> int:
     not count its feeds), the items of its RSS documents, counted."""
     if folder.state is not None:
         return folder.state.shown
-    pages = [f"archive/{name}" for name in _page_names(folder, "rss")]
+    pages = [f"{FOLDER}/{name}" for name in _page_names(folder, "rss")]
     return sum(count_items(folder.root / name) for name in ("rss.xml", *pages))
 
 
@@ -165,7 +166,7 @@ def write_archive_pages(
         items |= _write_page(folder, page, chunk, config, tally)
     if start == 1:  # everything rendered anew: pages past the last (another limit, archive) must go
         for name in _pages_past(folder, last):
-            folder.remove(f"archive/{name}")
+            folder.remove(f"{FOLDER}/{name}")
     return items
 
 
@@ -176,7 +177,7 @@ def _pages_past(folder: Publication, last: int) -> list[str]:
 
 def _page_names(folder: Publication, kind: str | None = None) -> dict[str, int]:
     """Page files in the folder's ``archive/`` (of one kind if given), by name, with their number."""
-    found = {name: int(match[2]) for name in folder.names("archive") if (match := _PAGE_FILE.fullmatch(name))}
+    found = {name: int(match[2]) for name in folder.names(FOLDER) if (match := _PAGE_FILE.fullmatch(name))}
     return {name: index for name, index in found.items() if kind in (None, name.split("-")[0])}
 
 

@@ -22,6 +22,7 @@ from ._chars import one_line
 from ._jsonable import dump_to_dict, rate_to_dict
 from ._version import __version__
 from .archive import Archive
+from .archive_pages import FOLDER as ARCHIVE_PAGES
 from .audit import TIMEOUT as AUDIT_TIMEOUT
 from .audit import audit
 from .config import FeedConfig
@@ -32,7 +33,6 @@ from .render.rates_csv import render_rates_csv
 from .serve import serve
 
 PROG = "centralasia-feed"
-ARCHIVE_PAGES = "archive/"  # the folder archive_pages names every page in: archive/rss-K.xml
 Handler = Callable[[argparse.Namespace], int]
 
 if TYPE_CHECKING:
@@ -384,7 +384,7 @@ def _run_build(args: argparse.Namespace) -> int:
 
 def _print_files(report: pipeline.BuildReport) -> None:
     """A line per file, but one for all the archive pages: a backfill writes thousands of them."""
-    pages = [file for file in report.files if file.name.startswith(ARCHIVE_PAGES)]
+    pages = [file for file in report.files if file.name.startswith(f"{ARCHIVE_PAGES}/")]
     for file in report.files:
         if file not in pages:
             state = "written" if file.changed else "unchanged"
