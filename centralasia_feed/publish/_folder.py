@@ -187,13 +187,18 @@ def _stage_unless_held(staging: Path, chunks: Iterable[bytes], path: Path) -> Pa
     (then None). They are compared with the file as they come and written only from the first
     that differs, so an unchanged file costs no write and a long one is never held whole."""
     with _opened(path) as old:
-        staged = _Staged(staging, path, old)
-        try:
-            for chunk in chunks:
-                staged.add(chunk)
-            return staged.finish()
-        finally:
-            staged.close()
+        return _staged(staging, chunks, path, old)
+
+
+def _staged(staging: Path, chunks: Iterable[bytes], path: Path, old: BinaryIO | None) -> Path | None:
+    """The ``chunks`` through a ``_Staged``: its file, or None where ``old`` holds the same bytes."""
+    staged = _Staged(staging, path, old)
+    try:
+        for chunk in chunks:
+            staged.add(chunk)
+        return staged.finish()
+    finally:
+        staged.close()
 
 
 @contextlib.contextmanager
@@ -275,21 +280,10 @@ _PIECE = 1 << 20
 
 def _stage(staging: Path, data: bytes, path: Path) -> Path:
     """``data`` in a complete, synced file in ``staging``, to be renamed to ``path`` (whose folder
-    is made now)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=staging)
-    except OSError as exc:
-        raise PublishError(f"cannot write: {exc.strerror or exc}", path=str(path)) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-    except OSError as exc:
-        raise PublishError(f"cannot write: {exc.strerror or exc}", path=str(path)) from exc
-    return Path(temp)
+    is made now), whatever the file there holds."""
+    temp = _staged(staging, [data], path, None)
+    assert temp is not None  # with no old file to compare, a file is always staged
+    return temp
 
 
 def _swap_in(changes: list[tuple[Path | None, Path]], staging: Path, *, retire: Path | None) -> None:
