@@ -58,6 +58,22 @@ def test_the_files_are_the_same_with_and_without_progress(days: list[Path], tmp_
     assert folder_files(tmp_path / "told") == folder_files(tmp_path / "plain")
 
 
+def test_a_callback_that_raises_ends_the_build_as_a_failure_would(days: list[Path], tmp_path: Path) -> None:
+    """The callback runs in the build: what it raises midway through the writing (a person's
+    Ctrl-C, a display that broke) leaves the folder and the archive as they were."""
+    out, archive = tmp_path / "out", tmp_path / "a.sqlite"
+    build(days[:3], out, CONFIG, archive=archive)
+    before = (folder_files(out), archive.read_bytes())
+
+    def stop(event: Progress) -> None:
+        if event.stage == "write" and event.files == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build(days, out, CONFIG, archive=archive, progress=stop)
+    assert (folder_files(out), archive.read_bytes()) == before
+
+
 def _cli(days: list[Path], out: Path, *flags: str) -> list[str]:
     return [
         sys.executable,
