@@ -78,8 +78,8 @@ def parse(rows: Sequence[tuple[int, float, Result, Result, Result]]) -> str:
                 f"{count:,}",
                 f"{megabytes:.1f}",
                 seconds(ours),
-                _speed(megabytes, ours),
-                _speed(megabytes, floor),
+                _per_second(megabytes, ours, ".1f"),
+                _per_second(megabytes, floor, ".1f"),
                 shown,
                 verdict,
                 quotient(values, values, "floor_seconds"),  # both timed in its process (tasks.values)
@@ -103,10 +103,6 @@ def parse(rows: Sequence[tuple[int, float, Result, Result, Result]]) -> str:
         header,
         body,
     )
-
-
-def _speed(megabytes: float, result: Result | None) -> str:
-    return _per_second(megabytes, result, ".1f")
 
 
 def _per_second(amount: float, result: Result | None, spec: str) -> str:
@@ -176,10 +172,10 @@ def backfill(rows: Sequence[tuple[int, int, Result, Result]]) -> str:
                 f"{count:,}",
                 f"{dumps:,}",
                 seconds(ours),
-                _rate(count, ours),
+                _per_second(count, ours, ",.0f"),
                 _rss(ours),
                 seconds(base),
-                _rate(count, base),
+                _per_second(count, base, ",.0f"),
                 _rss(base),
                 shown,
                 verdict,
@@ -205,10 +201,6 @@ def backfill(rows: Sequence[tuple[int, int, Result, Result]]) -> str:
         header,
         body,
     )
-
-
-def _rate(count: int, result: Result | None) -> str:
-    return _per_second(count, result, ",.0f")
 
 
 def multiples(rows: Sequence[tuple[str, int, Result, Result | None]], startup: Result) -> str:
