@@ -15,11 +15,12 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import AnyStr
 
+from .._chars import C0
 from .._chars import FORBIDDEN as _FORBIDDEN
 from ._encoding import WIDE_BOMS, binary_signs, decode_whole, refuse_binary, scan_utf8
 from ._report import Report
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = re.compile(f"[{C0}]")
 # Bidi embeddings, overrides and isolates (not the LRM/RLM marks, which open nothing): each opens a
 # run that a later control must close, and one left open (a line cut after it, an edge trimmed)
 # reverses what a reader shows after it. They are all dropped and reported, so none is left open.
