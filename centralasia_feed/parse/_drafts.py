@@ -31,9 +31,8 @@ class Draft:
     line: int
     date: dt.date | None = None
     date_line: int = 0  # its date line, read or not; 0 for none
-    counted: bool = False
     counter: tuple[int, int, int] | None = None
-    counter_line: int = 0
+    counter_line: int = 0  # its results counter line, read or not; 0 for none
     ticked: bool = False  # whether it has ticker lines, read or not
     tickers: list[TickerLine | TickerRun] = field(default_factory=list)  # those that read
     blocks: Iterable[Block] = ()
@@ -42,6 +41,11 @@ class Draft:
     def dated(self) -> bool:
         """Whether the page has a date line, read or not."""
         return self.date_line > 0
+
+    @property
+    def counted(self) -> bool:
+        """Whether the page has a results counter line, read or not."""
+        return self.counter_line > 0
 
 
 def paginate(tokens: Iterable[Token], report: Report) -> Iterator[Draft]:
@@ -104,7 +108,7 @@ def _add_structural(page: Draft, token: Structural | TickerRun, report: Report) 
         if token.date is not None:
             report.use(token.line)
     else:
-        page.counted, page.counter, page.counter_line = True, token.counts, token.line
+        page.counter, page.counter_line = token.counts, token.line
         if token.counts is not None:
             report.use(token.line)
 
