@@ -8,6 +8,7 @@ lines are not kept.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 
 from ..models import KEPT_PER_KIND as KEEP
@@ -97,12 +98,7 @@ class Report:
             evicted = kept.pop()  # a line before the kept ones: it takes the last one's place
             group.fold(1, evicted[0], evicted[0], evicted[1])
         problem = Problem(self.source, line, message or f"{prefix}: {cite(text)}", text, kind=kind)
-        entry = (line, self._order, problem)
-        if kept and line < kept[-1][0]:
-            kept.append(entry)
-            kept.sort(key=lambda item: item[:2])
-        else:
-            kept.append(entry)
+        bisect.insort(kept, (line, self._order, problem))  # (line, order) is unique: no Problem compared
 
     def use(self, first: int, last: int = 0) -> None:
         """Lines ``first`` to ``last`` (or ``first`` alone) went into a returned value. A parse keeps
