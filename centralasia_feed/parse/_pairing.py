@@ -79,7 +79,7 @@ def shapes(blocks: Iterable[Block]) -> Iterator[Shaped]:
     percent of a parse. A rejected block is a title slot that is no paragraph."""
     for block in blocks:
         if block.count != 1:
-            yield block, block.rejected, False if block.rejected else True
+            yield block, block.rejected, not block.rejected
             continue
         text = block.body
         title = len(text) <= _LONGEST_TITLE
