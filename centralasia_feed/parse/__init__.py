@@ -6,8 +6,8 @@
 
 Every non-blank line of the input ends up in a returned value or in a Problem (``source:line:
 message``); problems of one kind past the first few are grouped into one (see ``_report``), so a
-dump of junk costs memory in proportion to its size. ``strict=True`` raises DumpError at the first
-problem instead.
+dump of junk costs memory in proportion to its size. ``strict=True`` raises DumpError for the
+first problem in line order, once the whole dump is read.
 
 The stages, each in its own module, in the order the data flows: ``_decode`` (bytes to text to
 lines), ``_tokens`` (lines to tokens: structural lines, as ``_lines`` and ``_dates`` read them,
