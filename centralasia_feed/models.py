@@ -41,6 +41,16 @@ def _whole(number: Decimal) -> Decimal:
     return number
 
 
+def inverse_range(value: Decimal) -> tuple[Decimal, Decimal]:
+    """``Rate.inverse_range`` of a value as written, for a figure that is no rate yet."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int) or value <= 0:
+        raise ArithmeticError(f"{value} has no inverse range")
+    half = Decimal(5).scaleb(exponent - 1)  # half a unit in the last written place
+    one = Decimal(1)
+    return _whole(_SIX_DIGITS.divide(one, value + half)), _whole(_SIX_DIGITS.divide(one, value - half))
+
+
 def currency_name(code: str) -> str:
     """The English name of an ISO 4217 code, or the code itself when we do not know it."""
     return CURRENCY_NAMES.get(code, code)
@@ -159,14 +169,10 @@ class Rate:
         """The least and greatest inverse the written ``value`` allows, each to six significant
         digits: 0.00008 is anything from 0.000075 to 0.000085, so 1 / value lies from 11764.7 to
         13333.3. ArithmeticError for a value of zero."""
-        exponent = self.value.as_tuple().exponent
-        if not isinstance(exponent, int) or self.value <= 0:
-            raise ArithmeticError(f"{self.pair} {self.value} has no inverse range")
-        half = Decimal(5).scaleb(exponent - 1)  # half a unit in the last written place
-        one = Decimal(1)
-        return _whole(_SIX_DIGITS.divide(one, self.value + half)), _whole(
-            _SIX_DIGITS.divide(one, self.value - half)
-        )
+        try:
+            return inverse_range(self.value)
+        except ArithmeticError as error:
+            raise ArithmeticError(f"{self.pair} {error}") from None
 
     @property
     def signed_change(self) -> str:

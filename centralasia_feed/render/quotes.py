@@ -15,13 +15,12 @@ unknown.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from decimal import ROUND_HALF_EVEN, Context, Decimal, DecimalTuple
 from typing import NamedTuple
 
 from .._chars import clean
-from ..models import Rate
+from ..models import Rate, inverse_range
 
 RANGE_BELOW = 3  # a ticker figure of fewer significant digits gets a range, not a figure
 MOST_DIGITS = 6  # however many the ticker writes, a derived figure stops here
@@ -117,13 +116,9 @@ def _inverse_figure(written: DecimalTuple) -> str | None:
         return None
     digits = len(written.digits)
     if digits < RANGE_BELOW:
-        low, high = _range(value)
+        low, high = inverse_range(value)
         return f"{number(_range_end(low))}{RANGE_DASH}{number(_range_end(high))}"
     return number(_context(min(digits, MOST_DIGITS)).divide(Decimal(1), value))  # 5.24E+2 reads 524
-
-
-def _range(value: Decimal) -> tuple[Decimal, Decimal]:
-    return Rate("", "", value, Decimal(0), None, dt.date.min).inverse_range
 
 
 @functools.lru_cache(maxsize=64)
@@ -157,7 +152,7 @@ def _note(base: str, quote: str, value: Decimal, figure: str) -> str:
     digits = len(value.as_tuple().digits)
     written = number(value)
     if digits < RANGE_BELOW:
-        low, high = (number(_range_end(end)) for end in _range(value))
+        low, high = (number(_range_end(end)) for end in inverse_range(value))
         half = Decimal(5).scaleb(_exponent(value) - 1)
         return (
             f"The ticker's {written} has {_digits(digits)}: it stands for anything from "
